@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wax",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wax", targets: ["wax"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // Settings, XDG paths and the log file: what every other target reads at start-up.
+        .target(
+            name: "WaxConfig",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Text measured in terminal cells: truncation, padding, wrapping, CLI tables.
+        .target(name: "WaxText"),
+        // The SQLite mirror: schema, migrations, InventoryService. The only target that runs SQL.
+        .target(
+            name: "WaxStore",
+            dependencies: [
+                "WaxConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `wax` command line: argument parsing over the services above.
+        .executableTarget(
+            name: "wax",
+            dependencies: [
+                "WaxConfig", "WaxStore", "WaxText",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `swift run -c release wax-bench …`: speed and memory figures, never run by `swift test`.
+        .executableTarget(
+            name: "wax-bench",
+            dependencies: ["WaxConfig", "WaxStore"],
+            path: "Benchmarks"
+        ),
+        .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxText"]),
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["WaxStore", "WaxConfig"]),
+    ]
+)

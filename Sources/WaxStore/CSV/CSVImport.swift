@@ -1,0 +1,223 @@
+import Foundation
+
+/// Reads the two CSV shapes a shop has: the old Flask app's 39-column export (what the "CSV
+/// system" wrote) and Discogs' own inventory export. The shape is told by the header.
+public enum CSVImport {
+    public enum Format: String, Sendable {
+        case waxExport = "wax / Flask export (39 columns)"
+        case discogsExport = "Discogs inventory export (19 columns)"
+    }
+
+    public struct Parsed: Sendable {
+        public var format: Format
+        /// Data rows seen (the header not counted), good or bad.
+        public var totalRows: Int
+        public var records: [ListingRecord]
+        public var releases: [ReleaseRecord]
+        public var errors: [CSVReader.RowError]
+    }
+
+    public struct HeaderError: Error, CustomStringConvertible, Equatable {
+        public var header: [String]
+        public var description: String {
+            "unrecognised CSV header (\(header.prefix(6).joined(separator: ","))…): expected the old app's export (listing_id, price_value, release_title, …) or a Discogs inventory export (listing_id, artist, title, …, media_condition, listed)"
+        }
+    }
+
+    /// The old app's columns, as its export script wrote them (sorted).
+    public static let waxColumns = [
+        "artist_names", "barcode", "catalog_number", "comments", "condition", "country", "export_timestamp",
+        "external_id", "format_names", "format_quantity", "genres", "image_resource_url", "image_uri",
+        "label_names", "listing_id", "location", "master_id", "master_url", "posted", "price_currency",
+        "price_value", "primary_artist", "primary_format", "primary_label", "release_community_have",
+        "release_community_want", "release_id", "release_resource_url", "release_title", "release_uri",
+        "release_year", "resource_url", "shipping_currency", "shipping_price", "sleeve_condition", "status",
+        "styles", "uri", "weight",
+    ]
+
+    /// `GET /inventory/export/{id}/download`'s header, exactly.
+    public static let discogsColumns = [
+        "listing_id", "artist", "title", "label", "catno", "format", "release_id", "status", "price", "listed",
+        "comments", "media_condition", "sleeve_condition", "accept_offer", "external_id", "weight",
+        "format_quantity", "location", "quantity",
+    ]
+
+    public static func parse(_ data: Data) throws -> Parsed {
+        var rows = try CSVReader.parse(data)[...]
+        guard let first = rows.popFirst() else { throw CSVReader.FileError.empty }
+        let header: [String]
+        switch first {
+        case .success(let record): header = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        case .failure(let error): throw error
+        }
+        let names = Set(header)
+        let format: Format
+        if names.contains("listing_id"), names.contains("price_value") || names.contains("release_title") {
+            format = .waxExport
+        } else if names.contains("listing_id"), names.contains("media_condition") || names.contains("listed") {
+            format = .discogsExport
+        } else {
+            throw HeaderError(header: header)
+        }
+        var parsed = Parsed(format: format, totalRows: 0, records: [], releases: [], errors: [])
+        var seen: [Int64: Int] = [:]
+        var releasesSeen = Set<Int64>()
+        for row in rows {
+            parsed.totalRows += 1
+            do {
+                let record = try row.get()
+                guard record.fields.count == header.count else {
+                    throw CSVReader.RowError(line: record.line, reason: "\(record.fields.count) columns where the header has \(header.count)")
+                }
+                let fields = Fields(header: header, record: record)
+                let (listing, release) = format == .waxExport ? try waxRow(fields) : (try discogsRow(fields), nil)
+                if let earlier = seen[listing.listingID] {
+                    throw CSVReader.RowError(line: record.line, reason: "listing_id \(listing.listingID) already appeared on line \(earlier)")
+                }
+                seen[listing.listingID] = record.line
+                parsed.records.append(listing)
+                if let release, releasesSeen.insert(release.releaseID).inserted { parsed.releases.append(release) }
+            } catch let error as CSVReader.RowError {
+                parsed.errors.append(error)
+            }
+        }
+        return parsed
+    }
+
+    /// Typed access to one row's cells by column name.
+    struct Fields {
+        let index: [String: Int]
+        let record: CSVReader.Record
+
+        init(header: [String], record: CSVReader.Record) {
+            var index: [String: Int] = [:]
+            for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
+            self.index = index
+            self.record = record
+        }
+
+        func text(_ name: String) -> String? {
+            guard let i = index[name] else { return nil }
+            let value = record.fields[i]
+            return value.trimmingCharacters(in: .whitespaces).isEmpty ? nil : value
+        }
+
+        func double(_ name: String) throws -> Double? {
+            guard let text = text(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let value = Double(text), value.isFinite else { throw bad(name, text, "a number") }
+            return value
+        }
+
+        func int(_ name: String) throws -> Int? {
+            guard let value = try double(name) else { return nil }
+            guard value == value.rounded(), abs(value) < 1e15 else { throw bad(name, text(name) ?? "", "a whole number") }
+            return Int(value)
+        }
+
+        func id(_ name: String) throws -> Int64? {
+            guard let text = text(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let value = Int64(text), value > 0 else { throw bad(name, text, "a positive whole number") }
+            return value
+        }
+
+        func list(_ name: String) -> [String] {
+            guard let text = text(name) else { return [] }
+            return text.components(separatedBy: text.contains(";") ? ";" : ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        func bad(_ name: String, _ value: String, _ expected: String) -> CSVReader.RowError {
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            return CSVReader.RowError(line: record.line, reason: "\(name) \"\(shown)\" is not \(expected)")
+        }
+    }
+
+    static func waxRow(_ f: Fields) throws -> (ListingRecord, ReleaseRecord?) {
+        guard let id = try f.id("listing_id") else {
+            throw CSVReader.RowError(line: f.record.line, reason: "listing_id is empty")
+        }
+        var r = ListingRecord(listingID: id, status: f.text("status") ?? "For Sale")
+        r.condition = f.text("condition")
+        r.sleeveCondition = f.text("sleeve_condition")
+        r.posted = f.text("posted")
+        r.priceValue = try f.double("price_value")
+        r.priceCurrency = f.text("price_currency")
+        r.shippingPrice = try f.double("shipping_price")
+        r.shippingCurrency = f.text("shipping_currency")
+        r.comments = f.text("comments")
+        r.uri = f.text("uri")
+        r.resourceURL = f.text("resource_url")
+        r.weight = try f.double("weight")
+        r.formatQuantity = try f.int("format_quantity")
+        r.externalID = f.text("external_id")
+        r.location = f.text("location")
+        r.releaseID = try f.id("release_id")
+        r.artist = f.text("artist_names") ?? f.text("primary_artist")
+        r.title = f.text("release_title")
+        r.label = f.text("label_names") ?? f.text("primary_label")
+        r.catalogNumber = f.text("catalog_number")
+        r.format = f.text("format_names") ?? f.text("primary_format")
+        r.year = try f.int("release_year").flatMap { $0 == 0 ? nil : $0 }
+        r.releaseResourceURL = f.text("release_resource_url")
+        r.imageURI = f.text("image_uri")
+        r.imageResourceURL = f.text("image_resource_url")
+        r.communityHave = try f.int("release_community_have")
+        r.communityWant = try f.int("release_community_want")
+
+        // Release-level columns the old app filled from /releases: keep them as a release row
+        // that enrichment will still refresh from Discogs.
+        var release: ReleaseRecord?
+        if let releaseID = r.releaseID {
+            var candidate = ReleaseRecord(releaseID: releaseID, source: .csv)
+            candidate.genres = f.list("genres")
+            candidate.styles = f.list("styles")
+            candidate.country = f.text("country")
+            candidate.barcodes = f.list("barcode")
+            candidate.masterID = try f.id("master_id")
+            candidate.masterURL = f.text("master_url")
+            candidate.uri = f.text("release_uri")
+            if !candidate.genres.isEmpty || !candidate.styles.isEmpty || candidate.country != nil
+                || !candidate.barcodes.isEmpty || candidate.masterID != nil || candidate.uri != nil {
+                candidate.title = r.title
+                candidate.year = r.year
+                candidate.resourceURL = r.releaseResourceURL
+                candidate.communityHave = r.communityHave
+                candidate.communityWant = r.communityWant
+                release = candidate
+            }
+        }
+        return (r, release)
+    }
+
+    static func discogsRow(_ f: Fields) throws -> ListingRecord {
+        guard let id = try f.id("listing_id") else {
+            throw CSVReader.RowError(line: f.record.line, reason: "listing_id is empty")
+        }
+        var r = ListingRecord(listingID: id, status: f.text("status") ?? "For Sale")
+        r.artist = f.text("artist")
+        r.title = f.text("title")
+        r.label = f.text("label")
+        r.catalogNumber = f.text("catno")
+        r.format = f.text("format")
+        r.releaseID = try f.id("release_id")
+        r.priceValue = try f.double("price")
+        r.posted = f.text("listed")
+        r.comments = f.text("comments")
+        r.condition = f.text("media_condition")
+        r.sleeveCondition = f.text("sleeve_condition")
+        if let offers = f.text("accept_offer")?.uppercased() {
+            guard offers == "Y" || offers == "N" else { throw f.bad("accept_offer", offers, "Y or N") }
+            r.allowOffers = offers == "Y"
+        }
+        r.externalID = f.text("external_id")
+        r.weight = try f.double("weight")
+        r.formatQuantity = try f.int("format_quantity")
+        r.location = f.text("location")
+        r.quantity = try f.int("quantity")
+        // The export carries no URLs; these two follow from the id.
+        r.uri = "https://www.discogs.com/sell/item/\(id)"
+        r.resourceURL = "https://api.discogs.com/marketplace/listings/\(id)"
+        if let releaseID = r.releaseID { r.releaseResourceURL = "https://api.discogs.com/releases/\(releaseID)" }
+        return r
+    }
+}

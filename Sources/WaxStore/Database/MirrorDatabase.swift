@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+/// The SQLite file that mirrors the shop's inventory, opened in WAL mode so that several wax
+/// processes (staff on one server) read while one writes.
+public final class MirrorDatabase: Sendable {
+    public let path: URL
+    let pool: DatabasePool
+
+    /// How long a writer waits for another process's write to finish before giving up.
+    static let busyTimeout: TimeInterval = 15
+
+    private init(path: URL, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+    }
+
+    /// Opens (creating folders and file as needed) and migrates the mirror at `path`.
+    public static func open(at path: URL) throws -> MirrorDatabase {
+        do {
+            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotOpen(path: path.path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "wax"
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a crash never corrupts; only the last commit may be lost on power failure.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -8000")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path.path, configuration: config)
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+        let database = MirrorDatabase(path: path, pool: pool)
+        try database.migrate()
+        return database
+    }
+
+    /// Runs pending migrations. Two processes starting on a new file at once must not both
+    /// migrate, so migrations run under an exclusive lock on `<db>.lock`.
+    private func migrate() throws {
+        let migrator = Schema.migrator
+        do {
+            if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+            try FileLock.withExclusiveLock(at: path.appendingPathExtension("lock")) {
+                try migrator.migrate(pool)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+    }
+
+    /// One write transaction that bumps the generation counter, so that every reader (in this
+    /// process or another) can tell the mirror changed.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write { db in
+                let result = try body(db)
+                try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+    }
+
+    /// A write that does not count as a change to the listings (sync bookkeeping).
+    func writeBookkeeping<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+    }
+
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'") ?? 0
+    }
+
+    /// `PRAGMA integrity_check` and both full-text indexes' own checks.
+    public func integrityCheck() throws -> [String] {
+        try read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            do {
+                try FullTextIndex.check(db)
+            } catch {
+                problems.append("full-text index: \(error)")
+            }
+            return problems
+        }
+    }
+
+    /// Checkpoints the WAL and closes the file.
+    public func close() throws {
+        _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try pool.close()
+    }
+}
+
+/// An advisory `flock` on a file beside the database. The kernel releases it when the process
+/// dies, so a crashed holder never leaves it stuck.
+public enum FileLock {
+    public static func withExclusiveLock<T>(at url: URL, _ body: () throws -> T) throws -> T {
+        let fd = Foundation.open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw StoreError.cannotOpen(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw StoreError.cannotOpen(path: url.path, reason: String(cString: strerror(errno)))
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

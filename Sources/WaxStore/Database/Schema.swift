@@ -1,0 +1,202 @@
+import GRDB
+
+/// The mirror's schema, as an append-only list of migrations: a released migration is never
+/// edited; a change is a new migration.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: listings, releases, facets, full-text index, sync history") { db in
+            try db.execute(sql: v1)
+            try FullTextIndex.createTriggers(db)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+    CREATE TABLE listings (
+        listing_id              INTEGER PRIMARY KEY,   -- Discogs ids pass 2^32: SQLite integers are 64-bit
+        status                  TEXT NOT NULL,
+        condition               TEXT,
+        sleeve_condition        TEXT,
+        condition_rank          INTEGER,               -- 8 = Mint … 1 = Poor, for sorting
+        posted                  TEXT,                  -- as Discogs sent it
+        posted_at               INTEGER,               -- the same instant, UTC seconds, sortable
+        price_value             REAL,
+        price_currency          TEXT,
+        original_price_value    REAL,
+        original_price_currency TEXT,
+        shipping_price          REAL,                  -- NULL when Discogs sent {}
+        shipping_currency       TEXT,
+        allow_offers            INTEGER,
+        ships_from              TEXT,
+        comments                TEXT,
+        uri                     TEXT,
+        resource_url            TEXT,
+        weight                  REAL,                  -- owner-only fields from here …
+        estimated_weight        INTEGER,
+        format_quantity         INTEGER,
+        external_id             TEXT,
+        location                TEXT,
+        quantity                INTEGER,               -- … to here
+        release_id              INTEGER,
+        artist                  TEXT,
+        title                   TEXT,
+        label                   TEXT,
+        catalog_number          TEXT,
+        format                  TEXT,
+        year                    INTEGER,               -- NULL when unknown (Discogs sends 0)
+        release_description     TEXT,
+        release_resource_url    TEXT,
+        thumbnail_url           TEXT,
+        image_uri               TEXT,
+        image_resource_url      TEXT,
+        community_have          INTEGER,
+        community_want          INTEGER,
+        seller_username         TEXT,
+        genres                  TEXT,                  -- from releases, '; '-joined
+        styles                  TEXT,
+        artist_key              TEXT,                  -- folded (case, accents) for sorting
+        title_key               TEXT,
+        location_key            TEXT,
+        artist_fid              INTEGER,               -- facet_values ids: filters and counts
+        label_fid               INTEGER,
+        format_fid              INTEGER,
+        genre_fid               INTEGER,
+        style_fid               INTEGER,
+        location_fid            INTEGER,
+        condition_fid           INTEGER,
+        sleeve_fid              INTEGER,
+        status_fid              INTEGER,
+        first_seen_at           TEXT NOT NULL,
+        updated_at              TEXT NOT NULL,
+        removed_at              TEXT,                  -- listings are never deleted: sold ones keep their row
+        removed_reason          TEXT
+    );
+
+    -- What Discogs sent for each listing, minus the seller object (kept once in `sellers`).
+    CREATE TABLE listing_raw (
+        listing_id INTEGER PRIMARY KEY REFERENCES listings(listing_id) ON DELETE CASCADE,
+        json       TEXT NOT NULL
+    );
+
+    CREATE TABLE sellers (
+        seller_id  INTEGER PRIMARY KEY,
+        username   TEXT NOT NULL,
+        json       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE releases (
+        release_id     INTEGER PRIMARY KEY,
+        title          TEXT,
+        year           INTEGER,
+        country        TEXT,
+        barcodes       TEXT,    -- JSON array
+        master_id      INTEGER,
+        master_url     TEXT,
+        uri            TEXT,
+        resource_url   TEXT,
+        artists        TEXT,    -- JSON array of names
+        labels         TEXT,    -- JSON array of {name, catalogNumber}
+        formats        TEXT,    -- JSON array of {name, quantity, descriptions}
+        genres         TEXT,    -- JSON array
+        styles         TEXT,    -- JSON array
+        tracklist      TEXT,    -- JSON array of {position, title, duration}
+        community_have INTEGER,
+        community_want INTEGER,
+        rating_average REAL,
+        rating_count   INTEGER,
+        source         TEXT NOT NULL CHECK (source IN ('discogs', 'csv')),
+        fetched_at     TEXT,    -- NULL until Discogs answered: enrichment fetches these
+        raw_json       TEXT
+    );
+
+    -- One row per distinct filter value: listings point at these ids, so a filter is an
+    -- integer test and facets are counted without string work.
+    CREATE TABLE facet_values (
+        id    INTEGER PRIMARY KEY,
+        kind  TEXT NOT NULL,
+        key   TEXT NOT NULL,    -- folded, what filters match against
+        label TEXT NOT NULL,    -- as first seen, what the filter pane shows
+        UNIQUE (kind, key)
+    );
+
+    CREATE TABLE sync_runs (
+        id           INTEGER PRIMARY KEY,
+        trigger      TEXT NOT NULL,         -- start-up, schedule, key, cli, api, import
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        outcome      TEXT NOT NULL,         -- running, succeeded, failed
+        added        INTEGER NOT NULL DEFAULT 0,
+        updated      INTEGER NOT NULL DEFAULT 0,
+        removed      INTEGER NOT NULL DEFAULT 0,
+        unchanged    INTEGER NOT NULL DEFAULT 0,
+        total        INTEGER NOT NULL DEFAULT 0,
+        requests     INTEGER NOT NULL DEFAULT 0,
+        unreachable  INTEGER NOT NULL DEFAULT 0,
+        error        TEXT,
+        host         TEXT,
+        pid          INTEGER
+    );
+
+    CREATE TABLE listing_changes (
+        id          INTEGER PRIMARY KEY,
+        sync_run_id INTEGER REFERENCES sync_runs(id),
+        listing_id  INTEGER NOT NULL,
+        change      TEXT NOT NULL CHECK (change IN ('added', 'updated', 'removed')),
+        field       TEXT,
+        old_value   TEXT,
+        new_value   TEXT,
+        changed_at  TEXT NOT NULL
+    );
+    CREATE INDEX listing_changes_by_time ON listing_changes(changed_at);
+    CREATE INDEX listing_changes_by_listing ON listing_changes(listing_id);
+
+    -- `generation` goes up with every committed write, so readers (other wax processes
+    -- included) know when what they show is stale.
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta(key, value) VALUES ('generation', '0');
+
+    -- Current listings only (partial indexes): removed ones pile up over the years and must not
+    -- slow the shop's everyday queries.
+    -- l_scan covers every filter column in the default order, so broad queries read the index
+    -- alone, stop after a page, and facets count from it.
+    CREATE INDEX l_scan ON listings(posted_at DESC, listing_id DESC, artist_fid, label_fid, format_fid, genre_fid,
+        style_fid, location_fid, condition_fid, sleeve_fid, status_fid, price_value, year, condition_rank)
+        WHERE removed_at IS NULL;
+    CREATE INDEX l_price ON listings(price_value) WHERE removed_at IS NULL;
+    CREATE INDEX l_artist_key ON listings(artist_key) WHERE removed_at IS NULL;
+    CREATE INDEX l_title_key ON listings(title_key) WHERE removed_at IS NULL;
+    CREATE INDEX l_year ON listings(year) WHERE removed_at IS NULL;
+    CREATE INDEX l_condition ON listings(condition_rank) WHERE removed_at IS NULL;
+    CREATE INDEX l_location_key ON listings(location_key) WHERE removed_at IS NULL;
+    CREATE INDEX l_artist_fid ON listings(artist_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_label_fid ON listings(label_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_format_fid ON listings(format_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_genre_fid ON listings(genre_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_style_fid ON listings(style_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_location_fid ON listings(location_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_condition_fid ON listings(condition_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_sleeve_fid ON listings(sleeve_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_release ON listings(release_id);
+    CREATE INDEX l_removed ON listings(removed_at) WHERE removed_at IS NOT NULL;
+
+    -- Two full-text indexes: one over current listings (what every search reads, with 1- and
+    -- 2-letter prefix indexes for search-as-you-type), one over removed listings (searched only
+    -- when asked to include them). Each listing is in exactly one.
+    CREATE VIEW current_listings AS
+        SELECT listing_id, artist, title, label, catalog_number, genres, styles, location, comments
+        FROM listings WHERE removed_at IS NULL;
+    CREATE VIEW removed_listings AS
+        SELECT listing_id, artist, title, label, catalog_number, genres, styles, location, comments
+        FROM listings WHERE removed_at IS NOT NULL;
+    CREATE VIRTUAL TABLE listings_fts USING fts5(
+        artist, title, label, catalog_number, genres, styles, location, comments,
+        content='current_listings', content_rowid='listing_id',
+        tokenize="unicode61 remove_diacritics 2", prefix='1 2');
+    CREATE VIRTUAL TABLE removed_fts USING fts5(
+        artist, title, label, catalog_number, genres, styles, location, comments,
+        content='removed_listings', content_rowid='listing_id',
+        tokenize="unicode61 remove_diacritics 2");
+    """
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// What can go wrong with the mirror, each as one line a shop's operator can act on.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case diskFull(path: String)
+    case notADatabase(path: String)
+    case readOnly(path: String)
+    case busy(path: String)
+    case corrupt(path: String, detail: String)
+    case other(path: String, detail: String)
+    case notFound(listingID: Int64)
+
+    init(_ error: any Error, path: String) {
+        guard let error = error as? DatabaseError else {
+            self = .other(path: path, detail: "\(error)")
+            return
+        }
+        switch error.resultCode {
+        case .SQLITE_FULL: self = .diskFull(path: path)
+        case .SQLITE_NOTADB: self = .notADatabase(path: path)
+        case .SQLITE_READONLY: self = .readOnly(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
+        case .SQLITE_CORRUPT: self = .corrupt(path: path, detail: error.message ?? "")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            self = .cannotOpen(path: path, reason: error.message ?? "permission denied")
+        case .SQLITE_IOERR:
+            // SQLITE_IOERR_WRITE and friends are how a full disk often shows up under WAL.
+            self = error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_FSYNC
+                ? .diskFull(path: path) : .other(path: path, detail: error.message ?? "I/O error")
+        default: self = .other(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the mirror at \(path): \(reason)"
+        case .diskFull(let path): "the disk holding \(path) is full: nothing was written, the mirror is unchanged"
+        case .notADatabase(let path): "\(path) is not a wax database (not SQLite): point DATABASE_URL elsewhere"
+        case .readOnly(let path): "\(path) is read-only for this user: nothing was written"
+        case .busy(let path): "\(path) stayed locked by another process for \(Int(MirrorDatabase.busyTimeout)) s: try again"
+        case .corrupt(let path, let detail): "\(path) is damaged (\(detail)): restore it or delete it and sync again"
+        case .other(let path, let detail): "database error on \(path): \(detail)"
+        case .notFound(let id): "no listing \(id) in the mirror"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The dimensions the filter pane counts and filters by.
+public enum FacetKind: String, CaseIterable, Sendable, Codable, Hashable {
+    case artist, genre, style, format, label, condition
+    case sleeveCondition = "sleeve_condition"
+    case year, location, status
+
+    /// Kinds filtered by a text needle (year is a range instead).
+    public static let textFilters: [FacetKind] = allCases.filter { $0 != .year }
+
+    /// Kinds whose listing column holds a `; `-joined list (a release has several genres).
+    var isMultiValued: Bool { self == .genre || self == .style }
+
+    /// The listing column holding this kind's value id.
+    var idColumn: String {
+        switch self {
+        case .artist: "artist_fid"
+        case .genre: "genre_fid"
+        case .style: "style_fid"
+        case .format: "format_fid"
+        case .label: "label_fid"
+        case .condition: "condition_fid"
+        case .sleeveCondition: "sleeve_fid"
+        case .location: "location_fid"
+        case .status: "status_fid"
+        case .year: "year"
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .artist: "Artist"
+        case .genre: "Genre"
+        case .style: "Style"
+        case .format: "Format"
+        case .label: "Label"
+        case .condition: "Condition"
+        case .sleeveCondition: "Sleeve"
+        case .year: "Year"
+        case .location: "Location"
+        case .status: "Status"
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import WaxConfig
+
+/// A listing as the mirror holds it: the Discogs record, its release details when known, and
+/// wax's own bookkeeping (first seen, last changed, removed and why).
+public struct Listing: Sendable, Equatable, Identifiable {
+    public var record: ListingRecord
+    /// The release as `GET /releases/{id}` (or the old CSV) described it; nil until enriched.
+    public var release: ReleaseRecord?
+    public var genres: [String]
+    public var styles: [String]
+    public var firstSeenAt: Date?
+    public var updatedAt: Date?
+    public var removedAt: Date?
+    public var removedReason: String?
+
+    public var id: Int64 { record.listingID }
+    public var isRemoved: Bool { removedAt != nil }
+    public var conditionGrade: ConditionGrade? { ConditionGrade(discogs: record.condition) }
+    public var sleeveGrade: ConditionGrade? { ConditionGrade(discogs: record.sleeveCondition) }
+
+    /// The listing's page on discogs.com, the link staff share.
+    public var discogsURL: String {
+        if let uri = record.uri, uri.hasPrefix("http") { return uri }
+        return "https://www.discogs.com/sell/item/\(record.listingID)"
+    }
+}
+
+/// Text columns hold lists as `; `-joined strings (genres) or JSON arrays (release details).
+enum ListText {
+    static let separator = "; "
+
+    static func join(_ values: [String]) -> String? {
+        let cleaned = values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return cleaned.isEmpty ? nil : cleaned.joined(separator: separator)
+    }
+
+    static func split(_ text: String?) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func encode<T: Encodable>(_ value: [T]) -> String? {
+        guard !value.isEmpty, let data = try? JSONEncoder().encode(value) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ text: String?, as type: [T].Type = [T].self) -> [T] {
+        guard let text, let data = text.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([T].self, from: data)) ?? []
+    }
+}
+
+/// UTC timestamps as ISO-8601 text (`2026-11-25T19:52:17Z`): sortable and readable in sqlite3.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String { UTCTimestamp.string(date) }
+
+    public static func parse(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return PostedDate.parse(text.hasSuffix("Z") || text.contains("+") ? text : text + "Z")
+    }
+}
+
+extension ListingRecord {
+    init(row: Row) {
+        self.init(listingID: row["listing_id"], status: row["status"] ?? "")
+        condition = row["condition"]
+        sleeveCondition = row["sleeve_condition"]
+        posted = row["posted"]
+        priceValue = row["price_value"]
+        priceCurrency = row["price_currency"]
+        originalPriceValue = row["original_price_value"]
+        originalPriceCurrency = row["original_price_currency"]
+        shippingPrice = row["shipping_price"]
+        shippingCurrency = row["shipping_currency"]
+        allowOffers = row["allow_offers"]
+        shipsFrom = row["ships_from"]
+        comments = row["comments"]
+        uri = row["uri"]
+        resourceURL = row["resource_url"]
+        weight = row["weight"]
+        estimatedWeight = row["estimated_weight"]
+        formatQuantity = row["format_quantity"]
+        externalID = row["external_id"]
+        location = row["location"]
+        quantity = row["quantity"]
+        releaseID = row["release_id"]
+        artist = row["artist"]
+        title = row["title"]
+        label = row["label"]
+        catalogNumber = row["catalog_number"]
+        format = row["format"]
+        year = row["year"]
+        releaseDescription = row["release_description"]
+        releaseResourceURL = row["release_resource_url"]
+        thumbnailURL = row["thumbnail_url"]
+        imageURI = row["image_uri"]
+        imageResourceURL = row["image_resource_url"]
+        communityHave = row["community_have"]
+        communityWant = row["community_want"]
+        sellerUsername = row["seller_username"]
+        rawJSON = row["raw_json"]
+    }
+}
+
+extension ReleaseRecord {
+    init?(row: Row, prefix: String = "") {
+        guard let id: Int64 = row[prefix + "release_id"], let sourceText: String = row[prefix + "source"],
+              let source = Source(rawValue: sourceText) else { return nil }
+        self.init(releaseID: id, source: source)
+        title = row[prefix + "title"]
+        year = row[prefix + "year"]
+        country = row[prefix + "country"]
+        barcodes = ListText.decode(row[prefix + "barcodes"])
+        masterID = row[prefix + "master_id"]
+        masterURL = row[prefix + "master_url"]
+        uri = row[prefix + "uri"]
+        resourceURL = row[prefix + "resource_url"]
+        artists = ListText.decode(row[prefix + "artists"])
+        labels = ListText.decode(row[prefix + "labels"])
+        formats = ListText.decode(row[prefix + "formats"])
+        genres = ListText.decode(row[prefix + "genres"])
+        styles = ListText.decode(row[prefix + "styles"])
+        tracklist = ListText.decode(row[prefix + "tracklist"])
+        communityHave = row[prefix + "community_have"]
+        communityWant = row[prefix + "community_want"]
+        ratingAverage = row[prefix + "rating_average"]
+        ratingCount = row[prefix + "rating_count"]
+        fetchedAt = Timestamp.parse(row[prefix + "fetched_at"])
+        rawJSON = row[prefix + "raw_json"]
+    }
+}
+
+extension Listing {
+    /// Columns to select for a `Listing` (with `r_`-prefixed release columns when joined).
+    static func selection(withRelease: Bool) -> String {
+        var sql = "l.*, lr.json AS raw_json"
+        if withRelease {
+            sql += ", " + ReleaseColumns.all.map { "r.\($0) AS r_\($0)" }.joined(separator: ", ")
+        }
+        return sql
+    }
+
+    static func from(withRelease: Bool) -> String {
+        var sql = "listings l LEFT JOIN listing_raw lr ON lr.listing_id = l.listing_id"
+        if withRelease { sql += " LEFT JOIN releases r ON r.release_id = l.release_id" }
+        return sql
+    }
+
+    init(row: Row, withRelease: Bool) {
+        record = ListingRecord(row: row)
+        release = withRelease ? ReleaseRecord(row: row, prefix: "r_") : nil
+        genres = ListText.split(row["genres"])
+        styles = ListText.split(row["styles"])
+        firstSeenAt = Timestamp.parse(row["first_seen_at"])
+        updatedAt = Timestamp.parse(row["updated_at"])
+        removedAt = Timestamp.parse(row["removed_at"])
+        removedReason = row["removed_reason"]
+    }
+}
+
+enum ReleaseColumns {
+    static let all = ["release_id", "title", "year", "country", "barcodes", "master_id", "master_url", "uri",
+                      "resource_url", "artists", "labels", "formats", "genres", "styles", "tracklist",
+                      "community_have", "community_want", "rating_average", "rating_count", "source",
+                      "fetched_at", "raw_json"]
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// The columns a listing list can be ordered by.
+public enum SortField: String, CaseIterable, Sendable, Codable {
+    case posted, price, artist, title, year, condition, location
+
+    /// The direction a first press of "sort by this" should use: newest, cheapest, A→Z, best.
+    public var naturalDescending: Bool {
+        switch self {
+        case .posted, .year, .condition: true
+        case .price, .artist, .title, .location: false
+        }
+    }
+}
+
+public struct ListingSort: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var field: SortField
+    public var descending: Bool
+
+    public init(_ field: SortField, descending: Bool? = nil) {
+        self.field = field
+        self.descending = descending ?? field.naturalDescending
+    }
+
+    /// Newest posted first, as the old app listed them.
+    public static let `default` = ListingSort(.posted, descending: true)
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public let text: String
+        public var description: String {
+            "unknown sort \"\(text)\": use FIELD[:asc|desc] with FIELD one of \(SortField.allCases.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+
+    /// `price`, `price:asc`, `posted:desc`.
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let field = SortField(rawValue: String(parts[0])) else { throw ParseError(text: text) }
+        var descending: Bool?
+        if parts.count == 2 {
+            switch parts[1] {
+            case "asc": descending = false
+            case "desc": descending = true
+            default: throw ParseError(text: text)
+            }
+        }
+        self.init(field, descending: descending)
+    }
+
+    public var description: String { "\(field.rawValue):\(descending ? "desc" : "asc")" }
+}
+
+/// What to show: free text, filters, ranges, order and window. The UI, the CLI and `wax serve`
+/// all build one of these; `InventoryService` answers it.
+public struct ListingQuery: Sendable, Hashable, Codable {
+    /// Every word a prefix; all words must match (over artist, title, label, catalog number,
+    /// genres, styles, location, comments); case- and accent-insensitive.
+    public var text: String = ""
+    // Case- and accent-insensitive substring filters (the old app's `ilike '%…%'`).
+    public var artist: String?
+    public var genre: String?
+    public var style: String?
+    public var format: String?
+    public var label: String?
+    public var condition: String?
+    public var sleeveCondition: String?
+    public var status: String?
+    public var location: String?
+    public var minPrice: Double?
+    public var maxPrice: Double?
+    public var minYear: Int?
+    public var maxYear: Int?
+    public var includeRemoved = false
+    public var sort: ListingSort = .default
+    public var limit: Int?
+    public var offset = 0
+
+    public init(text: String = "", sort: ListingSort = .default, limit: Int? = nil, offset: Int = 0) {
+        self.text = text
+        self.sort = sort
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// The text filter for a facet, by kind.
+    public subscript(filter kind: FacetKind) -> String? {
+        get {
+            switch kind {
+            case .artist: artist
+            case .genre: genre
+            case .style: style
+            case .format: format
+            case .label: label
+            case .condition: condition
+            case .sleeveCondition: sleeveCondition
+            case .status: status
+            case .location: location
+            case .year: nil
+            }
+        }
+        set {
+            switch kind {
+            case .artist: artist = newValue
+            case .genre: genre = newValue
+            case .style: style = newValue
+            case .format: format = newValue
+            case .label: label = newValue
+            case .condition: condition = newValue
+            case .sleeveCondition: sleeveCondition = newValue
+            case .status: status = newValue
+            case .location: location = newValue
+            case .year: break
+            }
+        }
+    }
+
+    /// The same selection without order or window (what counts and facets depend on).
+    public var selection: ListingQuery {
+        var copy = self
+        copy.sort = .default
+        copy.limit = nil
+        copy.offset = 0
+        return copy
+    }
+
+    public var hasConditions: Bool {
+        FullTextQuery.match(text) != nil || FacetKind.textFilters.contains { self[filter: $0]?.isEmpty == false }
+            || minPrice != nil || maxPrice != nil || minYear != nil || maxYear != nil
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+/// What an import did to the mirror.
+public struct ImportOutcome: Sendable, Equatable {
+    public var imported = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var cleared = 0
+}
+
+extension InventoryService {
+    /// Upserts listings (and the release details a CSV carried) by listing id in one
+    /// transaction. A listing marked removed that appears again is current again.
+    /// With `clearFirst`, every listing is deleted first, in the same transaction.
+    public func importListings(_ records: [ListingRecord], releases: [ReleaseRecord] = [], clearFirst: Bool = false) throws -> ImportOutcome {
+        try database.write { db in
+            var outcome = ImportOutcome()
+            let existing: [Int64: (record: ListingRecord, removed: Bool)]
+            if clearFirst {
+                outcome.cleared = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings") ?? 0
+                existing = [:]
+            } else {
+                existing = try Self.existingRecords(db, ids: records.map(\.listingID))
+            }
+            let bulk = records.count + outcome.cleared > FullTextIndex.bulkThreshold
+            try FullTextIndex.maintain(db, bulk: bulk) {
+                if clearFirst {
+                    try db.execute(sql: "DELETE FROM listing_raw; DELETE FROM listings;")
+                }
+                let writer = try ListingWriter(db)
+                for release in releases { try writer.upsert(release) }
+                for record in records {
+                    if let old = existing[record.listingID] {
+                        var comparable = record
+                        if comparable.rawJSON == nil { comparable.rawJSON = old.record.rawJSON }
+                        if comparable == old.record && !old.removed {
+                            outcome.unchanged += 1
+                            continue
+                        }
+                        try writer.upsert(comparable)
+                        outcome.updated += 1
+                    } else {
+                        try writer.upsert(record)
+                        outcome.imported += 1
+                    }
+                }
+            }
+            return outcome
+        }
+    }
+
+    static func existingRecords(_ db: Database, ids: [Int64]) throws -> [Int64: (record: ListingRecord, removed: Bool)] {
+        var result: [Int64: (ListingRecord, Bool)] = [:]
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM listings)") == true else { return [:] }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT l.*, lr.json AS raw_json FROM listings l LEFT JOIN listing_raw lr ON lr.listing_id = l.listing_id
+                WHERE l.listing_id IN (\(chunk.map(String.init).joined(separator: ",")))
+                """)
+            while let row = try rows.next() {
+                let record = ListingRecord(row: row)
+                let removed: String? = row["removed_at"]
+                result[record.listingID] = (record, removed != nil)
+            }
+        }
+        return result
+    }
+}

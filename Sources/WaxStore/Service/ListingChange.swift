@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+/// One line of a listing's history, as a sync recorded it: what came in, what was repriced,
+/// what sold.
+public struct ListingChange: Sendable, Equatable, Identifiable {
+    public enum Kind: String, Sendable, Codable { case added, updated, removed }
+
+    public var id: Int64
+    public var syncRunID: Int64?
+    public var listingID: Int64
+    public var kind: Kind
+    /// For updates: the field (`price`, `location`…); for removals: the reason.
+    public var field: String?
+    public var oldValue: String?
+    public var newValue: String?
+    public var changedAt: Date?
+    public var artist: String?
+    public var title: String?
+}
+
+extension InventoryService {
+    /// Changes recorded at or after `since`, newest first.
+    public func changes(since: Date, limit: Int = 1_000) throws -> [ListingChange] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.*, l.artist, l.title FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id
+                WHERE c.changed_at >= ? ORDER BY c.changed_at DESC, c.id DESC LIMIT ?
+                """, arguments: [Timestamp.string(since), limit]).map { row in
+                ListingChange(id: row["id"], syncRunID: row["sync_run_id"], listingID: row["listing_id"],
+                              kind: ListingChange.Kind(rawValue: row["change"]) ?? .updated, field: row["field"],
+                              oldValue: row["old_value"], newValue: row["new_value"],
+                              changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"])
+            }
+        }
+    }
+}

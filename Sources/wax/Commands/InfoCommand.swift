@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import WaxConfig
+
+struct InfoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Print resolved paths and which settings are set (never a token's value)."
+    )
+
+    func run() async throws {
+        try await Failure.reporting {
+            let context = try AppContext.load()
+            let paths = context.paths
+            let settings = context.settings
+            func exists(_ url: URL) -> String { FileManager.default.fileExists(atPath: url.path) ? "" : " (not there yet)" }
+            let database = try context.databasePath()
+            var out = "wax \(WaxBuild.version)\n\n"
+            out += "database      \(database.path)\(exists(database))\n"
+            out += "config file   \(paths.configFile.path)\(exists(paths.configFile))\n"
+            out += "log file      \(paths.logFile.path)\n"
+            out += "theme dirs    \(paths.themeDirectories.map(\.path).joined(separator: "\n              "))\n\n"
+            out += "settings\n"
+            for key in Settings.Key.allCases {
+                let source = settings.sources[key] ?? .defaultValue
+                let shown: String
+                if source == .defaultValue {
+                    shown = "not set"
+                } else if key.isSecret {
+                    shown = "set (\(source.rawValue))"
+                } else {
+                    shown = "\(value(of: key, in: settings)) (\(source.rawValue))"
+                }
+                out += "  \(key.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(shown)\n"
+            }
+            Console.out(out)
+        }
+    }
+
+    private func value(of key: Settings.Key, in settings: Settings) -> String {
+        switch key {
+        case .discogsToken, .apiToken: "set"
+        case .sellerUsername: settings.sellerUsername ?? ""
+        case .userAgent: settings.userAgent
+        case .enableAutoSync: String(settings.enableAutoSync)
+        case .syncIntervalHours: String(settings.syncIntervalHours)
+        case .databaseURL: settings.databaseURL ?? ""
+        case .discogsAPIURL: settings.discogsAPIURL
+        case .inventoryStatus: settings.inventoryStatus
+        case .theme: settings.theme ?? ""
+        case .corsOrigin: settings.corsOrigin ?? ""
+        case .logLevel: settings.logLevel
+        }
+    }
+}

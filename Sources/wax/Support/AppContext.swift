@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import WaxConfig
+import WaxStore
+
+enum WaxBuild {
+    static let version = WaxVersion.current
+}
+
+/// What every command needs: settings, paths, the log file, and (on demand) the mirror.
+struct AppContext {
+    let paths: WaxPaths
+    let settings: Settings
+    let logger: Logger
+
+    /// Loads settings and points logging at the log file. Configuration mistakes exit with 2.
+    static func load() throws -> AppContext {
+        let paths = WaxPaths.resolve()
+        let settings: Settings
+        do {
+            settings = try Settings.load(paths: paths)
+        } catch {
+            throw Failure.configuration("\(error)")
+        }
+        WaxLogging.bootstrap(file: paths.logFile, level: settings.logLevel, redact: settings.redact)
+        for warning in settings.warnings { Console.warn(warning) }
+        return AppContext(paths: paths, settings: settings, logger: Logger(label: "wax"))
+    }
+
+    func databasePath() throws -> URL {
+        do {
+            return try settings.databasePath(paths: paths)
+        } catch {
+            throw Failure.configuration("\(error)")
+        }
+    }
+
+    func openInventory() throws -> InventoryService {
+        let path = try databasePath()
+        do {
+            return try InventoryService.open(at: path)
+        } catch {
+            throw Failure.failed("\(error)")
+        }
+    }
+}

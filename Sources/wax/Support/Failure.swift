@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+
+/// A command's failure: one line on stderr, then the documented exit code.
+enum Failure: Error {
+    case failed(String)
+    case configuration(String)
+    case syncBusy(String)
+    case tokenRejected(String)
+
+    var exitCode: Int32 {
+        switch self {
+        case .failed: 1
+        case .configuration: 2
+        case .syncBusy: 3
+        case .tokenRejected: 4
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .failed(let m), .configuration(let m), .syncBusy(let m), .tokenRejected(let m): m
+        }
+    }
+}
+
+extension Failure {
+    /// Runs `body`, turning any error into one line on stderr and an exit code.
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as Failure {
+            Console.error(failure.message)
+            throw ExitCode(failure.exitCode)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("wax: \(message)\n".utf8))
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("wax: warning: \(message)\n".utf8))
+    }
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// The terminal's width when stdout is one, else nil (pipes get full rows).
+    static var terminalWidth: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
+    }
+}
