@@ -44,8 +44,11 @@ let package = Package(
             dependencies: ["WaxConfig", "WaxStore"],
             path: "Benchmarks"
         ),
-        .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxText"]),
-        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig"]),
-        .testTarget(name: "WaxCLITests", dependencies: ["WaxStore", "WaxConfig"]),
+        // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.
+        .target(name: "WaxTestSupport", dependencies: ["WaxStore"], path: "Tests/Support"),
+        .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["wax", "WaxStore", "WaxTestSupport"]),
     ]
 )

@@ -99,9 +99,10 @@ public final class MirrorDatabase: Sendable {
         try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'") ?? 0
     }
 
-    /// `PRAGMA integrity_check` and both full-text indexes' own checks.
+    /// `PRAGMA integrity_check` and both full-text indexes' own checks. (FTS5 spells its check
+    /// as an INSERT, so it runs on the writer connection; it changes nothing.)
     public func integrityCheck() throws -> [String] {
-        try read { db in
+        try writeBookkeeping { db in
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
             do {
                 try FullTextIndex.check(db)

@@ -178,6 +178,7 @@ enum Schema {
     CREATE INDEX l_location_fid ON listings(location_fid) WHERE removed_at IS NULL;
     CREATE INDEX l_condition_fid ON listings(condition_fid) WHERE removed_at IS NULL;
     CREATE INDEX l_sleeve_fid ON listings(sleeve_fid) WHERE removed_at IS NULL;
+    CREATE INDEX l_status_fid ON listings(status_fid) WHERE removed_at IS NULL;
     CREATE INDEX l_release ON listings(release_id);
     CREATE INDEX l_removed ON listings(removed_at) WHERE removed_at IS NOT NULL;
 

@@ -118,7 +118,7 @@ public final class InventoryService: Sendable {
 
     // MARK: Planning
 
-    private func plan(_ query: ListingQuery, _ db: Database, catalog: FacetCatalog? = nil) throws -> QueryPlan {
+    func plan(_ query: ListingQuery, _ db: Database, catalog: FacetCatalog? = nil) throws -> QueryPlan {
         let catalog = try catalog ?? self.catalog(db)
         return try QueryPlan(query, catalog: catalog) { match in
             try self.fullTextCount(match, db, generation: catalog.generation)

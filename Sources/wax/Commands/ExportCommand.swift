@@ -20,13 +20,10 @@ struct ExportCommand: AsyncParsableCommand {
             let text = format == .csv ? ListingExport.csv(listings) : ListingExport.json(listings)
             if let output {
                 let url = URL(fileURLWithPath: output)
-                let partial = url.appendingPathExtension("partial")
                 do {
                     // Written beside and renamed, so a full disk never leaves half a file behind.
-                    try Data(text.utf8).write(to: partial)
-                    _ = try FileManager.default.replaceItemAt(url, withItemAt: partial)
+                    try Data(text.utf8).write(to: url, options: .atomic)
                 } catch {
-                    try? FileManager.default.removeItem(at: partial)
                     throw Failure.failed("cannot write \(url.path): \((error as NSError).localizedDescription)")
                 }
                 Console.warn("wrote \(listings.count) listings to \(url.path)")

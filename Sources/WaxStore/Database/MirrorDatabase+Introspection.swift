@@ -1,0 +1,43 @@
+import GRDB
+
+/// What the mirror's schema looks like, for `wax info`, diagnostics and tests.
+extension MirrorDatabase {
+    public func schemaObjects(type: String) throws -> Set<String> {
+        try read { Set(try String.fetchAll($0, sql: "SELECT name FROM sqlite_schema WHERE type = ?", arguments: [type])) }
+    }
+
+    public func columns(of table: String) throws -> [String] {
+        try read { try $0.columns(in: table).map(\.name) }
+    }
+
+    public func journalMode() throws -> String {
+        try read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public func appliedMigrations() throws -> [String] {
+        try read { try Schema.migrator.appliedMigrations($0) }
+    }
+
+    public func registeredMigrations() -> [String] {
+        Schema.migrator.migrations
+    }
+
+    /// Bytes used by the file (pages × page size), WAL excluded.
+    public func sizeInBytes() throws -> Int {
+        try read { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return pages * size
+        }
+    }
+}
+
+extension InventoryService {
+    /// `EXPLAIN QUERY PLAN` of the SQL that fetches `query`'s window: how it will run.
+    public func explain(_ query: ListingQuery) throws -> [String] {
+        try database.read { db in
+            let (sql, arguments) = try plan(query, db).idsSQL
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+        }
+    }
+}

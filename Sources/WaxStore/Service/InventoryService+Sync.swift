@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// A verified snapshot from Discogs, ready to apply to the mirror in one transaction.
+public struct SnapshotApply: Sendable {
+    public enum Trigger: String, Sendable { case startup = "start-up", schedule, key, cli, api, demo, test }
+
+    /// Listings as Discogs describes them now. Each is inserted, updated (only when a field
+    /// really changed) or left alone. Listings not in here are not touched unless removed.
+    public var listings: [ListingRecord]
+    /// Listings Discogs confirmed gone, with why (`sold`, `deleted`, `not for sale`).
+    public var removals: [Int64: String]
+    /// The seller object, kept once instead of in every listing's raw JSON.
+    public var seller: SellerRecord?
+    public var trigger: Trigger
+    public var startedAt: Date
+    public var requests: Int
+    /// Listings Discogs reported but the sync could not reach (the non-owner paging cap).
+    public var unreachable: Int
+
+    public init(listings: [ListingRecord], removals: [Int64: String] = [:], seller: SellerRecord? = nil,
+                trigger: Trigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
+        self.listings = listings
+        self.removals = removals
+        self.seller = seller
+        self.trigger = trigger
+        self.startedAt = startedAt
+        self.requests = requests
+        self.unreachable = unreachable
+    }
+}
+
+public struct SellerRecord: Sendable, Equatable {
+    public var id: Int64
+    public var username: String
+    public var json: String
+    public init(id: Int64, username: String, json: String) {
+        self.id = id
+        self.username = username
+        self.json = json
+    }
+}
+
+/// What applying a snapshot changed.
+public struct ApplyCounts: Sendable, Equatable {
+    public var syncRunID: Int64 = 0
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var unchanged = 0
+    public var total = 0
+}
+
+extension InventoryService {
+    /// Current listings' ids and statuses: what a sync compares its snapshot with.
+    public func mirroredStatuses() throws -> [Int64: String] {
+        try database.read { db in
+            var result: [Int64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT listing_id, status FROM listings WHERE removed_at IS NULL")
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+
+    /// Applies a snapshot in one transaction: inserts, updates of changed fields (each change
+    /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
+    /// lands or none of it does.
+    public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
+        try database.write { db in
+            var counts = ApplyCounts()
+            let stamp = Timestamp.string(now)
+            try db.execute(sql: """
+                INSERT INTO sync_runs(trigger, started_at, outcome, host, pid) VALUES (?, ?, 'running', ?, ?)
+                """, arguments: [snapshot.trigger.rawValue, Timestamp.string(snapshot.startedAt),
+                                 ProcessInfo.processInfo.hostName, Int(getpid())])
+            counts.syncRunID = db.lastInsertedRowID
+            let existing = try Self.existingRecords(db, ids: snapshot.listings.map(\.listingID))
+            let changeStatement = try db.cachedStatement(sql: """
+                INSERT INTO listing_changes(sync_run_id, listing_id, change, field, old_value, new_value, changed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            func record(_ id: Int64, _ change: ListingChange.Kind, _ field: String?, _ old: String?, _ new: String?) throws {
+                try changeStatement.execute(arguments: [counts.syncRunID, id, change.rawValue, field, old, new, stamp])
+            }
+            let changed = snapshot.listings.filter { listing in
+                guard let old = existing[listing.listingID] else { return true }
+                return old.record != listing || old.removed
+            }
+            let bulk = changed.count + snapshot.removals.count > FullTextIndex.bulkThreshold
+            try FullTextIndex.maintain(db, bulk: bulk) {
+                let writer = try ListingWriter(db, now: now)
+                for listing in snapshot.listings {
+                    guard let old = existing[listing.listingID] else {
+                        try writer.upsert(listing)
+                        try record(listing.listingID, .added, nil, nil, nil)
+                        counts.added += 1
+                        continue
+                    }
+                    guard old.record != listing || old.removed else {
+                        counts.unchanged += 1
+                        continue
+                    }
+                    try writer.upsert(listing)
+                    counts.updated += 1
+                    if old.removed { try record(listing.listingID, .updated, "removed", "removed", "listed again") }
+                    for difference in TrackedField.differences(from: old.record, to: listing) {
+                        try record(listing.listingID, .updated, difference.field.rawValue, difference.old, difference.new)
+                    }
+                }
+                for (id, reason) in snapshot.removals.sorted(by: { $0.key < $1.key }) {
+                    try writer.markRemoved(id, reason: reason)
+                    if db.changesCount > 0 {
+                        try record(id, .removed, reason, nil, nil)
+                        counts.removed += 1
+                    }
+                }
+            }
+            if let seller = snapshot.seller {
+                try db.execute(sql: """
+                    INSERT INTO sellers(seller_id, username, json, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(seller_id) DO UPDATE SET username = excluded.username, json = excluded.json, updated_at = excluded.updated_at
+                    """, arguments: [seller.id, seller.username, seller.json, stamp])
+            }
+            counts.total = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NULL") ?? 0
+            try db.execute(sql: """
+                UPDATE sync_runs SET finished_at = ?, outcome = 'succeeded', added = ?, updated = ?, removed = ?,
+                    unchanged = ?, total = ?, requests = ?, unreachable = ? WHERE id = ?
+                """, arguments: [stamp, counts.added, counts.updated, counts.removed, counts.unchanged, counts.total,
+                                 snapshot.requests, snapshot.unreachable, counts.syncRunID])
+            return counts
+        }
+    }
+
+    /// Records a sync that failed: the listings are untouched, only the history grows.
+    @discardableResult
+    public func recordFailedSync(trigger: SnapshotApply.Trigger, startedAt: Date, requests: Int, error: String, now: Date = Date()) throws -> Int64 {
+        try database.writeBookkeeping { db in
+            try db.execute(sql: """
+                INSERT INTO sync_runs(trigger, started_at, finished_at, outcome, requests, error, host, pid)
+                VALUES (?, ?, ?, 'failed', ?, ?, ?, ?)
+                """, arguments: [trigger.rawValue, Timestamp.string(startedAt), Timestamp.string(now), requests, error,
+                                 ProcessInfo.processInfo.hostName, Int(getpid())])
+            return db.lastInsertedRowID
+        }
+    }
+}
+
+extension InventoryService {
+    /// Stores release details fetched from Discogs and refreshes the genres and styles of every
+    /// listing of those releases (search, filters and facets see them at once).
+    public func storeReleases(_ releases: [ReleaseRecord], now: Date = Date()) throws {
+        guard !releases.isEmpty else { return }
+        try database.write { db in
+            let writer = try ListingWriter(db, now: now)
+            for release in releases { try writer.upsert(release) }
+        }
+    }
+
+    /// Releases of current listings that Discogs has not described yet, most listed first.
+    public func releasesNeedingDetails(limit: Int = .max) throws -> [Int64] {
+        try database.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT l.release_id FROM listings l LEFT JOIN releases r ON r.release_id = l.release_id
+                WHERE l.removed_at IS NULL AND l.release_id IS NOT NULL AND r.fetched_at IS NULL
+                GROUP BY l.release_id ORDER BY count(*) DESC, l.release_id LIMIT ?
+                """, arguments: [limit == .max ? -1 : limit])
+        }
+    }
+}

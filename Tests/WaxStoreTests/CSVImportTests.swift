@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import WaxStore
+import WaxTestSupport
+
+@Suite struct CSVImportTests {
+    @Test(.needsSharedData)
+    func theRealShopFileImportsAllRows() throws {
+        let data = try Data(contentsOf: SharedData.shopCSV)
+        let parsed = try CSVImport.parse(data)
+        #expect(parsed.format == .waxExport)
+        #expect(parsed.totalRows == 520)
+        #expect(parsed.errors.isEmpty, "\(parsed.errors)")
+        #expect(parsed.records.count == 520)
+
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        let outcome = try inventory.importListings(parsed.records, releases: parsed.releases)
+        #expect(outcome.imported == 520 && outcome.updated == 0 && outcome.unchanged == 0)
+        #expect(try inventory.count(ListingQuery()) == 520)
+
+        // The first data row, field by field.
+        let first = try #require(try inventory.listing(id: 3639550236))
+        #expect(first.record.artist == "Anthony B / Heather Cummings")
+        #expect(first.record.title == "Stop The Killing / I Don´t Want You Back")
+        #expect(first.record.label == "Colomino Records")
+        #expect(first.record.catalogNumber == "none")
+        #expect(first.record.condition == "Very Good (VG)")
+        #expect(first.record.sleeveCondition == "No Cover")
+        #expect(first.record.priceValue == 1.09 && first.record.priceCurrency == "USD")
+        #expect(first.record.posted == "2025-06-27T15:36:31-07:00")
+        #expect(first.record.postedAt == Date(timeIntervalSince1970: 1_751_063_791))
+        #expect(first.record.location == "colin house")
+        #expect(first.record.weight == 60 && first.record.formatQuantity == 1)
+        #expect(first.record.year == nil)                        // the file says 0: unknown
+        #expect(first.record.releaseID == 11693605)
+        #expect(first.record.comments == "some dust, light scratches and surface noise but certainly playable")
+
+        // Importing the same file again changes nothing.
+        let again = try inventory.importListings(parsed.records, releases: parsed.releases)
+        #expect(again.imported == 0 && again.updated == 0 && again.unchanged == 520)
+        #expect(try inventory.database.integrityCheck().isEmpty)
+    }
+
+    @Test(.needsSharedData)
+    func theRealFileSurvivesLineEndingAndBOMChanges() throws {
+        let original = try String(contentsOf: SharedData.shopCSV, encoding: .utf8)
+        let crlf = "\u{FEFF}" + original.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let a = try CSVImport.parse(Data(original.utf8))
+        let b = try CSVImport.parse(Data(crlf.utf8))
+        #expect(b.errors.isEmpty && b.records.count == 520)
+        // Quoted multi-line comments keep their own line breaks (normalised with the file's).
+        for (x, y) in zip(a.records, b.records) {
+            #expect(x.listingID == y.listingID)
+            #expect(x.comments?.replacingOccurrences(of: "\r\n", with: "\n") == y.comments?.replacingOccurrences(of: "\r\n", with: "\n"))
+        }
+    }
+
+    @Test(.needsSharedData)
+    func theDiscogsExportSampleImports() throws {
+        let parsed = try CSVImport.parse(try Data(contentsOf: SharedData.discogs("damidhagor_inventory_export_2026-08-25.csv")))
+        #expect(parsed.format == .discogsExport)
+        #expect(parsed.errors.isEmpty)
+        let record = try #require(parsed.records.first)
+        #expect(record.listingID == 4332778344)
+        #expect(record.artist == "HammerFall" && record.title == "Glory To The Brave")
+        #expect(record.format == "CD, Album, Promo" && record.catalogNumber == "NB 265-2")
+        #expect(record.status == "Draft" && record.priceValue == 100)
+        #expect(record.posted == "2026-08-25 07:04:22")
+        #expect(record.postedAt == Date(timeIntervalSince1970: 1_787_666_662))   // 07:04:22 US-Pacific = 14:04:22 UTC
+        #expect(record.allowOffers == false && record.quantity == 1 && record.weight == 100)
+        #expect(record.location == "API_TEST_LOCATION" && record.externalID == "API_TEST_EXTERNAL_ID")
+    }
+
+    func parse(_ text: String) throws -> CSVImport.Parsed { try CSVImport.parse(Data(text.utf8)) }
+
+    static let header = CSVImport.discogsColumns.joined(separator: ",")
+
+    @Test func aBadNumberSkipsOnlyThatRowAndNamesItsLine() throws {
+        let parsed = try parse("""
+        \(Self.header)
+        1,A,T,L,C,LP,10,For Sale,12.50,2025-01-01 10:00:00,,Mint (M),Mint (M),Y,,,1,,1
+        2,B,T,L,C,LP,11,For Sale,twelve,2025-01-01 10:00:00,,Mint (M),Mint (M),Y,,,1,,1
+        3,C,T,L,C,LP,12,For Sale,5,2025-01-01 10:00:00,,Mint (M),Mint (M),N,,,1,,1
+        """)
+        #expect(parsed.records.map(\.listingID) == [1, 3])
+        #expect(parsed.errors == [CSVReader.RowError(line: 3, reason: "price \"twelve\" is not a number")])
+        #expect(parsed.totalRows == 3)
+    }
+
+    @Test func wrongColumnCountIsARowError() throws {
+        let parsed = try parse("\(Self.header)\n1,A,T\n2,B,T,L,C,LP,11,For Sale,5,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n")
+        #expect(parsed.records.map(\.listingID) == [2])
+        #expect(parsed.errors.first?.line == 2)
+        #expect(parsed.errors.first?.reason.contains("3 columns where the header has 19") == true)
+    }
+
+    @Test func anUnterminatedQuoteIsReportedAtTheLineItOpens() throws {
+        let parsed = try parse("\(Self.header)\n1,A,T,L,C,LP,10,For Sale,5,2025-01-01 10:00:00,ok,M,M,Y,,,1,,1\n2,B,T,L,C,LP,11,For Sale,5,2025-01-01 10:00:00,\"never closed,M,M,Y,,,1,,1\n3,C\n")
+        #expect(parsed.records.map(\.listingID) == [1])
+        #expect(parsed.errors.count == 1)
+        #expect(parsed.errors.first?.line == 3)
+        #expect(parsed.errors.first?.reason.contains("unterminated quote") == true)
+    }
+
+    @Test func multiLineQuotedFieldsKeepLineNumbersRight() throws {
+        let parsed = try parse("\(Self.header)\n1,A,T,L,C,LP,10,For Sale,5,,\"line one\nline two\n\"\"quoted\"\"\",M,M,Y,,,1,,1\n2,B,T,L,C,LP,11,For Sale,x,,,M,M,Y,,,1,,1\n")
+        #expect(parsed.records.first?.comments == "line one\nline two\n\"quoted\"")
+        #expect(parsed.errors.first?.line == 5)
+    }
+
+    @Test func anEmptyFileIsAnError() {
+        #expect(throws: CSVReader.FileError.empty) { try parse("") }
+        #expect(throws: CSVReader.FileError.empty) { try parse("\u{FEFF}\n\n") }
+    }
+
+    @Test func binaryJunkIsAnError() {
+        var junk = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00])
+        junk.append(Data((0..<200).map { UInt8($0) }))
+        #expect { try CSVImport.parse(junk) } throws: { "\($0)".contains("not a CSV text file") }
+        #expect { try CSVImport.parse(Data([0xC3, 0x28, 0x41])) } throws: { "\($0)".contains("not valid UTF-8") }
+    }
+
+    @Test func anUnknownHeaderIsAnError() {
+        #expect { try parse("name,price\nfoo,1\n") } throws: { "\($0)".contains("unrecognised CSV header") }
+    }
+
+    @Test func aTruncatedFileKeepsTheCompleteRows() throws {
+        let full = "\(Self.header)\n1,A,T,L,C,LP,10,For Sale,5,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n2,B,T,L,C,LP,11,For Sale,5,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n"
+        let parsed = try parse(String(full.dropLast(30)))
+        #expect(parsed.records.map(\.listingID) == [1])
+        #expect(parsed.errors.first?.line == 3)
+    }
+
+    @Test func duplicateListingIDsAreReported() throws {
+        let parsed = try parse("\(Self.header)\n1,A,T,L,C,LP,10,For Sale,5,,,M,M,Y,,,1,,1\n1,A,T,L,C,LP,10,For Sale,6,,,M,M,Y,,,1,,1\n")
+        #expect(parsed.records.count == 1)
+        #expect(parsed.errors.first?.reason.contains("already appeared on line 2") == true)
+    }
+
+    @Test func clearingEmptiesTheMirrorInTheSameTransaction() throws {
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        _ = try inventory.importListings([Fixture.listing(1, artist: "Old"), Fixture.listing(2, artist: "Old")])
+        let outcome = try inventory.importListings([Fixture.listing(3, artist: "New")], clearFirst: true)
+        #expect(outcome.cleared == 2 && outcome.imported == 1)
+        #expect(try inventory.search(ListingQuery()).map(\.id) == [3])
+        #expect(try inventory.search(ListingQuery(text: "old")).isEmpty)
+        #expect(try inventory.database.integrityCheck().isEmpty)
+    }
+
+    @Test func oldFormatReleaseColumnsBecomeSearchableGenres() throws {
+        let header = CSVImport.waxColumns.joined(separator: ",")
+        let values: [String: String] = ["listing_id": "7", "release_id": "99", "genres": "Electronic; Hip Hop",
+                                        "styles": "Boom Bap", "artist_names": "Pete Rock", "price_value": "9.5", "status": "For Sale"]
+        let row = CSVImport.waxColumns.map { values[$0] ?? "" }.joined(separator: ",")
+        let parsed = try parse(header + "\n" + row + "\n")
+        #expect(parsed.errors.isEmpty)
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        #expect(try inventory.search(ListingQuery(text: "boom")).map(\.id) == [7])
+        var query = ListingQuery()
+        query.genre = "hip"
+        #expect(try inventory.search(query).map(\.id) == [7])
+        #expect(try inventory.facets(ListingQuery())[.genre].map(\.value).sorted() == ["Electronic", "Hip Hop"])
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import WaxStore
+import WaxTestSupport
+
+@Suite struct ListingJSONTests {
+    @Test func everyOldKeyIsThereWithTheOldTypes() throws {
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        var record = Fixture.listing(4330635876, artist: "HammerFall", title: "Glory To The Brave", label: "Nuclear Blast, Epic",
+                                     format: "CD, Album, Promo", price: 100, currency: "EUR", year: 1997, releaseID: 5134861)
+        record.weight = 100
+        record.formatQuantity = 1
+        var release = Fixture.release(5134861, genres: ["Rock"], styles: ["Heavy Metal", "Power Metal"])
+        release.country = "Germany"
+        release.masterID = 158143
+        release.artists = ["HammerFall"]
+        release.labels = [.init(name: "Nuclear Blast", catalogNumber: "NB 265-2")]
+        release.formats = [.init(name: "CD", quantity: "1", descriptions: ["Album", "Promo"])]
+        _ = try inventory.importListings([record], releases: [release])
+        let listing = try #require(try inventory.listing(id: 4330635876))
+        let json = ListingJSON.object(listing)
+        guard case .object(let object) = json else { Issue.record("not an object"); return }
+        for key in ListingJSON.legacyKeys {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["listing_id"] == .string("4330635876"))            // ids as strings
+        #expect(object["release_id"] == .string("5134861"))
+        #expect(object["master_id"] == .string("158143"))
+        #expect(object["price_value"] == .double(100))                     // numbers as numbers
+        #expect(object["release_year"] == .int(1997))
+        #expect(object["format_quantity"] == .int(1))
+        #expect(object["shipping_price"] == .null)                         // missing as null
+        #expect(object["barcode"] == .null)
+        #expect(object["genres"] == .string("Rock"))
+        #expect(object["styles"] == .string("Heavy Metal; Power Metal"))   // ; -joined as before
+        #expect(object["primary_label"] == .string("Nuclear Blast"))
+        #expect(object["primary_format"] == .string("CD"))
+        #expect(object["country"] == .string("Germany"))
+        // The text is valid JSON that Foundation can read back.
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any]
+        #expect(decoded?["listing_id"] as? String == "4330635876")
+        #expect(decoded?["price_value"] as? Double == 100)
+    }
+
+    @Test func exportedCSVImportsBackIdentically() throws {
+        let dir = TemporaryDirectory()
+        let source = try dir.inventory("a.db")
+        var tricky = Fixture.listing(1, artist: "Björk, \"Live\"", title: "Line one\nline two", location: "50% off")
+        tricky.weight = 230
+        _ = try source.importListings([tricky, Fixture.listing(2, artist: "B", price: 1.09)])
+        let csv = ListingExport.csv(try source.allListings())
+        let parsed = try CSVImport.parse(Data(csv.utf8))
+        #expect(parsed.errors.isEmpty && parsed.format == .waxExport)
+        let target = try dir.inventory("b.db")
+        _ = try target.importListings(parsed.records, releases: parsed.releases)
+        let a = try source.allListings().map(\.record)
+        let b = try target.allListings().map(\.record)
+        #expect(a == b)
+    }
+
+    @Test func jsonEscapesControlCharactersAndKeepsUnicode() {
+        let value = JSONValue.object(["a": .string("tab\there \"q\" \\ é 東京 \u{01}")])
+        #expect(value.text == #"{"a":"tab\there \"q\" \\ é 東京 \u0001"}"#)
+    }
+}
