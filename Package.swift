@@ -26,9 +26,14 @@ let package = Package(
             dependencies: [
                 "WaxConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for the two loops that read 100,000 rows (facet counting).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
+        // benchmarks and the demo.
+        .target(name: "FakeDiscogs"),
         // The `wax` command line: argument parsing over the services above.
         .executableTarget(
             name: "wax",
@@ -41,7 +46,7 @@ let package = Package(
         // `swift run -c release wax-bench …`: speed and memory figures, never run by `swift test`.
         .executableTarget(
             name: "wax-bench",
-            dependencies: ["WaxConfig", "WaxStore"],
+            dependencies: ["WaxConfig", "WaxStore", "FakeDiscogs"],
             path: "Benchmarks"
         ),
         // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.

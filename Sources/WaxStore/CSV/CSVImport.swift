@@ -47,7 +47,7 @@ public enum CSVImport {
         guard let first = rows.popFirst() else { throw CSVReader.FileError.empty }
         let header: [String]
         switch first {
-        case .success(let record): header = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        case .success(let record): header = record.fields.map { $0.trimmed.lowercased() }
         case .failure(let error): throw error
         }
         let names = Set(header)
@@ -62,6 +62,7 @@ public enum CSVImport {
         var parsed = Parsed(format: format, totalRows: 0, records: [], releases: [], errors: [])
         var seen: [Int64: Int] = [:]
         var releasesSeen = Set<Int64>()
+        let columns = Fields.index(header)
         for row in rows {
             parsed.totalRows += 1
             do {
@@ -69,7 +70,7 @@ public enum CSVImport {
                 guard record.fields.count == header.count else {
                     throw CSVReader.RowError(line: record.line, reason: "\(record.fields.count) columns where the header has \(header.count)")
                 }
-                let fields = Fields(header: header, record: record)
+                let fields = Fields(index: columns, record: record)
                 let (listing, release) = format == .waxExport ? try waxRow(fields) : (try discogsRow(fields), nil)
                 if let earlier = seen[listing.listingID] {
                     throw CSVReader.RowError(line: record.line, reason: "listing_id \(listing.listingID) already appeared on line \(earlier)")
@@ -89,21 +90,20 @@ public enum CSVImport {
         let index: [String: Int]
         let record: CSVReader.Record
 
-        init(header: [String], record: CSVReader.Record) {
+        static func index(_ header: [String]) -> [String: Int] {
             var index: [String: Int] = [:]
             for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
-            self.index = index
-            self.record = record
+            return index
         }
 
         func text(_ name: String) -> String? {
             guard let i = index[name] else { return nil }
             let value = record.fields[i]
-            return value.trimmingCharacters(in: .whitespaces).isEmpty ? nil : value
+            return value.isBlank ? nil : value
         }
 
         func double(_ name: String) throws -> Double? {
-            guard let text = text(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let text = text(name)?.trimmed else { return nil }
             guard let value = Double(text), value.isFinite else { throw bad(name, text, "a number") }
             return value
         }
@@ -115,7 +115,7 @@ public enum CSVImport {
         }
 
         func id(_ name: String) throws -> Int64? {
-            guard let text = text(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let text = text(name)?.trimmed else { return nil }
             guard let value = Int64(text), value > 0 else { throw bad(name, text, "a positive whole number") }
             return value
         }
@@ -123,7 +123,7 @@ public enum CSVImport {
         func list(_ name: String) -> [String] {
             guard let text = text(name) else { return [] }
             return text.components(separatedBy: text.contains(";") ? ";" : ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map(\.trimmed).filter { !$0.isEmpty }
         }
 
         func bad(_ name: String, _ value: String, _ expected: String) -> CSVReader.RowError {

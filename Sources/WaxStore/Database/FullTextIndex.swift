@@ -61,10 +61,19 @@ enum FullTextIndex {
 
     /// Runs `body` with per-row maintenance off when `bulk` is true, then rebuilds.
     /// Must be called inside a write transaction.
+    ///
+    /// In bulk, the secondary indexes of `listings` are dropped too and built again afterwards:
+    /// `CREATE INDEX` sorts once, where 100,000 inserts into 18 b-trees cost seconds. Their
+    /// definitions are read back from `sqlite_schema`, so the schema stays the one source.
     static func maintain<T>(_ db: Database, bulk: Bool, _ body: () throws -> T) throws -> T {
         guard bulk else { return try body() }
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL
+            """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
         try dropTriggers(db)
+        for index in indexes { try db.execute(sql: "DROP INDEX \(index.name)") }
         let result = try body()
+        for index in indexes { try db.execute(sql: index.sql) }
         try rebuild(db)
         try createTriggers(db)
         return result

@@ -33,10 +33,11 @@ extension MirrorDatabase {
 }
 
 extension InventoryService {
-    /// `EXPLAIN QUERY PLAN` of the SQL that fetches `query`'s window: how it will run.
+    /// `EXPLAIN QUERY PLAN` of the SQL that answers `query` when it includes removed listings
+    /// (current listings are answered from memory).
     public func explain(_ query: ListingQuery) throws -> [String] {
         try database.read { db in
-            let (sql, arguments) = try plan(query, db).idsSQL
+            let (sql, arguments) = QueryPlan(query, catalog: try index(db).catalog).idsSQL
             return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
         }
     }

@@ -19,7 +19,7 @@ public enum ListingJSON {
         let r = listing.record
         let release = listing.release
         func firstPart(_ text: String?) -> String? {
-            text?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            text?.split(separator: ",").first.map(\.trimmed)
         }
         let formatNames = release.flatMap { $0.formats.isEmpty ? nil : $0.formats.map(\.name).joined(separator: ", ") } ?? r.format
         let genres = release.map(\.genres).flatMap { $0.isEmpty ? nil : $0 } ?? listing.genres

@@ -1,74 +1,106 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Every filter value with the number of current listings holding it, as of one generation of
 /// the mirror. Built once per generation (one pass over the covering index) and shared by all
 /// queries until the mirror changes: it resolves text filters to value ids, estimates how many
 /// rows a filter selects (to plan the query) and answers facets for the unfiltered inventory.
+///
+/// Value ids are small dense integers, so counts live in plain arrays indexed by id.
 struct FacetCatalog: Sendable {
     struct Value: Sendable {
         let id: Int64
-        let key: String
-        let label: String
+        let kind: FacetKind
+        /// Folded bytes of each entry: one for most kinds, one per genre/style of a release's list.
+        let keys: [[UInt8]]
+        let labels: [String]
     }
 
     let generation: Int64
     private(set) var values: [FacetKind: [Value]] = [:]
-    private(set) var counts: [Int64: Int] = [:]
+    /// Indexed by value id.
+    private var valueByID: [Value?] = []
+    private(set) var counts: [Int32] = []
     private(set) var yearCounts: [Int: Int] = [:]
     private(set) var currentTotal = 0
     private(set) var removedTotal = 0
+    private var unfilteredFacets: Facets?
 
-    /// The fid columns in the order `FacetCatalog.countColumns` selects them.
+    /// The id columns in the order `countColumns` selects them.
     static let countedKinds: [FacetKind] = [.artist, .label, .format, .genre, .style, .location, .condition, .sleeveCondition, .status]
     static var countColumns: String { (countedKinds.map { "l.\($0.idColumn)" } + ["l.year"]).joined(separator: ", ") }
 
-    static func load(_ db: Database, generation: Int64) throws -> FacetCatalog {
+    static func load(_ db: Database, generation: Int64, removedTotal: Int) throws -> FacetCatalog {
         var catalog = FacetCatalog(generation: generation)
+        catalog.removedTotal = removedTotal
+        let maxID = try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM facet_values") ?? 0
+        catalog.valueByID = Array(repeating: nil, count: maxID + 1)
         let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, key, label FROM facet_values")
         while let row = try rows.next() {
             guard let kind = FacetKind(rawValue: row[1]) else { continue }
-            catalog.values[kind, default: []].append(Value(id: row[0], key: row[2], label: row[3]))
+            let key: String = row[2], label: String = row[3]
+            let keys = kind.isMultiValued ? ListText.split(key) : [key]
+            let labels = kind.isMultiValued ? ListText.split(label) : [label]
+            let value = Value(id: row[0], kind: kind, keys: keys.map { Array($0.utf8) }, labels: labels.count == keys.count ? labels : keys)
+            catalog.values[kind, default: []].append(value)
+            catalog.valueByID[Int(value.id)] = value
         }
-        let tally = try FacetTally.count(db, sql: "SELECT \(countColumns) FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL", arguments: [])
-        catalog.counts = tally.counts
-        catalog.yearCounts = tally.years
-        catalog.currentTotal = tally.rows
-        catalog.removedTotal = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
         return catalog
     }
+
+    /// Records the counts over every current listing (the estimates and the unfiltered facets).
+    mutating func setUnfiltered(_ tally: FacetTally) {
+        counts = tally.counts
+        yearCounts = tally.years
+        currentTotal = tally.rows
+        unfilteredFacets = facets(from: tally, limit: nil)
+    }
+
+    var idCapacity: Int { valueByID.count }
 
     /// Ids of the values of `kind` whose folded text contains the folded needle. For genres and
     /// styles a value is a release's list, and it matches when one of its entries does.
     func resolve(_ kind: FacetKind, needle: String) -> [Int64] {
-        let folded = TextFold.fold(needle.trimmingCharacters(in: .whitespaces))
-        guard !folded.isEmpty else { return values[kind, default: []].map(\.id) }
-        return values[kind, default: []].compactMap { value in
-            if kind.isMultiValued {
-                return value.key.components(separatedBy: ListText.separator).contains { $0.contains(folded) } ? value.id : nil
+        let folded = Array(TextFold.fold(needle.trimmed).utf8)
+        let all = values[kind, default: []]
+        guard !folded.isEmpty else { return all.map(\.id) }
+        return folded.withUnsafeBytes { needleBytes in
+            all.compactMap { value in
+                value.keys.contains { key in key.withUnsafeBytes { Self.contains($0, needleBytes) } } ? value.id : nil
             }
-            return value.key.contains(folded) ? value.id : nil
         }
     }
 
+    /// Byte substring search (glibc's memmem is not visible from Swift).
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        let n = needle.count, h = haystack.count
+        guard n > 0 else { return true }
+        guard n <= h, let hb = haystack.baseAddress, let nb = needle.baseAddress else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= h - n {
+            if haystack[i] == first && memcmp(hb + i, nb, n) == 0 { return true }
+            i += 1
+        }
+        return false
+    }
+
     func listingCount(of ids: [Int64]) -> Int {
-        ids.reduce(0) { $0 + (counts[$1] ?? 0) }
+        ids.reduce(0) { total, id in total + (Int(id) < counts.count ? Int(counts[Int(id)]) : 0) }
     }
 
     func valueCount(_ kind: FacetKind) -> Int { values[kind]?.count ?? 0 }
 
-    /// Turns per-id counts into per-value counts for each kind, splitting genre and style lists.
+    /// Turns per-id counts into per-value counts for each kind, splitting genre and style lists
+    /// and merging values that fold alike.
     func facets(from tally: FacetTally, limit: Int?) -> Facets {
-        var labels: [Int64: (FacetKind, String)] = [:]
-        for (kind, list) in values {
-            for value in list { labels[value.id] = (kind, value.label) }
-        }
-        var merged: [FacetKind: [String: (label: String, count: Int)]] = [:]
-        for (id, count) in tally.counts where count > 0 {
-            guard let (kind, label) = labels[id] else { continue }
-            let parts = kind.isMultiValued ? ListText.split(label) : [label]
-            for part in parts {
-                let key = TextFold.fold(part)
-                merged[kind, default: [:]][key, default: (part, 0)].count += count
+        if tally.isUnfiltered, let unfilteredFacets, limit == nil { return unfilteredFacets }
+        var merged: [FacetKind: [[UInt8]: (label: String, count: Int)]] = [:]
+        for (index, count) in tally.counts.enumerated() where count > 0 {
+            guard index < valueByID.count, let value = valueByID[index] else { continue }
+            for (key, label) in zip(value.keys, value.labels) {
+                merged[value.kind, default: [:]][key, default: (label, 0)].count += Int(count)
             }
         }
         var result = Facets()
@@ -81,28 +113,56 @@ struct FacetCatalog: Sendable {
     }
 
     var unfilteredTally: FacetTally {
-        FacetTally(counts: counts, years: yearCounts, rows: currentTotal)
+        FacetTally(counts: counts, years: yearCounts, rows: currentTotal, isUnfiltered: true)
     }
 }
 
 /// Counts of value ids over some set of listings.
 struct FacetTally {
-    var counts: [Int64: Int] = [:]
+    var counts: [Int32] = []
     var years: [Int: Int] = [:]
     var rows = 0
+    var isUnfiltered = false
 
     /// Runs `sql` (which selects `FacetCatalog.countColumns`) and counts every id it returns.
-    static func count(_ db: Database, sql: String, arguments: StatementArguments) throws -> FacetTally {
-        var tally = FacetTally()
-        let columnCount = FacetCatalog.countedKinds.count
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            tally.rows += 1
-            for index in 0..<columnCount {
-                if let id: Int64 = row[index] { tally.counts[id, default: 0] += 1 }
+    static func count(_ db: Database, sql: String, arguments: StatementArguments, size: Int) throws -> FacetTally {
+        var tally = FacetTally(counts: Array(repeating: 0, count: size))
+        let columns = Int32(FacetCatalog.countedKinds.count)
+        try tally.counts.withUnsafeMutableBufferPointer { counts in
+            try SQLiteRows.step(db, sql: sql, arguments: arguments) { handle in
+                tally.rows += 1
+                for column in 0..<columns where sqlite3_column_type(handle, column) == SQLITE_INTEGER {
+                    let id = Int(sqlite3_column_int64(handle, column))
+                    if id < counts.count { counts[id] += 1 }
+                }
+                if sqlite3_column_type(handle, columns) == SQLITE_INTEGER {
+                    tally.years[Int(sqlite3_column_int64(handle, columns)), default: 0] += 1
+                }
             }
-            if let year: Int = row[columnCount] { tally.years[year, default: 0] += 1 }
         }
+        return tally
+    }
+
+    /// Counts the value ids of the in-memory columns over a selection of positions.
+    static func count(valueIDs: [[Int32]], years: [Int32], selection: Bitset, capacity: Int) -> FacetTally {
+        var tally = FacetTally(counts: Array(repeating: 0, count: capacity))
+        tally.counts.withUnsafeMutableBufferPointer { counts in
+            for column in valueIDs {
+                column.withUnsafeBufferPointer { values in
+                    selection.forEach { position in
+                        let id = Int(values[position])
+                        if id > 0 && id < counts.count { counts[id] += 1 }
+                    }
+                }
+            }
+        }
+        var byYear: [Int32: Int] = [:]
+        selection.forEach { position in
+            let year = years[position]
+            if year != 0 { byYear[year, default: 0] += 1 }
+        }
+        tally.years = Dictionary(uniqueKeysWithValues: byYear.map { (Int($0.key), $0.value) })
+        tally.rows = selection.count
         return tally
     }
 }
@@ -139,5 +199,13 @@ public struct Facets: Sendable, Equatable, Codable {
         let sorted = candidates.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
         guard let limit, sorted.count > limit else { return sorted }
         return Array(sorted.prefix(limit))
+    }
+
+    /// The first `limit` values of each kind.
+    func limited(to limit: Int?) -> Facets {
+        guard let limit else { return self }
+        var copy = self
+        for (kind, list) in byKind where list.count > limit { copy.byKind[kind] = Array(list.prefix(limit)) }
+        return copy
     }
 }

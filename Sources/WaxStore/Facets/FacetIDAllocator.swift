@@ -5,6 +5,8 @@ import GRDB
 final class FacetIDAllocator {
     private let db: Database
     private var ids: [FacetKind: [String: Int64]] = [:]
+    /// Exact labels already seen, so repeated values skip folding.
+    private var byLabel: [FacetKind: [String: Int64]] = [:]
 
     init(_ db: Database) throws {
         self.db = db
@@ -16,13 +18,20 @@ final class FacetIDAllocator {
     }
 
     func id(_ kind: FacetKind, _ label: String?) throws -> Int64? {
-        guard let label = label?.trimmingCharacters(in: .whitespacesAndNewlines), !label.isEmpty else { return nil }
+        guard let raw = label else { return nil }
+        if let id = byLabel[kind]?[raw] { return id }
+        let label = raw.trimmed
+        guard !label.isEmpty else { return nil }
         let key = TextFold.fold(label)
-        if let id = ids[kind]?[key] { return id }
+        if let id = ids[kind]?[key] {
+            byLabel[kind, default: [:]][raw] = id
+            return id
+        }
         let statement = try db.cachedStatement(sql: "INSERT INTO facet_values(kind, key, label) VALUES (?, ?, ?)")
         try statement.execute(arguments: [kind.rawValue, key, label])
         let id = db.lastInsertedRowID
         ids[kind, default: [:]][key] = id
+        byLabel[kind, default: [:]][raw] = id
         return id
     }
 }

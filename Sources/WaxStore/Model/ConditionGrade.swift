@@ -14,7 +14,7 @@ public enum ConditionGrade: Int, CaseIterable, Sendable, Comparable {
         } else {
             code = Substring(text)
         }
-        switch code.trimmingCharacters(in: .whitespaces).uppercased() {
+        switch code.trimmed.uppercased() {
         case "M": self = .mint
         case "NM OR M-", "NM", "M-": self = .nearMint
         case "VG+": self = .veryGoodPlus

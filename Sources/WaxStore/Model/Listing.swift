@@ -32,18 +32,34 @@ enum ListText {
     static let separator = "; "
 
     static func join(_ values: [String]) -> String? {
-        let cleaned = values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let cleaned = values.map(\.trimmed).filter { !$0.isEmpty }
         return cleaned.isEmpty ? nil : cleaned.joined(separator: separator)
     }
 
     static func split(_ text: String?) -> [String] {
         guard let text, !text.isEmpty else { return [] }
-        return text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return text.components(separatedBy: separator).map(\.trimmed).filter { !$0.isEmpty }
     }
 
-    static func encode<T: Encodable>(_ value: [T]) -> String? {
-        guard !value.isEmpty, let data = try? JSONEncoder().encode(value) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+    /// A JSON array (written directly: JSONEncoder was a third of a bulk release import).
+    static func encode(_ values: [String]) -> String? {
+        values.isEmpty ? nil : JSONValue.array(values.map(JSONValue.string)).text
+    }
+
+    static func encode(_ values: [ReleaseRecord.Label]) -> String? {
+        values.isEmpty ? nil : JSONValue.array(values.map { .object(["name": .string($0.name), "catalogNumber": JSONValue($0.catalogNumber)]) }).text
+    }
+
+    static func encode(_ values: [ReleaseRecord.Format]) -> String? {
+        values.isEmpty ? nil : JSONValue.array(values.map {
+            .object(["name": .string($0.name), "quantity": JSONValue($0.quantity), "descriptions": .array($0.descriptions.map(JSONValue.string))])
+        }).text
+    }
+
+    static func encode(_ values: [ReleaseRecord.Track]) -> String? {
+        values.isEmpty ? nil : JSONValue.array(values.map {
+            .object(["position": .string($0.position), "title": .string($0.title), "duration": JSONValue($0.duration)])
+        }).text
     }
 
     static func decode<T: Decodable>(_ text: String?, as type: [T].Type = [T].self) -> [T] {

@@ -114,7 +114,7 @@ public enum PostedDate {
     static let pacific = TimeZone(identifier: "America/Los_Angeles")!
 
     public static func parse(_ text: String?) -> Date? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), text.count >= 19 else { return nil }
+        guard let text = text?.trimmed, text.utf8.count >= 19 else { return nil }
         let bytes = Array(text.utf8)
         func number(_ from: Int, _ count: Int) -> Int? {
             var value = 0
@@ -147,14 +147,18 @@ public enum PostedDate {
                 return nil
             }
         }
-        var components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        var calendar = Calendar(identifier: .gregorian)
-        if let offset {
-            calendar.timeZone = TimeZone(secondsFromGMT: offset)!
-        } else {
-            calendar.timeZone = pacific
-        }
-        components.calendar = calendar
-        return calendar.date(from: components)
+        // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm):
+        // Foundation's Calendar costs ~10 µs a call on Linux, too slow for 100,000 rows.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second)
+        if let offset { return Date(timeIntervalSince1970: local - Double(offset)) }
+        // No offset: US-Pacific wall time. Guess with the standard offset, then correct for DST.
+        let guess = Date(timeIntervalSince1970: local + 8 * 3_600)
+        return Date(timeIntervalSince1970: local - Double(pacific.secondsFromGMT(for: guess)))
     }
 }

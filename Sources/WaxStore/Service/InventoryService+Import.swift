@@ -24,12 +24,14 @@ extension InventoryService {
                 existing = try Self.existingRecords(db, ids: records.map(\.listingID))
             }
             let bulk = records.count + outcome.cleared > FullTextIndex.bulkThreshold
+            // Releases first, while listings still have their release_id index: storing one
+            // refreshes the genres of the listings already holding it.
+            let writer = try ListingWriter(db)
+            for release in releases { try writer.upsert(release) }
             try FullTextIndex.maintain(db, bulk: bulk) {
                 if clearFirst {
                     try db.execute(sql: "DELETE FROM listing_raw; DELETE FROM listings;")
                 }
-                let writer = try ListingWriter(db)
-                for release in releases { try writer.upsert(release) }
                 for record in records {
                     if let old = existing[record.listingID] {
                         var comparable = record

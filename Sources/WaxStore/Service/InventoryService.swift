@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Everything wax asks of the mirror: windowed searches, counts, facets, stats, change history,
@@ -7,9 +8,8 @@ import Synchronization
 /// runs SQL. Safe to share between threads.
 public final class InventoryService: Sendable {
     public let database: MirrorDatabase
-    private let catalogCache = Mutex<FacetCatalog?>(nil)
-    private let fullTextCounts = Mutex<[String: Int]>([:])
-    private let fullTextGeneration = Mutex<Int64>(-1)
+    private let indexCache = Mutex<InventoryIndex?>(nil)
+    private let textCache = Mutex<[String: (generation: Int64, positions: Bitset)]>([:])
 
     public init(database: MirrorDatabase) {
         self.database = database
@@ -43,45 +43,23 @@ public final class InventoryService: Sendable {
     /// One window (`limit`/`offset`) of the listings matching `query`, in its order.
     public func search(_ query: ListingQuery, withReleases: Bool = false) throws -> [Listing] {
         try database.read { db in
-            let plan = try self.plan(query, db)
-            guard !plan.isEmpty else { return [] }
-            let (sql, arguments) = plan.idsSQL
-            let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
-            return try Self.fetchListings(db, ids: ids, withReleases: withReleases)
+            try Self.fetchListings(db, ids: try self.windowIDs(query, db), withReleases: withReleases)
         }
     }
 
     /// Just the ids of a window, in order (cheap: what a list needs to keep its selection).
     public func searchIDs(_ query: ListingQuery) throws -> [Int64] {
-        try database.read { db in
-            let plan = try self.plan(query, db)
-            guard !plan.isEmpty else { return [] }
-            let (sql, arguments) = plan.idsSQL
-            return try Int64.fetchAll(db, sql: sql, arguments: arguments)
-        }
+        try database.read { db in try self.windowIDs(query, db) }
     }
 
     public func count(_ query: ListingQuery) throws -> Int {
-        try database.read { db in
-            let plan = try self.plan(query.selection, db)
-            if plan.isEmpty { return 0 }
-            if let known = plan.knownCount { return known }
-            let (sql, arguments) = plan.countSQL
-            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-        }
+        try database.read { db in try self.total(query, db) }
     }
 
     /// A window and the total count, read in one transaction so they agree.
     public func page(_ query: ListingQuery) throws -> (listings: [Listing], total: Int) {
         try database.read { db in
-            let plan = try self.plan(query, db)
-            guard !plan.isEmpty else { return ([], 0) }
-            let (sql, arguments) = plan.idsSQL
-            let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
-            let listings = try Self.fetchListings(db, ids: ids, withReleases: false)
-            if let known = plan.knownCount { return (listings, known) }
-            let (countSQL, countArguments) = plan.countSQL
-            return (listings, try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0)
+            (try Self.fetchListings(db, ids: try self.windowIDs(query, db), withReleases: false), try self.total(query, db))
         }
     }
 
@@ -89,15 +67,77 @@ public final class InventoryService: Sendable {
     /// window are ignored). `limit` keeps the most frequent values of each kind.
     public func facets(_ query: ListingQuery, limit: Int? = nil) throws -> Facets {
         try database.read { db in
-            let catalog = try self.catalog(db)
-            let plan = try self.plan(query.selection, db, catalog: catalog)
-            if plan.isEmpty { return catalog.facets(from: FacetTally(), limit: limit) }
-            if plan.conditions.isEmpty, !query.includeRemoved {
-                return catalog.facets(from: catalog.unfilteredTally, limit: limit)
+            let index = try self.index(db)
+            if query.includeRemoved {
+                let plan = QueryPlan(query.selection, catalog: index.catalog)
+                if plan.isEmpty { return index.catalog.facets(from: FacetTally(), limit: limit) }
+                let (sql, arguments) = plan.facetSQL
+                return index.catalog.facets(from: try FacetTally.count(db, sql: sql, arguments: arguments, size: index.catalog.idCapacity), limit: limit)
             }
-            let (sql, arguments) = plan.facetSQL
-            return catalog.facets(from: try FacetTally.count(db, sql: sql, arguments: arguments), limit: limit)
+            if !query.hasConditions {
+                return index.catalog.facets(from: index.catalog.unfilteredTally, limit: nil).limited(to: limit)
+            }
+            return index.catalog.facets(from: index.tally(of: try self.selection(query, index, db)), limit: limit)
         }
+    }
+
+    // MARK: Evaluation
+
+    private func windowIDs(_ query: ListingQuery, _ db: Database) throws -> [Int64] {
+        let index = try self.index(db)
+        if query.includeRemoved {
+            let plan = QueryPlan(query, catalog: index.catalog)
+            guard !plan.isEmpty else { return [] }
+            let (sql, arguments) = plan.idsSQL
+            return try Int64.fetchAll(db, sql: sql, arguments: arguments)
+        }
+        let selection = try self.selection(query, index, db)
+        return index.window(of: selection, sort: query.sort, limit: query.limit, offset: query.offset,
+                            order: try index.order(query.sort.field, db))
+    }
+
+    private func total(_ query: ListingQuery, _ db: Database) throws -> Int {
+        let index = try self.index(db)
+        if query.includeRemoved {
+            let plan = QueryPlan(query.selection, catalog: index.catalog)
+            guard !plan.isEmpty else { return 0 }
+            let (sql, arguments) = plan.countSQL
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+        if !query.hasConditions { return index.count }
+        return try selection(query, index, db).count
+    }
+
+    private func selection(_ query: ListingQuery, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
+        let text = try FullTextQuery.match(query.text).map { try self.textMatches($0, index, db) }
+        return index.select(query, textMatches: text)
+    }
+
+    /// The index for the generation `db` sees, loaded once per generation.
+    func index(_ db: Database) throws -> InventoryIndex {
+        let generation = try MirrorDatabase.generation(db)
+        if let cached = indexCache.withLock({ $0 }), cached.generation == generation { return cached }
+        let fresh = try InventoryIndex.load(db, generation: generation)
+        indexCache.withLock { $0 = fresh }
+        textCache.withLock { $0.removeAll() }
+        return fresh
+    }
+
+    /// Positions of current listings whose words match. Typing asks for the same few prefixes
+    /// again and again (a page, then its facets), so recent answers are kept until the mirror
+    /// changes.
+    private func textMatches(_ match: String, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
+        if let cached = textCache.withLock({ $0[match] }), cached.generation == index.generation { return cached.positions }
+        var mapper = InventoryIndex.AscendingMapper(index)
+        try SQLiteRows.step(db, sql: "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid", arguments: [match]) { handle in
+            mapper.add(sqlite3_column_int64(handle, 0))
+        }
+        let positions = mapper.positions
+        textCache.withLock { cache in
+            if cache.count >= 32 { cache.removeAll() }
+            cache[match] = (index.generation, positions)
+        }
+        return positions
     }
 
     static func fetchListings(_ db: Database, ids: [Int64], withReleases: Bool) throws -> [Listing] {
@@ -116,37 +156,4 @@ public final class InventoryService: Sendable {
         return ids.compactMap { byID[$0] }
     }
 
-    // MARK: Planning
-
-    func plan(_ query: ListingQuery, _ db: Database, catalog: FacetCatalog? = nil) throws -> QueryPlan {
-        let catalog = try catalog ?? self.catalog(db)
-        return try QueryPlan(query, catalog: catalog) { match in
-            try self.fullTextCount(match, db, generation: catalog.generation)
-        }
-    }
-
-    func catalog(_ db: Database) throws -> FacetCatalog {
-        let generation = try MirrorDatabase.generation(db)
-        if let cached = catalogCache.withLock({ $0 }), cached.generation == generation { return cached }
-        let fresh = try FacetCatalog.load(db, generation: generation)
-        catalogCache.withLock { $0 = fresh }
-        return fresh
-    }
-
-    /// FTS5 counts its matches quickly, but search-as-you-type asks for the same few prefixes
-    /// again and again: remember them until the mirror changes.
-    private func fullTextCount(_ match: String, _ db: Database, generation: Int64) throws -> Int {
-        let stale = fullTextGeneration.withLock { current -> Bool in
-            defer { current = generation }
-            return current != generation
-        }
-        if stale { fullTextCounts.withLock { $0.removeAll() } }
-        if let cached = fullTextCounts.withLock({ $0[match] }) { return cached }
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings_fts WHERE listings_fts MATCH ?", arguments: [match]) ?? 0
-        fullTextCounts.withLock { cache in
-            if cache.count > 256 { cache.removeAll() }
-            cache[match] = count
-        }
-        return count
-    }
 }

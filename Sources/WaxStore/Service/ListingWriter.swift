@@ -9,12 +9,15 @@ final class ListingWriter {
     private let facets: FacetIDAllocator
     private var releaseLists: [Int64: (genres: [String], styles: [String])] = [:]
     private var knownReleaseIDs: Set<Int64>
+    private var discogsReleaseIDs: Set<Int64>
+    private var folded: [String: String] = [:]
     let now: String
 
     init(_ db: Database, now: Date = Date()) throws {
         self.db = db
         self.facets = try FacetIDAllocator(db)
         self.knownReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases"))
+        self.discogsReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases WHERE source = 'discogs'"))
         self.now = Timestamp.string(now)
     }
 
@@ -58,7 +61,7 @@ final class ListingWriter {
             ConditionGrade(discogs: record.condition)?.rawValue,
             record.postedAt.map { Int64($0.timeIntervalSince1970) },
             genres, styles,
-            TextFold.fold(record.artist), TextFold.fold(record.title), TextFold.fold(record.location),
+            fold(record.artist), fold(record.title), fold(record.location),
             try facets.id(.artist, record.artist), try facets.id(.label, record.label),
             try facets.id(.format, record.format), try facets.id(.genre, genres), try facets.id(.style, styles),
             try facets.id(.location, record.location), try facets.id(.condition, record.condition),
@@ -87,10 +90,7 @@ final class ListingWriter {
     /// Stores a release and refreshes the genres and styles of every listing of it.
     /// A release fetched from Discogs is never overwritten by one from a CSV file.
     func upsert(_ release: ReleaseRecord) throws {
-        if release.source == .csv,
-           try Bool.fetchOne(db, sql: "SELECT 1 FROM releases WHERE release_id = ? AND source = 'discogs'", arguments: [release.releaseID]) == true {
-            return
-        }
+        if release.source == .csv, discogsReleaseIDs.contains(release.releaseID) { return }
         let values: [(any DatabaseValueConvertible)?] = [
             release.releaseID, release.title, release.year, release.country, ListText.encode(release.barcodes),
             release.masterID, release.masterURL, release.uri, release.resourceURL, ListText.encode(release.artists),
@@ -106,6 +106,7 @@ final class ListingWriter {
             ON CONFLICT(release_id) DO UPDATE SET \(updates)
             """).execute(arguments: StatementArguments(values))
         knownReleaseIDs.insert(release.releaseID)
+        if release.source == .discogs { discogsReleaseIDs.insert(release.releaseID) }
         releaseLists[release.releaseID] = (release.genres, release.styles)
         let genres = ListText.join(release.genres)
         let styles = ListText.join(release.styles)
@@ -114,6 +115,14 @@ final class ListingWriter {
             WHERE release_id = ? AND (genres IS NOT ? OR styles IS NOT ?)
             """).execute(arguments: [genres, styles, try facets.id(.genre, genres), try facets.id(.style, styles),
                                      release.releaseID, genres, styles])
+    }
+
+    private func fold(_ text: String?) -> String? {
+        guard let text else { return nil }
+        if let done = folded[text] { return done }
+        let result = TextFold.fold(text)
+        if folded.count < 200_000 { folded[text] = result }
+        return result
     }
 
     private func releaseLists(for releaseID: Int64?) throws -> (genres: [String], styles: [String]) {

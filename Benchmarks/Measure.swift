@@ -1,0 +1,47 @@
+import Foundation
+
+/// Timings in milliseconds and their percentiles.
+struct Samples {
+    var values: [Double] = []
+
+    mutating func time<T>(_ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        return result
+    }
+
+    func percentile(_ p: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded(.up))
+        return sorted[Swift.min(sorted.count - 1, Swift.max(0, rank))]
+    }
+
+    var p50: Double { percentile(50) }
+    var p99: Double { percentile(99) }
+    var max: Double { values.max() ?? .nan }
+}
+
+enum Measure {
+    static func seconds<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Peak resident set size of this process, from /proc (VmHWM), in MB.
+    static var peakRSSMegabytes: Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+        return kb / 1024
+    }
+
+    static func option(_ name: String, in arguments: [String]) -> String? {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+
+    static func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}

@@ -1,0 +1,82 @@
+import FakeDiscogs
+import Foundation
+import WaxStore
+
+/// Issue #2's figures: import time, search and facet latencies, database size, on a generated
+/// shop (100,000 listings by default).
+enum StoreBenchmark {
+    static func run(_ arguments: [String]) throws {
+        let count = Int(Measure.option("--listings", in: arguments) ?? "") ?? 100_000
+        let seed = UInt64(Measure.option("--seed", in: arguments) ?? "") ?? 1
+        let repeats = Int(Measure.option("--repeats", in: arguments) ?? "") ?? 30
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wax-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let keep = Measure.option("--keep", in: arguments)
+        defer {
+            if let keep { try? FileManager.default.moveItem(at: dir.appendingPathComponent("bench.db"), to: URL(fileURLWithPath: keep)) }
+            try? FileManager.default.removeItem(at: dir)
+        }
+
+        print("wax-bench store: \(count) listings, seed \(seed), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let (csv, generateSeconds) = Measure.seconds { ShopCSV.make(ShopGenerator(seed: seed, listings: count)) }
+        print("generated CSV         \(csv.count / 1_000_000) MB in \(Measure.fmt(generateSeconds)) s")
+
+        let inventory = try InventoryService.open(at: dir.appendingPathComponent("bench.db"))
+        let (parsed, parseSeconds) = try Measure.seconds { try CSVImport.parse(csv) }
+        let (_, applySeconds) = try Measure.seconds { try inventory.importListings(parsed.records, releases: parsed.releases) }
+        guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
+        print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)   target ≤ 3 s")
+        try inventory.database.close()
+        let reopened = try InventoryService.open(at: dir.appendingPathComponent("bench.db"))
+        let size = Double(try reopened.database.sizeInBytes()) / 1_000_000
+        print("database size         \(Measure.fmt(size, 1)) MB   target ≤ 150 MB")
+        let (_, catalogSeconds) = try Measure.seconds { try reopened.count(ListingQuery(text: "", limit: 1)) }
+        print("first query (catalog) \(Measure.fmt(catalogSeconds * 1000)) ms")
+
+        func queries(_ build: (String) -> ListingQuery, _ values: [String]) -> [ListingQuery] { values.map(build) }
+        let oneWord = queries({ ListingQuery(text: $0, limit: 50) }, ["love", "dub", "bjork", "night", "house", "the", "beat", "soul", "deep", "sakamoto", "l", "mo", "tschuss", "parri"])
+        let twoWords = queries({ ListingQuery(text: $0, limit: 50) }, ["deep house", "love night", "king tubby", "blue note", "dub version", "soul jazz", "theo parrish", "acid techno", "beat remix", "sound system"])
+        let artist = queries({ var q = ListingQuery(limit: 50); q.artist = $0; return q }, ["bjork", "beatles", "moodymann", "parrish", "the", "dj", "sakamoto", "smith", "ø", "various", "nobody here"])
+        let genreFormat: [ListingQuery] = [("electronic", "12\""), ("jazz", "lp"), ("reggae", "7\""), ("rock", "cassette"), ("hip hop", "lp"), ("classical", "cd"), ("funk", "45")].map {
+            var q = ListingQuery(limit: 50)
+            q.genre = $0.0
+            q.format = $0.1
+            return q
+        }
+        var facetQueries: [ListingQuery] = [ListingQuery()] + oneWord.prefix(5) + artist.prefix(4) + genreFormat.prefix(4)
+        facetQueries = facetQueries.map { var q = $0; q.limit = nil; return q }
+
+        let verbose = arguments.contains("--verbose")
+        func measure(_ name: String, target: Double, _ queries: [ListingQuery], _ body: (ListingQuery) throws -> Void) throws {
+            var samples = Samples()
+            var perQuery = Array(repeating: Samples(), count: queries.count)
+            for _ in 0..<repeats {
+                for (i, query) in queries.enumerated() {
+                    let start = samples.values.count
+                    try samples.time { try body(query) }
+                    perQuery[i].values.append(samples.values[start])
+                }
+            }
+            if verbose {
+                for (i, query) in queries.enumerated() {
+                    let label = [query.text, query.artist, query.genre, query.format].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "|")
+                    print("    \(label.isEmpty ? "(everything)" : label): p50 \(Measure.fmt(perQuery[i].p50)) max \(Measure.fmt(perQuery[i].max))")
+                }
+            }
+            let verdict = samples.p99 <= target ? "ok" : "OVER"
+            print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms   target p99 ≤ \(Int(target)) ms \(verdict)")
+        }
+        try measure("search one-word prefix", target: 10, oneWord) { _ = try reopened.search($0) }
+        try measure("search two words", target: 10, twoWords) { _ = try reopened.search($0) }
+        try measure("search artist filter", target: 10, artist) { _ = try reopened.search($0) }
+        try measure("search genre+format", target: 10, genreFormat) { _ = try reopened.search($0) }
+        try measure("facets", target: 30, facetQueries) { _ = try reopened.facets($0, limit: 200) }
+        try measure("page+count (UI read)", target: 16, oneWord + twoWords + artist + genreFormat) { _ = try reopened.page($0) }
+        print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

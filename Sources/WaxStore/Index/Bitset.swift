@@ -1,0 +1,39 @@
+/// A fixed-size set of small integers (listing positions, facet value ids).
+struct Bitset: Sendable {
+    private(set) var words: [UInt64]
+    let capacity: Int
+
+    init(capacity: Int, full: Bool = false) {
+        self.capacity = capacity
+        words = Array(repeating: full ? ~0 : 0, count: (capacity + 63) / 64)
+        if full, capacity % 64 != 0, !words.isEmpty {
+            words[words.count - 1] = (1 << UInt64(capacity % 64)) - 1
+        }
+    }
+
+    @inline(__always) func contains(_ i: Int) -> Bool {
+        i >= 0 && i < capacity && words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+
+    @inline(__always) mutating func insert(_ i: Int) {
+        guard i >= 0 && i < capacity else { return }
+        words[i >> 6] |= 1 << UInt64(i & 63)
+    }
+
+    mutating func formIntersection(_ other: Bitset) {
+        for i in words.indices { words[i] &= other.words[i] }
+    }
+
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Calls `body` with every member, in increasing order.
+    func forEach(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                body(w << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+}
