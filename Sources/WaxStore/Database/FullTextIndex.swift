@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Keeps the two external-content FTS5 indexes in step with `listings`.
@@ -66,16 +67,31 @@ enum FullTextIndex {
     /// `CREATE INDEX` sorts once, where 100,000 inserts into 18 b-trees cost seconds. Their
     /// definitions are read back from `sqlite_schema`, so the schema stays the one source.
     static func maintain<T>(_ db: Database, bulk: Bool, _ body: () throws -> T) throws -> T {
-        guard bulk else { return try body() }
+        var clock = PhaseClock()
+        return try maintain(db, bulk: bulk, clock: &clock, body)
+    }
+
+    static func maintain<T>(_ db: Database, bulk: Bool, clock: inout PhaseClock, _ body: () throws -> T) throws -> T {
+        guard bulk else {
+            let result = try body()
+            clock.lap("rows")
+            return result
+        }
         let indexes = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL
             """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+        // Index builds and the FTS rebuild each read the whole table: keep it in cache meanwhile.
+        try db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.bulkCacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.cacheKiB)") }
         try dropTriggers(db)
         for index in indexes { try db.execute(sql: "DROP INDEX \(index.name)") }
         let result = try body()
+        clock.lap("rows")
         for index in indexes { try db.execute(sql: index.sql) }
+        clock.lap("indexes")
         try rebuild(db)
         try createTriggers(db)
+        clock.lap("full-text")
         return result
     }
 

@@ -7,6 +7,11 @@ public final class MirrorDatabase: Sendable {
     public let path: URL
     let pool: DatabasePool
 
+    /// Page cache per connection (KiB): a UI process keeps a few of these.
+    static let cacheKiB = 8_000
+    /// Page cache while a bulk write rebuilds indexes, which each read the whole table.
+    static let bulkCacheKiB = 160_000
+
     /// How long a writer waits for another process's write to finish before giving up.
     static let busyTimeout: TimeInterval = 15
 
@@ -28,7 +33,7 @@ public final class MirrorDatabase: Sendable {
         config.prepareDatabase { db in
             // WAL + NORMAL: a crash never corrupts; only the last commit may be lost on power failure.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -8000")
+            try db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool

@@ -30,8 +30,9 @@ enum Schema {
         allow_offers            INTEGER,
         ships_from              TEXT,
         comments                TEXT,
-        uri                     TEXT,
-        resource_url            TEXT,
+        uri                     TEXT,                  -- NULL when it is the canonical URL for the id
+        resource_url            TEXT,                  -- (ditto): a third of a row was URLs that
+                                                       -- follow from the ids
         weight                  REAL,                  -- owner-only fields from here …
         estimated_weight        INTEGER,
         format_quantity         INTEGER,
@@ -46,10 +47,10 @@ enum Schema {
         format                  TEXT,
         year                    INTEGER,               -- NULL when unknown (Discogs sends 0)
         release_description     TEXT,
-        release_resource_url    TEXT,
+        release_resource_url    TEXT,                  -- NULL when canonical for release_id
         thumbnail_url           TEXT,
         image_uri               TEXT,
-        image_resource_url      TEXT,
+        image_resource_url      TEXT,                  -- NULL when the same as image_uri
         community_have          INTEGER,
         community_want          INTEGER,
         seller_username         TEXT,
@@ -172,9 +173,11 @@ enum Schema {
     CREATE INDEX l_release ON listings(release_id);
     CREATE INDEX l_removed ON listings(removed_at) WHERE removed_at IS NOT NULL;
 
-    -- Two full-text indexes: one over current listings (what every search reads, with 1- and
-    -- 2-letter prefix indexes for search-as-you-type), one over removed listings (searched only
-    -- when asked to include them). Each listing is in exactly one.
+    -- Two full-text indexes: one over current listings (what every search reads, with a one-letter
+    -- prefix index: search-as-you-type starts with one letter, which otherwise merges thousands of
+    -- terms; a two-letter index cost another second per 100,000 rows to build for little gain),
+    -- one over removed listings (searched only when asked to include them). Each listing is in
+    -- exactly one.
     CREATE VIEW current_listings AS
         SELECT listing_id, artist, title, label, catalog_number, genres, styles, location, comments
         FROM listings WHERE removed_at IS NULL;
@@ -184,7 +187,7 @@ enum Schema {
     CREATE VIRTUAL TABLE listings_fts USING fts5(
         artist, title, label, catalog_number, genres, styles, location, comments,
         content='current_listings', content_rowid='listing_id',
-        tokenize="unicode61 remove_diacritics 2", prefix='1 2');
+        tokenize="unicode61 remove_diacritics 2", prefix='1');
     CREATE VIRTUAL TABLE removed_fts USING fts5(
         artist, title, label, catalog_number, genres, styles, location, comments,
         content='removed_listings', content_rowid='listing_id',

@@ -93,8 +93,8 @@ extension ListingRecord {
         allowOffers = row["allow_offers"]
         shipsFrom = row["ships_from"]
         comments = row["comments"]
-        uri = row["uri"]
-        resourceURL = row["resource_url"]
+        uri = row["uri"] ?? Self.canonicalURI(listingID)
+        resourceURL = row["resource_url"] ?? Self.canonicalResourceURL(listingID)
         weight = row["weight"]
         estimatedWeight = row["estimated_weight"]
         formatQuantity = row["format_quantity"]
@@ -109,10 +109,10 @@ extension ListingRecord {
         format = row["format"]
         year = row["year"]
         releaseDescription = row["release_description"]
-        releaseResourceURL = row["release_resource_url"]
+        releaseResourceURL = row["release_resource_url"] ?? releaseID.map(Self.canonicalReleaseURL)
         thumbnailURL = row["thumbnail_url"]
         imageURI = row["image_uri"]
-        imageResourceURL = row["image_resource_url"]
+        imageResourceURL = row["image_resource_url"] ?? imageURI
         communityHave = row["community_have"]
         communityWant = row["community_want"]
         sellerUsername = row["seller_username"]

@@ -56,6 +56,21 @@ public struct ListingRecord: Sendable, Equatable, Hashable {
 
     /// The UTC instant of `posted`, for sorting.
     public var postedAt: Date? { PostedDate.parse(posted) }
+
+    public static func canonicalURI(_ id: Int64) -> String { "https://www.discogs.com/sell/item/\(id)" }
+    public static func canonicalResourceURL(_ id: Int64) -> String { "https://api.discogs.com/marketplace/listings/\(id)" }
+    public static func canonicalReleaseURL(_ id: Int64) -> String { "https://api.discogs.com/releases/\(id)" }
+
+    /// The record as the mirror holds it: URLs that follow from the ids filled in, the image's
+    /// resource URL the same as its URI when not given. Records are compared in this form.
+    public var canonicalized: ListingRecord {
+        var copy = self
+        if copy.uri == nil { copy.uri = Self.canonicalURI(listingID) }
+        if copy.resourceURL == nil { copy.resourceURL = Self.canonicalResourceURL(listingID) }
+        if copy.releaseResourceURL == nil, let releaseID { copy.releaseResourceURL = Self.canonicalReleaseURL(releaseID) }
+        if copy.imageResourceURL == nil { copy.imageResourceURL = copy.imageURI }
+        return copy
+    }
 }
 
 /// Fields whose changes are worth telling staff about ("repriced", "moved to another shelf").

@@ -7,6 +7,25 @@ public struct ImportOutcome: Sendable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var cleared = 0
+    /// Seconds spent in each step, for `wax-bench` and the log.
+    public var phases: [Phase] = []
+
+    public struct Phase: Sendable, Equatable {
+        public var name: String
+        public var seconds: Double
+    }
+}
+
+/// Times the steps of a write.
+struct PhaseClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private(set) var phases: [ImportOutcome.Phase] = []
+
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append(.init(name: name, seconds: Double(now - last) / 1e9))
+        last = now
+    }
 }
 
 extension InventoryService {
@@ -14,7 +33,9 @@ extension InventoryService {
     /// transaction. A listing marked removed that appears again is current again.
     /// With `clearFirst`, every listing is deleted first, in the same transaction.
     public func importListings(_ records: [ListingRecord], releases: [ReleaseRecord] = [], clearFirst: Bool = false) throws -> ImportOutcome {
-        try database.write { db in
+        let records = records.map(\.canonicalized)
+        var clock = PhaseClock()
+        var outcome = try database.write { db in
             var outcome = ImportOutcome()
             let existing: [Int64: (record: ListingRecord, removed: Bool)]
             if clearFirst {
@@ -26,9 +47,11 @@ extension InventoryService {
             let bulk = records.count + outcome.cleared > FullTextIndex.bulkThreshold
             // Releases first, while listings still have their release_id index: storing one
             // refreshes the genres of the listings already holding it.
+            clock.lap("compare")
             let writer = try ListingWriter(db)
             for release in releases { try writer.upsert(release) }
-            try FullTextIndex.maintain(db, bulk: bulk) {
+            clock.lap("releases")
+            try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 if clearFirst {
                     try db.execute(sql: "DELETE FROM listing_raw; DELETE FROM listings;")
                 }
@@ -50,6 +73,9 @@ extension InventoryService {
             }
             return outcome
         }
+        clock.lap("commit")
+        outcome.phases = clock.phases
+        return outcome
     }
 
     static func existingRecords(_ db: Database, ids: [Int64]) throws -> [Int64: (record: ListingRecord, removed: Bool)] {

@@ -66,7 +66,9 @@ extension InventoryService {
     /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
     /// lands or none of it does.
     public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
-        try database.write { db in
+        var snapshot = snapshot
+        snapshot.listings = snapshot.listings.map(\.canonicalized)
+        return try database.write { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
             try db.execute(sql: """

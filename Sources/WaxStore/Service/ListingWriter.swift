@@ -10,14 +10,31 @@ final class ListingWriter {
     private var releaseLists: [Int64: (genres: [String], styles: [String])] = [:]
     private var knownReleaseIDs: Set<Int64>
     private var discogsReleaseIDs: Set<Int64>
+    /// No listing existed when the transaction began: storing a release has no listings to refresh
+    /// until this writer adds them (and those read the release's genres as they are written).
+    private var listingsWereEmpty: Bool
     private var folded: [String: String] = [:]
     let now: String
 
+    private let listingBinder: SQLiteBinder
+    private let rawBinder: SQLiteBinder
+    private let releaseBinder: SQLiteBinder
+
     init(_ db: Database, now: Date = Date()) throws {
         self.db = db
+        self.listingBinder = SQLiteBinder(try db.makeStatement(sql: Self.upsertSQL))
+        self.rawBinder = SQLiteBinder(try db.makeStatement(sql: """
+            INSERT INTO listing_raw(listing_id, json) VALUES (?, ?) ON CONFLICT(listing_id) DO UPDATE SET json = excluded.json
+            """))
+        let columns = ReleaseColumns.all
+        self.releaseBinder = SQLiteBinder(try db.makeStatement(sql: """
+            INSERT INTO releases(\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            ON CONFLICT(release_id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """))
         self.facets = try FacetIDAllocator(db)
         self.knownReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases"))
         self.discogsReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases WHERE source = 'discogs'"))
+        self.listingsWereEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") ?? false
         self.now = Timestamp.string(now)
     }
 
@@ -44,38 +61,41 @@ final class ListingWriter {
     }()
 
     /// Inserts or replaces a listing. `first_seen_at` is kept for existing rows.
-    func upsert(_ record: ListingRecord, removedAt: String? = nil, removedReason: String? = nil) throws {
-        let lists = try releaseLists(for: record.releaseID)
+    func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: String? = nil) throws {
+        listingsWereEmpty = false
+        let lists = try releaseLists(for: r.releaseID)
         let genres = ListText.join(lists.genres)
         let styles = ListText.join(lists.styles)
-        let values: [(any DatabaseValueConvertible)?] = [
-            record.listingID, record.status, record.condition, record.sleeveCondition, record.posted,
-            record.priceValue, record.priceCurrency, record.originalPriceValue, record.originalPriceCurrency,
-            record.shippingPrice, record.shippingCurrency, record.allowOffers, record.shipsFrom, record.comments,
-            record.uri, record.resourceURL, record.weight, record.estimatedWeight, record.formatQuantity,
-            record.externalID, record.location, record.quantity, record.releaseID, record.artist, record.title,
-            record.label, record.catalogNumber, record.format, record.year, record.releaseDescription,
-            record.releaseResourceURL, record.thumbnailURL, record.imageURI, record.imageResourceURL,
-            record.communityHave, record.communityWant, record.sellerUsername,
-            // derived
-            ConditionGrade(discogs: record.condition)?.rawValue,
-            record.postedAt.map { Int64($0.timeIntervalSince1970) },
-            genres, styles,
-            fold(record.artist), fold(record.title), fold(record.location),
-            try facets.id(.artist, record.artist), try facets.id(.label, record.label),
-            try facets.id(.format, record.format), try facets.id(.genre, genres), try facets.id(.style, styles),
-            try facets.id(.location, record.location), try facets.id(.condition, record.condition),
-            try facets.id(.sleeveCondition, record.sleeveCondition), try facets.id(.status, record.status),
-            now, removedAt, removedReason,
-            now,
-        ]
-        let statement = try db.cachedStatement(sql: Self.upsertSQL)
-        try statement.execute(arguments: StatementArguments(values))
-        if let raw = record.rawJSON {
-            try db.cachedStatement(sql: """
-                INSERT INTO listing_raw(listing_id, json) VALUES (?, ?)
-                ON CONFLICT(listing_id) DO UPDATE SET json = excluded.json
-                """).execute(arguments: [record.listingID, raw])
+        var b = listingBinder
+        // Record columns, in `recordColumns` order.
+        b.bind(r.listingID); b.bind(r.status); b.bind(r.condition); b.bind(r.sleeveCondition); b.bind(r.posted)
+        b.bind(r.priceValue); b.bind(r.priceCurrency); b.bind(r.originalPriceValue); b.bind(r.originalPriceCurrency)
+        b.bind(r.shippingPrice); b.bind(r.shippingCurrency); b.bind(r.allowOffers); b.bind(r.shipsFrom); b.bind(r.comments)
+        b.bind(r.uri == ListingRecord.canonicalURI(r.listingID) ? nil : r.uri)
+        b.bind(r.resourceURL == ListingRecord.canonicalResourceURL(r.listingID) ? nil : r.resourceURL)
+        b.bind(r.weight); b.bind(r.estimatedWeight); b.bind(r.formatQuantity); b.bind(r.externalID); b.bind(r.location)
+        b.bind(r.quantity); b.bind(r.releaseID); b.bind(r.artist); b.bind(r.title); b.bind(r.label); b.bind(r.catalogNumber)
+        b.bind(r.format); b.bind(r.year); b.bind(r.releaseDescription)
+        b.bind(r.releaseID.map(ListingRecord.canonicalReleaseURL) == r.releaseResourceURL ? nil : r.releaseResourceURL)
+        b.bind(r.thumbnailURL); b.bind(r.imageURI); b.bind(r.imageResourceURL == r.imageURI ? nil : r.imageResourceURL)
+        b.bind(r.communityHave); b.bind(r.communityWant); b.bind(r.sellerUsername)
+        // Derived columns, in `derivedColumns` order.
+        b.bind(ConditionGrade(discogs: r.condition)?.rawValue)
+        b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
+        b.bind(genres); b.bind(styles)
+        b.bind(fold(r.artist)); b.bind(fold(r.title)); b.bind(fold(r.location))
+        b.bind(try facets.id(.artist, r.artist)); b.bind(try facets.id(.label, r.label)); b.bind(try facets.id(.format, r.format))
+        b.bind(try facets.id(.genre, genres)); b.bind(try facets.id(.style, styles)); b.bind(try facets.id(.location, r.location))
+        b.bind(try facets.id(.condition, r.condition)); b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
+        b.bind(try facets.id(.status, r.status))
+        b.bind(now); b.bind(removedAt); b.bind(removedReason)
+        b.bind(now)   // first_seen_at, for new rows only
+        try b.run(db)
+        if let raw = r.rawJSON {
+            var raws = rawBinder
+            raws.bind(r.listingID)
+            raws.bind(raw)
+            try raws.run(db)
         }
     }
 
@@ -91,23 +111,19 @@ final class ListingWriter {
     /// A release fetched from Discogs is never overwritten by one from a CSV file.
     func upsert(_ release: ReleaseRecord) throws {
         if release.source == .csv, discogsReleaseIDs.contains(release.releaseID) { return }
-        let values: [(any DatabaseValueConvertible)?] = [
-            release.releaseID, release.title, release.year, release.country, ListText.encode(release.barcodes),
-            release.masterID, release.masterURL, release.uri, release.resourceURL, ListText.encode(release.artists),
-            ListText.encode(release.labels), ListText.encode(release.formats), ListText.encode(release.genres),
-            ListText.encode(release.styles), ListText.encode(release.tracklist), release.communityHave,
-            release.communityWant, release.ratingAverage, release.ratingCount, release.source.rawValue,
-            release.fetchedAt.map(Timestamp.string), release.rawJSON,
-        ]
-        let columns = ReleaseColumns.all
-        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        try db.cachedStatement(sql: """
-            INSERT INTO releases(\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-            ON CONFLICT(release_id) DO UPDATE SET \(updates)
-            """).execute(arguments: StatementArguments(values))
+        var b = releaseBinder   // in `ReleaseColumns.all` order
+        b.bind(release.releaseID); b.bind(release.title); b.bind(release.year); b.bind(release.country)
+        b.bind(ListText.encode(release.barcodes)); b.bind(release.masterID); b.bind(release.masterURL); b.bind(release.uri)
+        b.bind(release.resourceURL); b.bind(ListText.encode(release.artists)); b.bind(ListText.encode(release.labels))
+        b.bind(ListText.encode(release.formats)); b.bind(ListText.encode(release.genres)); b.bind(ListText.encode(release.styles))
+        b.bind(ListText.encode(release.tracklist)); b.bind(release.communityHave); b.bind(release.communityWant)
+        b.bind(release.ratingAverage); b.bind(release.ratingCount); b.bind(release.source.rawValue)
+        b.bind(release.fetchedAt.map(Timestamp.string)); b.bind(release.rawJSON)
+        try b.run(db)
         knownReleaseIDs.insert(release.releaseID)
         if release.source == .discogs { discogsReleaseIDs.insert(release.releaseID) }
         releaseLists[release.releaseID] = (release.genres, release.styles)
+        if listingsWereEmpty { return }
         let genres = ListText.join(release.genres)
         let styles = ListText.join(release.styles)
         try db.cachedStatement(sql: """
