@@ -6,11 +6,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wax", targets: ["wax"]),
+        .executable(name: "fake-discogs", targets: ["fake-discogs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // Settings, XDG paths and the log file: what every other target reads at start-up.
@@ -31,14 +33,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Discogs client and the sync engine: snapshot, verify, apply, enrich, one at a time.
+        .target(
+            name: "WaxSync",
+            dependencies: ["WaxConfig", "WaxStore", .product(name: "Logging", package: "swift-log")]
+        ),
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
-        .target(name: "FakeDiscogs"),
+        .target(name: "FakeDiscogs", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(
+            name: "fake-discogs",
+            dependencies: ["FakeDiscogs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The `wax` command line: argument parsing over the services above.
         .executableTarget(
             name: "wax",
             dependencies: [
-                "WaxConfig", "WaxStore", "WaxText",
+                "WaxConfig", "WaxStore", "WaxText", "WaxSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,6 +65,7 @@ let package = Package(
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
         .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxCLITests", dependencies: ["wax", "WaxStore", "WaxTestSupport"]),
     ]
 )

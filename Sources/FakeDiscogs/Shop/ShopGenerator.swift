@@ -42,7 +42,7 @@ public struct ShopGenerator: Sendable {
         let sleeve = r.chance(0.3) ? Vocabulary.sleeveOnly[r.int(Vocabulary.sleeveOnly.count)]
             : Vocabulary.conditions[r.zipf(Vocabulary.conditions.count, s: 1.1, offset: 1)]
         var comments = r.chance(0.15) ? "" : Vocabulary.comments[r.zipf(Vocabulary.comments.count, s: 0.9)]
-        if r.chance(0.05) { comments += "\n" + Vocabulary.comments[r.int(Vocabulary.comments.count)] }
+        if r.chance(0.05) { comments += (comments.isEmpty ? "" : "\n") + Vocabulary.comments[r.int(Vocabulary.comments.count)] }
         if r.chance(0.02) { comments += " " + Vocabulary.longComment }
         let basePrice = [1.09, 2.18, 3.27, 5.45, 7.99, 9.5, 10.9, 12, 14.99, 19.99, 24.5, 29.99, 39, 59.95, 89, 149][r.zipf(16, s: 0.5)]
         let format = release.formats.first?.name ?? "Vinyl"

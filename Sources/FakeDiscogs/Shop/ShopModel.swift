@@ -32,9 +32,13 @@ public struct FakeRelease: Sendable, Equatable {
     public var artistDisplay: String { artists.joined(separator: " & ") }
     public var labelDisplay: String { labels.map(\.name).joined(separator: ", ") }
     public var catalogDisplay: String { labels.map(\.catalogNumber).joined(separator: ", ") }
+    /// As the inventory's `release.format` reads: `LP, Album, RE`, `2xLP, Album`, `7", Single`,
+    /// `CD, Album` (vinyl is named by its size or LP, other media by name).
     public var formatDisplay: String {
         formats.map { format in
-            ([format.quantity > 1 ? "\(format.quantity)x\(format.name)" : format.name] + format.descriptions).joined(separator: ", ")
+            var parts = format.name == "Vinyl" && !format.descriptions.isEmpty ? format.descriptions : [format.name] + format.descriptions
+            if format.quantity > 1 { parts[0] = "\(format.quantity)x" + parts[0] }
+            return parts.joined(separator: ", ")
         }.joined(separator: " + ")
     }
 }

@@ -17,6 +17,8 @@ public struct SnapshotApply: Sendable {
     public var requests: Int
     /// Listings Discogs reported but the sync could not reach (the non-owner paging cap).
     public var unreachable: Int
+    /// Called inside the transaction, just before it commits (fault injection in tests).
+    public var beforeCommit: (@Sendable () -> Void)?
 
     public init(listings: [ListingRecord], removals: [Int64: String] = [:], seller: SellerRecord? = nil,
                 trigger: Trigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
@@ -129,6 +131,7 @@ extension InventoryService {
                     unchanged = ?, total = ?, requests = ?, unreachable = ? WHERE id = ?
                 """, arguments: [stamp, counts.added, counts.updated, counts.removed, counts.unchanged, counts.total,
                                  snapshot.requests, snapshot.unreachable, counts.syncRunID])
+            snapshot.beforeCommit?()
             return counts
         }
     }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What the fake Discogs serves and how it behaves.
+public struct FakeConfiguration: Sendable {
+    /// The seller whose inventory is served.
+    public var seller = "freakinbeats"
+    public var sellerID: Int64 = 4_242_424
+    /// The token that owns the inventory (sees owner-only fields, drafts, sold listings; may export).
+    public var ownerToken = "fake-owner-token"
+    /// Other accepted tokens and the usernames they belong to (non-owners: paging cap, For Sale only).
+    public var otherTokens: [String: String] = ["fake-visitor-token": "a_visitor"]
+    public var inventory: InventorySource = .generated(seed: 1, listings: 520)
+    public var currency = "USD"
+    /// The moving window: at most `rateLimit` requests in any `rateWindow` seconds.
+    public var rateLimit = 60
+    public var rateWindow: TimeInterval = 60
+    /// Added to every response.
+    public var latency: TimeInterval = 0
+    /// Pages a non-owner may read (Discogs: 100, i.e. 10,000 listings).
+    public var pageCap = 100
+    /// Whether the owner is capped too (Discogs' wording says not; unconfirmed).
+    public var ownerIsCapped = false
+    /// Polls of an export's status before it reports success.
+    public var exportPolls = 1
+
+    public init() {}
+
+    public enum InventorySource: Sendable {
+        /// A shop made by `ShopGenerator` (seeded, a few listings to 1,000,000).
+        case generated(seed: UInt64, listings: Int)
+        /// Listings taken verbatim from recorded Discogs responses (each a JSON object).
+        case samples([Data])
+    }
+}
+
+/// Faults the fake injects, changeable while it runs.
+public struct FakeFaults: Sendable, Equatable {
+    /// The next N requests answer 500, 502 (an HTML page) or 503 in turn.
+    public var serverErrors = 0
+    /// Every request answers 503 (a server that keeps failing).
+    public var alwaysFail = false
+    /// The next N successful responses are a Cloudflare-style HTML page (status 200).
+    public var htmlBodies = 0
+    /// The next N requests answer 429, with an empty body.
+    public var rateLimitStorm = 0
+    /// Sent with 429s when set.
+    public var retryAfterSeconds: Int?
+    /// The next N JSON bodies are cut in half (truncated JSON with a matching length).
+    public var truncatedBodies = 0
+    /// When this inventory page is served, the first listing on page 1 is sold first: every
+    /// later page shifts by one, as on Discogs when something sells mid-sync.
+    public var sellWhenServingPage: Int?
+    /// When this inventory page is served, a new listing is added first.
+    public var addWhenServingPage: Int?
+    /// Every token is rejected (401), as after the token was revoked.
+    public var rejectTokens = false
+
+    public init() {}
+}

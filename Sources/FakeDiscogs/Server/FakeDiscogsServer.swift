@@ -1,0 +1,148 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import Synchronization
+
+/// A fake Discogs API on 127.0.0.1, faithful enough that wax's real HTTP client syncs from it:
+/// inventory paging with self-pointing next/last URLs, single listings (404 once deleted,
+/// `Sold` once sold), releases, identity, the export flow, the non-owner page cap, the moving
+/// rate window with its headers and 429s, and injected faults.
+public final class FakeDiscogsServer: Sendable {
+    public let configuration: FakeConfiguration
+    let state: Mutex<FakeState>
+    private let server: Mutex<HTTPServer?> = Mutex(nil)
+    private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
+    private let base = Mutex("")
+
+    public init(configuration: FakeConfiguration = FakeConfiguration()) {
+        self.configuration = configuration
+        self.state = Mutex(FakeState(configuration: configuration))
+    }
+
+    /// Starts listening on 127.0.0.1 (`port` 0 picks a free one) and returns the base URL.
+    @discardableResult
+    public func start(port: UInt16 = 0) async throws -> URL {
+        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: port)
+        let server = HTTPServer(address: address, timeout: 30, pool: NoDelaySocketPool(), logger: .disabled,
+                                handler: FakeRoutes(server: self))
+        self.server.withLock { $0 = server }
+        task.withLock { $0 = Task { try await server.run() } }
+        try await server.waitUntilListening()
+        guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
+            throw FakeServerError("the fake Discogs server did not bind to 127.0.0.1")
+        }
+        let url = "http://127.0.0.1:\(boundPort)"
+        base.withLock { $0 = url }
+        return URL(string: url)!
+    }
+
+    public func stop() async {
+        guard let server = server.withLock({ $0 }) else { return }
+        await server.stop(timeout: 1)
+        task.withLock { $0?.cancel() }
+    }
+
+    public var baseURL: URL { URL(string: base.withLock { $0 })! }
+    var baseString: String { base.withLock { $0 } }
+
+    // MARK: Changing the shop while it runs
+
+    /// Marks a listing sold: it leaves the inventory; its own URL answers `Sold` to the owner.
+    @discardableResult
+    public func sell(_ id: Int64) -> Bool { state.withLock { $0.inventory.remove(id, as: .sold) } }
+
+    /// Deletes a listing: it leaves the inventory and its URL answers 404.
+    @discardableResult
+    public func delete(_ id: Int64) -> Bool { state.withLock { $0.inventory.remove(id, as: .deleted) } }
+
+    /// Lists something new (the newest listing, so it lands on the last page).
+    @discardableResult
+    public func add() -> Int64 {
+        state.withLock { $0.inventory.add(posted: FakeState.nowPosted()) }
+    }
+
+    @discardableResult
+    public func reprice(_ id: Int64, to price: Double) -> Bool { state.withLock { $0.inventory.reprice(id, to: price) } }
+
+    @discardableResult
+    public func update(_ id: Int64, _ change: @Sendable (inout FakeListing) -> Void) -> Bool {
+        state.withLock { $0.inventory.update(id, change) }
+    }
+
+    public func setFaults(_ change: (inout FakeFaults) -> Void) {
+        state.withLock { change(&$0.faults) }
+    }
+
+    public var faults: FakeFaults { state.withLock { $0.faults } }
+    public var stats: FakeStats { state.withLock { $0.stats } }
+
+    /// Every listing for sale now, oldest first, as the fake would describe it to the owner.
+    public func liveListings() -> [FakeListing] {
+        state.withLock { state in
+            (0..<state.inventory.liveCount).compactMap { position in
+                if case .listing(let listing)? = state.inventory.live(at: position) { return listing }
+                return nil
+            }
+        }
+    }
+
+    public var liveCount: Int { state.withLock { $0.inventory.liveCount } }
+
+    public func release(id: Int64) -> FakeRelease? { state.withLock { $0.inventory.release(id: id) } }
+}
+
+/// What the fake has served.
+public struct FakeStats: Sendable, Equatable {
+    /// Requests that passed the rate window.
+    public var admitted = 0
+    public var rateLimited = 0
+    public var byRoute: [String: Int] = [:]
+    /// The most requests seen inside any one window (never above the limit).
+    public var peakInWindow = 0
+}
+
+struct FakeServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Mutable state behind one lock.
+struct FakeState {
+    var inventory: FakeInventory
+    var window: RateWindow
+    var faults = FakeFaults()
+    var stats = FakeStats()
+    var exports: [Int: Int] = [:]   // id → status polls left
+    var nextExportID = 18_867_036
+    var serverErrorTurn = 0
+
+    init(configuration: FakeConfiguration) {
+        inventory = FakeInventory(source: configuration.inventory, currency: configuration.currency)
+        window = RateWindow(limit: configuration.rateLimit, window: configuration.rateWindow)
+    }
+
+    static func nowPosted() -> String {
+        let date = Date()
+        let pacific = TimeZone(identifier: "America/Los_Angeles")!
+        let offset = pacific.secondsFromGMT(for: date)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offset)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d-%02d:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, -offset / 3600)
+    }
+}
+
+/// Sets TCP_NODELAY on every connection: FlyingFox writes headers and body separately, and with
+/// Nagle's algorithm and delayed ACKs each keep-alive response would wait ~40 ms.
+struct NoDelaySocketPool: AsyncSocketPool {
+    private let inner: any AsyncSocketPool = HTTPServer.defaultPool()
+
+    func prepare() async throws { try await inner.prepare() }
+    func run() async throws { try await inner.run() }
+
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        var one: Int32 = 1
+        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        try await inner.suspendSocket(socket, untilReadyFor: events)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The fake shop's listings: a generated (or sampled) inventory plus what happened to it since
+/// (sold, deleted, added, repriced). Pages are computed on demand, so a 1,000,000-listing
+/// inventory costs nothing until asked.
+struct FakeInventory {
+    enum Removal: String { case sold, deleted }
+
+    let generator: ShopGenerator?
+    /// Verbatim listing objects when serving recorded samples, in listed order.
+    let samples: [(id: Int64, object: Data)]
+    private(set) var removed: [Int64: Removal] = [:]
+    /// Indices into the generated listings that are removed, sorted (to page past them).
+    private var removedIndices: [Int] = []
+    private(set) var added: [FakeListing] = []
+    private var overrides: [Int64: FakeListing] = [:]
+    private var nextAddedID: Int64
+
+    init(source: FakeConfiguration.InventorySource, currency: String) {
+        switch source {
+        case .generated(let seed, let count):
+            let generator = ShopGenerator(seed: seed, listings: count, currency: currency)
+            self.generator = generator
+            self.samples = []
+            nextAddedID = generator.listingID(at: max(0, count - 1)) + 1_000
+        case .samples(let objects):
+            generator = nil
+            samples = objects.compactMap { data in
+                guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let id = (object["id"] as? NSNumber)?.int64Value else { return nil }
+                return (id, data)
+            }
+            nextAddedID = (samples.map(\.id).max() ?? 4_000_000_000) + 1_000
+        }
+    }
+
+    private var generatedCount: Int { generator?.listingCount ?? samples.count }
+
+    /// Listings for sale now.
+    var liveCount: Int { generatedCount - removedIndices.count + added.filter { removed[$0.id] == nil }.count }
+
+    enum Item {
+        case listing(FakeListing)
+        case sample(Data)
+    }
+
+    /// The `position`-th listing for sale, oldest listed first.
+    func live(at position: Int) -> Item? {
+        let generatedLive = generatedCount - removedIndices.count
+        if position < generatedLive {
+            var index = position
+            for r in removedIndices {
+                if r <= index { index += 1 } else { break }
+            }
+            return item(atGenerated: index)
+        }
+        let liveAdded = added.filter { removed[$0.id] == nil }
+        let i = position - generatedLive
+        return i < liveAdded.count ? .listing(liveAdded[i]) : nil
+    }
+
+    private func item(atGenerated index: Int) -> Item {
+        if let generator {
+            let listing = generator.listing(at: index)
+            return .listing(overrides[listing.id] ?? listing)
+        }
+        return .sample(samples[index].object)
+    }
+
+    /// Any listing by id, with whether it was removed and how.
+    func listing(id: Int64) -> (item: Item, removal: Removal?)? {
+        if let generator, let index = generator.index(ofListingID: id) {
+            return (item(atGenerated: index), removed[id])
+        }
+        if let sample = samples.firstIndex(where: { $0.id == id }) {
+            return (.sample(samples[sample].object), removed[id])
+        }
+        if let listing = added.first(where: { $0.id == id }) {
+            return (.listing(overrides[id] ?? listing), removed[id])
+        }
+        return nil
+    }
+
+    func release(id: Int64) -> FakeRelease? {
+        guard let generator, id >= ShopGenerator.firstReleaseID, id < ShopGenerator.firstReleaseID + Int64(generator.releaseCount) else { return nil }
+        return generator.release(id: id)
+    }
+
+    mutating func remove(_ id: Int64, as removal: Removal) -> Bool {
+        guard removed[id] == nil, listing(id: id) != nil else { return false }
+        removed[id] = removal
+        if let generator, let index = generator.index(ofListingID: id) {
+            let at = removedIndices.firstIndex { $0 > index } ?? removedIndices.count
+            removedIndices.insert(index, at: at)
+        } else if let sample = samples.firstIndex(where: { $0.id == id }) {
+            let at = removedIndices.firstIndex { $0 > sample } ?? removedIndices.count
+            removedIndices.insert(sample, at: at)
+        }
+        return true
+    }
+
+    /// Lists a new copy of an existing release (newest, so it lands on the last page).
+    mutating func add(posted: String) -> Int64 {
+        let id = nextAddedID
+        nextAddedID += 41
+        var listing = generator?.listing(at: 0) ?? FakeListing(
+            id: id, releaseID: ShopGenerator.firstReleaseID, status: "For Sale", condition: "Mint (M)",
+            sleeveCondition: "Mint (M)", posted: posted, price: 10, currency: "USD", shippingPrice: nil, comments: "",
+            location: "", externalID: "", weight: 230, formatQuantity: 1, allowOffers: false, quantity: 1, shipsFrom: "United States")
+        listing.id = id
+        listing.posted = posted
+        listing.comments = "Just in"
+        added.append(listing)
+        return id
+    }
+
+    mutating func reprice(_ id: Int64, to price: Double) -> Bool {
+        guard case .listing(var listing)? = listing(id: id)?.item else { return false }
+        listing.price = price
+        overrides[id] = listing
+        if let index = added.firstIndex(where: { $0.id == id }) { added[index] = listing }
+        return true
+    }
+
+    mutating func update(_ id: Int64, _ change: (inout FakeListing) -> Void) -> Bool {
+        guard case .listing(var listing)? = listing(id: id)?.item else { return false }
+        change(&listing)
+        overrides[id] = listing
+        if let index = added.firstIndex(where: { $0.id == id }) { added[index] = listing }
+        return true
+    }
+}

@@ -1,0 +1,343 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+import WaxConfig
+import WaxStore
+
+/// The Discogs API over URLSession: token auth, a User-Agent, timeouts, pacing under the rate
+/// limit, bounded retries, and decoding that tolerates what Discogs really sends.
+public final class DiscogsClient: Sendable {
+    public struct Configuration: Sendable {
+        public var baseURL: URL
+        public var token: Secret?
+        public var userAgent: String
+        /// Longest wait for the connection or for more data.
+        public var requestTimeout: TimeInterval = 30
+        /// Longest time for a whole request.
+        public var resourceTimeout: TimeInterval = 120
+        public var retry = RetryPolicy()
+        /// Until the first response says otherwise.
+        public var assumedRateLimit = 60
+        public var rateWindow: TimeInterval = 60
+
+        public init(baseURL: URL, token: Secret?, userAgent: String) {
+            self.baseURL = baseURL
+            self.token = token
+            self.userAgent = userAgent
+        }
+    }
+
+    /// What a caller may want to show while the client waits.
+    public enum Event: Sendable, Equatable {
+        case waitingForRateLimit(seconds: Double)
+        case retrying(attempt: Int, of: Int, reason: String, delay: Double)
+    }
+
+    public struct Counters: Sendable, Equatable {
+        public var requests = 0
+        public var rateLimited = 0
+        public var retries = 0
+        public var waitedSeconds = 0.0
+    }
+
+    public let configuration: Configuration
+    private let session: URLSession
+    let limiter: RateLimiter
+    private let tally = Mutex(Counters())
+    private let eventHandler = Mutex<(@Sendable (Event) -> Void)?>(nil)
+
+    public init(configuration: Configuration) throws {
+        try Self.validate(configuration.baseURL)
+        self.configuration = configuration
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
+        sessionConfiguration.timeoutIntervalForResource = configuration.resourceTimeout
+        sessionConfiguration.httpMaximumConnectionsPerHost = 4
+        sessionConfiguration.urlCache = nil
+        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        sessionConfiguration.httpCookieStorage = nil
+        sessionConfiguration.httpShouldSetCookies = false
+        session = URLSession(configuration: sessionConfiguration)
+        limiter = RateLimiter(limit: configuration.assumedRateLimit, window: configuration.rateWindow)
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    /// https, or plain http to this machine only (the fake Discogs): a token must never cross a
+    /// network in the clear.
+    static func validate(_ url: URL) throws {
+        let scheme = url.scheme?.lowercased()
+        let host = url.host?.lowercased() ?? ""
+        if scheme == "https", !host.isEmpty { return }
+        if scheme == "http", ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) { return }
+        throw DiscogsError.insecureBaseURL(url.absoluteString)
+    }
+
+    public var counters: Counters { tally.withLock { $0 } }
+
+    /// Who hears about waits and retries (the running sync; one at a time).
+    public func setEventHandler(_ handler: (@Sendable (Event) -> Void)?) {
+        eventHandler.withLock { $0 = handler }
+    }
+
+    private func onEvent(_ event: Event) {
+        eventHandler.withLock { $0 }?(event)
+    }
+
+    /// Requests that may go right now without waiting for the rate window.
+    public var availableRequests: Int { limiter.available }
+
+    // MARK: Endpoints
+
+    public func identity() async throws -> DiscogsIdentity {
+        try await get(url("/oauth/identity")) { data in
+            let json = try JSONReader.parse(data)
+            guard let id = try json.int64("id"), let username = try json.string("username") else {
+                throw JSONReader.Problem(description: "an identity without id or username")
+            }
+            return DiscogsIdentity(id: id, username: username)
+        }
+    }
+
+    /// One page of a seller's inventory, oldest listed first (so new listings land on the last
+    /// page and don't shift the pages already read).
+    func inventoryPage(seller: String, status: String, page: Int, perPage: Int = 100) async throws -> DiscogsDecoding.Page {
+        let target = url("/users/\(Self.pathComponent(seller))/inventory", query: [
+            "status": status, "sort": "listed", "sort_order": "asc", "per_page": String(perPage), "page": String(page),
+        ])
+        do {
+            return try await get(target) { try DiscogsDecoding.page($0) }
+        } catch DiscogsError.notFound(_, let message) where message.lowercased().contains("user") {
+            throw DiscogsError.sellerNotFound(seller)
+        }
+    }
+
+    public enum ListingLookup: Sendable, Equatable {
+        case present(ListingRecord)
+        case gone
+    }
+
+    /// One listing: to confirm that one missing from the inventory is really gone.
+    public func listing(id: Int64) async throws -> ListingLookup {
+        do {
+            return .present(try await get(url("/marketplace/listings/\(id)")) { try DiscogsDecoding.listing($0) })
+        } catch DiscogsError.notFound {
+            return .gone
+        }
+    }
+
+    /// A release's details; nil when Discogs has no such release.
+    public func release(id: Int64) async throws -> ReleaseRecord? {
+        do {
+            return try await get(url("/releases/\(id)")) { try DiscogsDecoding.release($0, fetchedAt: Date()) }
+        } catch DiscogsError.notFound {
+            return nil
+        }
+    }
+
+    /// Starts an inventory export (owner only) and returns its status URL.
+    func startExport() async throws -> URL {
+        var request = self.request(url("/inventory/export"))
+        request.httpMethod = "POST"
+        let (_, headers) = try await send(request) { _ in () }
+        guard let location = headers["Location"] ?? headers["location"], let url = URL(string: location), sameOrigin(url) else {
+            throw DiscogsError.badResponse(url: "/inventory/export", status: 200, detail: "no Location header naming the export")
+        }
+        return url
+    }
+
+    struct ExportStatus {
+        var finished: Bool
+        var downloadURL: URL?
+    }
+
+    func exportStatus(_ url: URL) async throws -> ExportStatus {
+        try await get(url) { data in
+            let json = try JSONReader.parse(data)
+            let status = try json.string("status") ?? ""
+            return ExportStatus(finished: status == "success", downloadURL: try json.string("download_url").flatMap(URL.init(string:)))
+        }
+    }
+
+    func download(_ url: URL) async throws -> Data {
+        guard sameOrigin(url) else {
+            throw DiscogsError.badResponse(url: url.absoluteString, status: 200, detail: "the download points at another host")
+        }
+        return try await get(url) { $0 }
+    }
+
+    // MARK: Plumbing
+
+    func url(_ path: String, query: [String: String] = [:]) -> URL {
+        var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false)!
+        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + path
+        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        return components.url!
+    }
+
+    private static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    }
+
+    func sameOrigin(_ url: URL) -> Bool {
+        url.scheme == configuration.baseURL.scheme && url.host == configuration.baseURL.host && url.port == configuration.baseURL.port
+    }
+
+    private func request(_ url: URL) -> URLRequest {
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: configuration.requestTimeout)
+        request.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
+        request.setValue("application/vnd.discogs.v2.discogs+json, application/json", forHTTPHeaderField: "Accept")
+        if let token = configuration.token {
+            request.setValue("Discogs token=\(token.revealed)", forHTTPHeaderField: "Authorization")
+        }
+        return request
+    }
+
+    private func get<T>(_ url: URL, decode: (Data) throws -> T) async throws -> T {
+        try await send(request(url), decode: decode).value
+    }
+
+    /// Sends with pacing and bounded retries: 429s back off (honouring Retry-After), 5xx, network
+    /// errors and unreadable bodies back off exponentially, everything else fails at once.
+    private func send<T>(_ request: URLRequest, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
+        let label = request.url.map { Self.label($0) } ?? "?"
+        let policy = configuration.retry
+        var lastError = DiscogsError.network(url: label, detail: "no attempt made", attempts: 0)
+        for attempt in 1...max(1, policy.attempts) {
+            let sentAt = try await pace()
+            let data: Data
+            let response: HTTPURLResponse
+            do {
+                let (body, raw) = try await session.data(for: request)
+                guard let http = raw as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+                data = body
+                response = http
+            } catch is CancellationError {
+                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                throw DiscogsError.cancelled
+            } catch let error as URLError where error.code == .cancelled {
+                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                throw DiscogsError.cancelled
+            } catch {
+                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                lastError = .network(url: label, detail: Self.describe(error), attempts: attempt)
+                try await backOff(attempt, of: policy.attempts, reason: "network error", rateLimited: false, retryAfter: nil)
+                continue
+            }
+            let headers = Self.headers(response)
+            limiter.completed(sentAt: sentAt, limit: headers["x-discogs-ratelimit"].flatMap(Int.init),
+                              remaining: headers["x-discogs-ratelimit-remaining"].flatMap(Int.init))
+            tally.withLock { $0.requests += 1 }
+            let status = response.statusCode
+            switch status {
+            case 200..<300:
+                do {
+                    return (try decode(data), headers)
+                } catch {
+                    lastError = .badResponse(url: label, status: status, detail: "\(error)")
+                    try await backOff(attempt, of: policy.attempts, reason: "unreadable response", rateLimited: false, retryAfter: nil)
+                }
+            case 401:
+                throw DiscogsError.tokenRejected
+            case 403:
+                let message = Self.message(data)
+                if message.contains("Pagination above") {
+                    throw DiscogsError.pageCap(page: Int(request.url?.query?.components(separatedBy: "page=").last ?? "") ?? 0)
+                }
+                throw DiscogsError.forbidden(url: label, message: message)
+            case 404:
+                throw DiscogsError.notFound(url: label, message: Self.message(data))
+            case 422:
+                throw DiscogsError.invalidRequest(url: label, message: Self.message(data))
+            case 429:
+                tally.withLock { $0.rateLimited += 1 }
+                lastError = .rateLimited(url: label, attempts: attempt)
+                let retryAfter = headers["retry-after"].flatMap(Double.init)
+                try await backOff(attempt, of: policy.attempts, reason: "rate limited (429)", rateLimited: true, retryAfter: retryAfter)
+            case 500..<600:
+                lastError = .server(url: label, status: status, attempts: attempt)
+                try await backOff(attempt, of: policy.attempts, reason: "HTTP \(status)", rateLimited: false, retryAfter: nil)
+            default:
+                throw DiscogsError.badResponse(url: label, status: status, detail: Self.message(data))
+            }
+        }
+        throw lastError
+    }
+
+    /// Waits for room in the rate window; returns the reservation's time.
+    private func pace() async throws -> TimeInterval {
+        var reported = false
+        while true {
+            let now = RateLimiter.now()
+            let delay = limiter.reserve(at: now)
+            if delay <= 0 { return now }
+            if !reported, delay >= 0.05 {
+                onEvent(.waitingForRateLimit(seconds: delay))
+                reported = true
+            }
+            tally.withLock { $0.waitedSeconds += delay }
+            try await sleep(delay)
+        }
+    }
+
+    private func backOff(_ attempt: Int, of attempts: Int, reason: String, rateLimited: Bool, retryAfter: TimeInterval?) async throws {
+        guard attempt < attempts else { return }
+        let delay = configuration.retry.delay(afterAttempt: attempt, rateLimited: rateLimited, retryAfter: retryAfter)
+        if rateLimited { limiter.block(for: delay) }
+        tally.withLock { $0.retries += 1 }
+        onEvent(.retrying(attempt: attempt + 1, of: attempts, reason: reason, delay: delay))
+        if !rateLimited { try await sleep(delay) }
+    }
+
+    private func sleep(_ seconds: TimeInterval) async throws {
+        do {
+            try await Task.sleep(for: .seconds(seconds))
+        } catch {
+            throw DiscogsError.cancelled
+        }
+    }
+
+    private static func headers(_ response: HTTPURLResponse) -> [String: String] {
+        var headers: [String: String] = [:]
+        for (key, value) in response.allHeaderFields {
+            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+        }
+        return headers
+    }
+
+    /// Discogs' `{"message": …}`, or the start of whatever else came.
+    private static func message(_ data: Data) -> String {
+        if let json = try? JSONReader.parse(data), let message = try? json.string("message") { return message }
+        let text = String(decoding: data.prefix(80), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+        return text.isEmpty ? "(empty body)" : text
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .timedOut: return "timed out"
+            case .cannotConnectToHost: return "connection refused"
+            case .cannotFindHost, .dnsLookupFailed: return "unknown host"
+            case .notConnectedToInternet: return "no network"
+            case .networkConnectionLost: return "connection lost"
+            default: return "network error \(urlError.code.rawValue)"
+            }
+        }
+        return "\(error)"
+    }
+
+    /// The URL as shown in messages: path and query, no credentials (there are none in URLs).
+    static func label(_ url: URL) -> String {
+        var text = url.path
+        if let query = url.query, !query.isEmpty { text += "?" + query }
+        return text
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// What talking to Discogs can end in, each as one line naming the URL and what to do.
+/// No case ever carries the token (it only travels in a request header).
+public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
+    case tokenRejected
+    case sellerNotFound(String)
+    case notFound(url: String, message: String)
+    case forbidden(url: String, message: String)
+    case pageCap(page: Int)
+    case invalidRequest(url: String, message: String)
+    case rateLimited(url: String, attempts: Int)
+    case server(url: String, status: Int, attempts: Int)
+    case network(url: String, detail: String, attempts: Int)
+    case badResponse(url: String, status: Int, detail: String)
+    case insecureBaseURL(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .tokenRejected:
+            "Discogs rejected the token (401): check DISCOGS_TOKEN"
+        case .sellerNotFound(let seller):
+            "no Discogs seller named \"\(seller)\": check DISCOGS_SELLER_USERNAME"
+        case .notFound(let url, let message):
+            "\(url) answered 404: \(message)"
+        case .forbidden(let url, let message):
+            "\(url) answered 403: \(message)"
+        case .pageCap(let page):
+            "Discogs stops non-owners at page \(page - 1) of an inventory"
+        case .invalidRequest(let url, let message):
+            "\(url) answered 422: \(message)"
+        case .rateLimited(let url, let attempts):
+            "\(url) kept answering 429 (rate limited) after \(attempts) attempts: try again later"
+        case .server(let url, let status, let attempts):
+            "\(url) kept failing (HTTP \(status)) after \(attempts) attempts: Discogs may be down, try again later"
+        case .network(let url, let detail, let attempts):
+            "cannot reach \(url) after \(attempts) attempts: \(detail)"
+        case .badResponse(let url, let status, let detail):
+            "\(url) (HTTP \(status)) sent something that is not the expected JSON: \(detail)"
+        case .insecureBaseURL(let url):
+            "DISCOGS_API_URL \"\(url)\" must be https (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
+        case .cancelled:
+            "cancelled"
+        }
+    }
+
+    /// Worth another try (the same request may succeed in a moment).
+    var isTransient: Bool {
+        switch self {
+        case .rateLimited, .server, .network, .badResponse: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import WaxStore
+
+/// What one read of the inventory found, and whether it can be trusted to say what is gone.
+struct Snapshot {
+    var listings: [Int64: ListingRecord] = [:]
+    var seller: SellerRecord?
+    /// `pagination.items` as each page reported it.
+    var reportedItems: [Int] = []
+    var pagesRead = 0
+    var pages = 0
+    var capped = false
+    var completedByExport = false
+
+    /// Every page was read, the inventory's size did not move while it was read, and the ids
+    /// collected are exactly as many as Discogs counts. Only then may a missing listing be a
+    /// removal (and even then each one is confirmed with Discogs).
+    var trustworthy: Bool {
+        if completedByExport { return true }
+        guard !capped, pagesRead >= pages, let first = reportedItems.first else { return false }
+        return reportedItems.allSatisfy { $0 == first } && listings.count == first
+    }
+
+    var items: Int { reportedItems.last ?? listings.count }
+    var unreachable: Int { completedByExport ? 0 : max(0, items - listings.count) }
+}
+
+extension SyncEngine {
+    /// Pages through the seller's inventory (100 a page, oldest first), as far as Discogs allows.
+    /// The owner of a large inventory gets the rest from an inventory export.
+    func takeSnapshot(_ options: SyncOptions, owner: Bool, events: @Sendable (SyncEvent) -> Void) async throws -> Snapshot {
+        var snapshot = Snapshot()
+        var page = 1
+        while true {
+            try Task.checkCancellation()
+            let result: DiscogsDecoding.Page
+            do {
+                result = try await client.inventoryPage(seller: options.seller, status: options.status, page: page)
+            } catch DiscogsError.pageCap {
+                snapshot.capped = true
+                break
+            }
+            snapshot.pagesRead = page
+            snapshot.pages = max(result.pages, page)
+            snapshot.reportedItems.append(result.items)
+            snapshot.seller = snapshot.seller ?? result.seller
+            for listing in result.listings { snapshot.listings[listing.listingID] = listing }
+            events(.page(page, of: snapshot.pages, listings: snapshot.listings.count))
+            // Follow what Discogs reports (never a fixed count): stop when there is no next page.
+            guard result.next != nil || page < result.pages, !result.listings.isEmpty else { break }
+            page += 1
+        }
+        if snapshot.capped && owner {
+            try await completeWithExport(&snapshot, options, events: events)
+        }
+        return snapshot
+    }
+
+    /// Beyond 10,000 listings the owner learns the full id set (and prices) from an export.
+    private func completeWithExport(_ snapshot: inout Snapshot, _ options: SyncOptions, events: @Sendable (SyncEvent) -> Void) async throws {
+        events(.exporting("requesting an inventory export"))
+        let statusURL = try await client.startExport()
+        let deadline = Date().addingTimeInterval(options.exportTimeout)
+        var status = try await client.exportStatus(statusURL)
+        while !status.finished {
+            guard Date() < deadline else {
+                throw SyncFailure(.failed, "the inventory export did not finish within \(Int(options.exportTimeout)) s")
+            }
+            events(.exporting("waiting for the export"))
+            try await Task.sleep(for: .seconds(options.exportPollInterval))
+            status = try await client.exportStatus(statusURL)
+        }
+        guard let download = status.downloadURL else {
+            throw SyncFailure(.failed, "the inventory export finished without a download link")
+        }
+        events(.exporting("downloading the export"))
+        let parsed = try CSVImport.parse(try await client.download(download))
+        guard parsed.errors.isEmpty else {
+            throw SyncFailure(.failed, "the inventory export has \(parsed.errors.count) unreadable rows (first: \(parsed.errors[0]))")
+        }
+        // The export has no currency column: listings it alone describes take the shop's currency.
+        let currency = Dictionary(grouping: snapshot.listings.values.compactMap(\.priceCurrency), by: { $0 })
+            .max { $0.value.count < $1.value.count }?.key
+        for var record in parsed.records where record.status == options.status && snapshot.listings[record.listingID] == nil {
+            record.priceCurrency = currency
+            snapshot.listings[record.listingID] = record
+        }
+        let exported = Set(parsed.records.filter { $0.status == options.status }.map(\.listingID))
+        snapshot.listings = snapshot.listings.filter { exported.contains($0.key) }
+        snapshot.completedByExport = true
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import WaxStore
+
+/// One sync: read the inventory, confirm what is gone, apply it all in one transaction, then
+/// fetch release details for what lacks them.
+///
+/// The mirror is changed only by `applySnapshot`, once, with everything; a sync that fails
+/// before then leaves every listing as it was and records the failure.
+public final class SyncEngine: Sendable {
+    let inventory: InventoryService
+    let client: DiscogsClient
+    let databasePath: URL
+    let logger: Logger
+    /// Store work (SQLite transactions) runs here, never on the caller's thread or the network's.
+    let storeQueue = DispatchQueue(label: "wax.sync.store")
+
+    public init(inventory: InventoryService, client: DiscogsClient, logger: Logger = Logger(label: "wax.sync")) {
+        self.inventory = inventory
+        self.client = client
+        self.databasePath = inventory.database.path
+        self.logger = logger
+    }
+
+    /// Runs a sync to the end and returns what it did, or throws a `SyncFailure`.
+    public func run(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async throws -> SyncSummary {
+        let started = Date()
+        events(.started(seller: options.seller, trigger: options.trigger.rawValue))
+        let lock: SyncLock
+        do {
+            lock = try SyncLock.acquire(forDatabase: databasePath, trigger: options.trigger.rawValue)
+        } catch let busy as SyncLock.Busy {
+            let failure = SyncFailure(.busy, busy.description)
+            events(.failed(failure))
+            throw failure
+        }
+        defer { withExtendedLifetime(lock) {} }
+        client.setEventHandler { event in
+            switch event {
+            case .waitingForRateLimit(let seconds): events(.waitingForRateLimit(seconds: seconds))
+            case .retrying(let attempt, let attempts, let reason, _): events(.retrying(attempt: attempt, of: attempts, reason: reason))
+            }
+        }
+        defer { client.setEventHandler(nil) }
+        let before = client.counters
+        do {
+            var summary = try await synchronise(options, events: events, started: started, requestsBefore: before.requests)
+            summary.requests = client.counters.requests - before.requests
+            summary.rateLimited = client.counters.rateLimited - before.rateLimited
+            summary.seconds = Date().timeIntervalSince(started)
+            logger.info("sync finished: +\(summary.added) ~\(summary.updated) -\(summary.removed) =\(summary.unchanged), \(summary.total) listings, \(summary.requests) requests, \(String(format: "%.1f", summary.seconds)) s")
+            events(.finished(summary))
+            return summary
+        } catch {
+            let failure = Self.failure(error)
+            logger.error("sync failed: \(failure.message)")
+            let requests = client.counters.requests - before.requests
+            _ = try? await onStore { try self.inventory.recordFailedSync(trigger: options.trigger, startedAt: started, requests: requests, error: failure.message) }
+            events(.failed(failure))
+            throw failure
+        }
+    }
+
+    static func failure(_ error: any Error) -> SyncFailure {
+        switch error {
+        case let failure as SyncFailure: failure
+        case DiscogsError.tokenRejected: SyncFailure(.tokenRejected, DiscogsError.tokenRejected.description)
+        case DiscogsError.cancelled, is CancellationError: SyncFailure(.cancelled, "sync interrupted: the mirror is unchanged")
+        case let error as DiscogsError: SyncFailure(.failed, error.description)
+        case let error as StoreError: SyncFailure(.failed, error.description)
+        default: SyncFailure(.failed, "\(error)")
+        }
+    }
+
+    private func synchronise(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void, started: Date, requestsBefore: Int) async throws -> SyncSummary {
+        let identity = try await client.identity()
+        let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
+        events(.identity(username: identity.username, owner: owner))
+        var snapshot = try await takeSnapshot(options, owner: owner, events: events)
+        var summary = SyncSummary()
+        summary.unreachable = snapshot.unreachable
+
+        var removals: [Int64: String] = [:]
+        if snapshot.trustworthy {
+            let mirrored = try await onStore { try self.inventory.mirroredStatuses() }
+            let missing = mirrored.keys.filter { snapshot.listings[$0] == nil }.sorted()
+            let verdicts = try await verify(missing, owner: owner, options: options, events: events)
+            for (id, verdict) in verdicts {
+                switch verdict {
+                case .gone(let reason): removals[id] = reason
+                case .stillListed(let record): snapshot.listings[id] = record
+                }
+            }
+        } else {
+            summary.removalsDeferred = true
+            logger.notice("removals deferred: the inventory changed while it was read, or not every page could be read (\(snapshot.unreachable) unreachable)")
+        }
+
+        events(.applying(listings: snapshot.listings.count))
+        var apply = SnapshotApply(listings: Array(snapshot.listings.values), removals: removals, seller: snapshot.seller,
+                                  trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
+                                  unreachable: snapshot.unreachable)
+        if options.pauseBeforeCommit > 0 {
+            let pause = options.pauseBeforeCommit
+            apply.beforeCommit = { Thread.sleep(forTimeInterval: pause) }
+        }
+        let frozen = apply
+        let counts = try await onStore { try self.inventory.applySnapshot(frozen) }
+        summary.syncRunID = counts.syncRunID
+        summary.added = counts.added
+        summary.updated = counts.updated
+        summary.removed = counts.removed
+        summary.unchanged = counts.unchanged
+        summary.total = counts.total
+
+        let enrichment = await enrich(options, events: events)
+        summary.releasesFetched = enrichment.fetched
+        summary.releasesPending = enrichment.pending
+        summary.enrichmentNote = enrichment.note
+        return summary
+    }
+
+    enum Verdict: Sendable {
+        case gone(reason: String)
+        case stillListed(ListingRecord)
+    }
+
+    /// Asks Discogs about each listing the snapshot lacks: only a 404 or another status removes it.
+    private func verify(_ ids: [Int64], owner: Bool, options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async throws -> [Int64: Verdict] {
+        guard !ids.isEmpty else { return [:] }
+        var verdicts: [Int64: Verdict] = [:]
+        events(.verifying(0, of: ids.count))
+        try await forEachConcurrently(ids, limit: options.concurrency) { id in
+            (id, try await self.client.listing(id: id))
+        } collect: { (id, lookup) in
+            switch lookup {
+            case .gone:
+                verdicts[id] = .gone(reason: owner ? "deleted" : "sold or deleted")
+            case .present(let record) where record.status != options.status:
+                verdicts[id] = .gone(reason: record.status.lowercased() == "sold" ? "sold" : "not for sale (\(record.status))")
+            case .present(let record):
+                verdicts[id] = .stillListed(record)
+            }
+            events(.verifying(verdicts.count, of: ids.count))
+        }
+        return verdicts
+    }
+
+    /// Runs `work` on every item, at most `limit` at a time, handing results to `collect` in the
+    /// caller's context as they arrive. The first error cancels the rest.
+    func forEachConcurrently<Item: Sendable, Result: Sendable>(
+        _ items: [Item], limit: Int, work: @escaping @Sendable (Item) async throws -> Result, collect: (Result) throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Result.self) { group in
+            var next = 0
+            for _ in 0..<min(max(1, limit), items.count) {
+                let item = items[next]
+                group.addTask { try await work(item) }
+                next += 1
+            }
+            while let result = try await group.next() {
+                try collect(result)
+                if next < items.count {
+                    let item = items[next]
+                    group.addTask { try await work(item) }
+                    next += 1
+                }
+            }
+        }
+    }
+
+    func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            storeQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import FakeDiscogs
+import Foundation
+import Synchronization
+import WaxConfig
+import WaxStore
+@testable import WaxSync
+import WaxTestSupport
+
+/// A fake Discogs on 127.0.0.1, a fresh mirror, and the real client and engine between them.
+final class SyncHarness: Sendable {
+    let server: FakeDiscogsServer
+    let dir = TemporaryDirectory()
+    let inventory: InventoryService
+    let client: DiscogsClient
+    let engine: SyncEngine
+    let events = Mutex<[SyncEvent]>([])
+
+    private init(server: FakeDiscogsServer, inventory: InventoryService, client: DiscogsClient) {
+        self.server = server
+        self.inventory = inventory
+        self.client = client
+        self.engine = SyncEngine(inventory: inventory, client: client)
+    }
+
+    static func start(_ configure: (inout FakeConfiguration) -> Void = { _ in },
+                      token: String? = nil, retry: RetryPolicy = .quick(), timeout: TimeInterval = 10) async throws -> SyncHarness {
+        var configuration = FakeConfiguration()
+        configuration.rateLimit = 10_000      // tests give the fake a generous limit unless they test it
+        configure(&configuration)
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        let dir = TemporaryDirectory()
+        var clientConfiguration = DiscogsClient.Configuration(baseURL: url, token: Secret(token ?? configuration.ownerToken), userAgent: "wax-tests/1.0")
+        clientConfiguration.retry = retry
+        clientConfiguration.requestTimeout = timeout
+        clientConfiguration.rateWindow = configuration.rateWindow
+        let client = try DiscogsClient(configuration: clientConfiguration)
+        let harness = SyncHarness(server: server, inventory: try InventoryService.open(at: dir.file("wax.db")), client: client)
+        return harness.keeping(dir)
+    }
+
+    private let kept = Mutex<[TemporaryDirectory]>([])
+    private func keeping(_ dir: TemporaryDirectory) -> SyncHarness {
+        kept.withLock { $0.append(dir) }
+        return self
+    }
+
+    func options(_ trigger: SnapshotApply.Trigger = .test, enrichment: SyncOptions.Enrichment = .all) -> SyncOptions {
+        var options = SyncOptions(seller: server.configuration.seller, trigger: trigger)
+        options.enrichment = enrichment
+        return options
+    }
+
+    @discardableResult
+    func sync(_ options: SyncOptions? = nil) async throws -> SyncSummary {
+        try await engine.run(options ?? self.options()) { event in self.events.withLock { $0.append(event) } }
+    }
+
+    func stop() async { await server.stop() }
+}
