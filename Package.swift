@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
         .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport"]),
-        .testTarget(name: "WaxCLITests", dependencies: ["wax", "WaxStore", "WaxTestSupport"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]
 )

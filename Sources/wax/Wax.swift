@@ -19,7 +19,7 @@ struct Wax: AsyncParsableCommand {
         version: WaxBuild.version,
         subcommands: [
             SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
-            InfoCommand.self,
+            InfoCommand.self, SyncCommand.self,
         ]
     )
 }

@@ -56,6 +56,39 @@ public struct Subprocess {
                       stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 
+    /// The same, for async tests: it waits without holding a thread, so that a server running in
+    /// this process (the fake Discogs) keeps answering the child.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
+                           timeout: TimeInterval = 120) async throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let collected = Mutex((out: Data(), err: Data(), done: 0))
+        DispatchQueue.global().async {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            collected.withLock { $0.out = data; $0.done += 1 }
+        }
+        DispatchQueue.global().async {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            collected.withLock { $0.err = data; $0.done += 1 }
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while (process.isRunning || collected.withLock({ $0.done }) < 2) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        let (stdout, stderr, _) = collected.withLock { $0 }
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
     /// An environment that isolates wax from the user's own files.
     public static func isolatedEnvironment(home: URL, extra: [String: String] = [:]) -> [String: String] {
         var env = [

@@ -77,6 +77,19 @@ public final class DiscogsClient: Sendable {
 
     public var counters: Counters { tally.withLock { $0 } }
 
+    /// Recent request times, to hand to the next run (see `RateHistory`).
+    public var rateHistory: [Date] {
+        let wallNow = Date(), monotonicNow = RateLimiter.now()
+        return limiter.history.map { wallNow.addingTimeInterval($0 - monotonicNow) }
+    }
+
+    /// Adopts an earlier run's request times, and the limit they were made under.
+    public func adoptRateHistory(_ dates: [Date], limit: Int?) {
+        let wallNow = Date(), monotonicNow = RateLimiter.now()
+        if let limit { limiter.setLimit(limit) }
+        limiter.adopt(dates.map { monotonicNow - wallNow.timeIntervalSince($0) }.filter { $0 > monotonicNow - configuration.rateWindow })
+    }
+
     /// Who hears about waits and retries (the running sync; one at a time).
     public func setEventHandler(_ handler: (@Sendable (Event) -> Void)?) {
         eventHandler.withLock { $0 = handler }
@@ -88,6 +101,9 @@ public final class DiscogsClient: Sendable {
 
     /// Requests that may go right now without waiting for the rate window.
     public var availableRequests: Int { limiter.available }
+
+    /// Requests per window, as the server last said.
+    public var rateLimit: Int { limiter.limit }
 
     // MARK: Endpoints
 

@@ -43,16 +43,19 @@ final class RateLimiter: Sendable {
                 s.sent.removeAll()
             }
             if now < s.blockedUntil { return s.blockedUntil - now }
+            // Our own requests fill the window: wait exactly until the oldest leaves it.
+            if s.sent.count >= s.limit {
+                return max(0.001, s.sent[s.sent.count - s.limit] + s.window + margin - now)
+            }
+            // The server says it is full though our own requests don't explain it (something
+            // else on this IP): probe once per slot.
             let beat = s.window / Double(max(1, s.limit))
             if let remaining = s.serverRemaining, remaining - s.inFlight <= 0, now < s.serverReportedAt + beat {
                 return s.serverReportedAt + beat - now
             }
-            if s.sent.count < s.limit {
-                s.sent.append(now)
-                s.inFlight += 1
-                return 0
-            }
-            return max(0.001, s.sent[0] + s.window + margin - now)
+            s.sent.append(now)
+            s.inFlight += 1
+            return 0
         }
     }
 
@@ -73,12 +76,32 @@ final class RateLimiter: Sendable {
         }
     }
 
+    func setLimit(_ limit: Int) {
+        state.withLock { s in if limit > 0 { s.limit = limit } }
+    }
+
     /// After a 429: nothing goes out for `seconds`.
     func block(for seconds: TimeInterval, at now: TimeInterval = now()) {
         state.withLock { s in s.blockedUntil = max(s.blockedUntil, now + seconds) }
     }
 
     var limit: Int { state.withLock { $0.limit } }
+
+    /// Request times still inside the window (monotonic seconds).
+    var history: [TimeInterval] {
+        state.withLock { s in
+            let now = Self.now()
+            return s.sent.filter { $0 > now - s.window }
+        }
+    }
+
+    /// Adopts request times from an earlier run (monotonic seconds, oldest first).
+    func adopt(_ times: [TimeInterval]) {
+        state.withLock { s in
+            s.sent = (s.sent + times).sorted()
+            if s.sent.count > s.limit * 4 { s.sent.removeFirst(s.sent.count - s.limit * 4) }
+        }
+    }
 
     /// Requests that may go right now without waiting.
     var available: Int {
@@ -91,8 +114,8 @@ final class RateLimiter: Sendable {
 
 /// How hard to try again.
 public struct RetryPolicy: Sendable {
-    /// Tries per request, the first included.
-    public var attempts = 6
+    /// Tries per request, the first included (a full rate window costs one slot's wait each).
+    public var attempts = 8
     /// First wait after a 5xx, an unreadable body or a network error; doubles each time.
     public var baseDelay: TimeInterval = 1
     /// First wait after a 429 without Retry-After; doubles each time.

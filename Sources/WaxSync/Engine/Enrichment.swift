@@ -27,9 +27,10 @@ extension SyncEngine {
         while !remaining.isEmpty {
             var take = options.releaseBatch
             if options.enrichment == .budget {
-                // Only what the window allows now; the rest is for the next sync.
-                let budget = client.availableRequests
-                if budget == 0 {
+                // Only what the window allows now, minus a few requests kept for someone pressing
+                // "sync" next; the rest is for the next sync.
+                let budget = client.availableRequests - max(2, client.rateLimit / 6)
+                if budget <= 0 {
                     result.note = "\(remaining.count) releases left for the next sync (rate limit)"
                     break
                 }

@@ -35,6 +35,9 @@ public final class SyncEngine: Sendable {
             throw failure
         }
         defer { withExtendedLifetime(lock) {} }
+        let history = RateHistory.load(forDatabase: databasePath)
+        client.adoptRateHistory(history.times, limit: history.limit)
+        defer { RateHistory.save(limit: client.rateLimit, times: client.rateHistory, forDatabase: databasePath) }
         client.setEventHandler { event in
             switch event {
             case .waitingForRateLimit(let seconds): events(.waitingForRateLimit(seconds: seconds))
@@ -97,6 +100,7 @@ public final class SyncEngine: Sendable {
         }
 
         events(.applying(listings: snapshot.listings.count))
+        logger.info("applying \(snapshot.listings.count) listings and \(removals.count) removals")
         var apply = SnapshotApply(listings: Array(snapshot.listings.values), removals: removals, seller: snapshot.seller,
                                   trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
                                   unreachable: snapshot.unreachable)

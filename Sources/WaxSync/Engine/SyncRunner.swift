@@ -1,0 +1,63 @@
+import Foundation
+import Synchronization
+import WaxStore
+
+/// Runs syncs in the background, one at a time in this process, and hands every event to a
+/// sink. The UI and `wax sync --watch` start syncs through it (at start-up, on a schedule, on a
+/// key); nothing here ever blocks the caller.
+public final class SyncRunner: Sendable {
+    private let engine: SyncEngine
+    private let options: SyncOptions
+    private let sink: @Sendable (SyncEvent) -> Void
+    private let current = Mutex<Task<Void, Never>?>(nil)
+    private let schedule = Mutex<Task<Void, Never>?>(nil)
+
+    public init(engine: SyncEngine, options: SyncOptions, sink: @escaping @Sendable (SyncEvent) -> Void) {
+        self.engine = engine
+        self.options = options
+        self.sink = sink
+    }
+
+    public var isRunning: Bool { current.withLock { $0 != nil } }
+
+    /// Starts a sync unless one is already running in this process (another process holding
+    /// the database's sync lock is reported through the sink as a `busy` failure).
+    @discardableResult
+    public func start(_ trigger: SnapshotApply.Trigger) -> Bool {
+        current.withLock { running in
+            guard running == nil else { return false }
+            var options = self.options
+            options.trigger = trigger
+            running = Task.detached(priority: .utility) { [engine, sink] in
+                _ = try? await engine.run(options, events: sink)
+                self.current.withLock { $0 = nil }
+            }
+            return true
+        }
+    }
+
+    /// A sync now, then one every `interval` seconds, until `stop()`.
+    public func startSchedule(every interval: TimeInterval, startNow: Bool = true) {
+        schedule.withLock { task in
+            task?.cancel()
+            task = Task.detached(priority: .utility) {
+                if startNow { self.start(.startup) }
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                    self.start(.schedule)
+                }
+            }
+        }
+    }
+
+    /// Stops the schedule and interrupts a running sync (its transaction, if open, rolls back).
+    public func stop() {
+        schedule.withLock { $0?.cancel(); $0 = nil }
+        current.withLock { $0?.cancel() }
+    }
+
+    /// Waits for the running sync, if any, to end.
+    public func waitUntilIdle() async {
+        while let task = current.withLock({ $0 }) { await task.value }
+    }
+}

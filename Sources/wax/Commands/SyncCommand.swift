@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import WaxStore
+import WaxSync
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync the mirror with the seller's Discogs inventory.",
+        discussion: """
+        Reads the inventory, confirms with Discogs each listing that has gone, applies \
+        everything in one transaction, then fetches release details (genres, styles…) for as \
+        many releases as the rate limit allows now; the rest wait for the next sync. A failed \
+        or interrupted sync changes no listing. Exit 0 success, 1 sync failed, 2 configuration \
+        (no token or seller), 3 another sync is running, 4 token rejected.
+        """
+    )
+
+    @Flag(help: "Print the summary as one JSON object.") var json = false
+    @Flag(name: .customLong("listings-only"), help: "Skip fetching release details.") var listingsOnly = false
+    @Flag(name: .customLong("all-details"), help: "Fetch every missing release detail, waiting on the rate limit.") var allDetails = false
+    @Flag(help: "No progress bar.") var quiet = false
+    @Flag(help: "Keep running: sync now, then every SYNC_INTERVAL_HOURS.") var watch = false
+
+    func validate() throws {
+        if listingsOnly && allDetails { throw ValidationError("--listings-only and --all-details are exclusive") }
+    }
+
+    func run() async throws {
+        try await Failure.reporting {
+            let context = try AppContext.load()
+            let inventory = try context.openInventory()
+            var (engine, options) = try SyncSetup.engine(context, inventory: inventory)
+            options.enrichment = listingsOnly ? .none : (allDetails || watch ? .all : .budget)
+            let progress = SyncProgress(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
+            let interrupt = InterruptWatch()
+            if watch {
+                guard context.settings.enableAutoSync else {
+                    throw Failure.configuration("ENABLE_AUTO_SYNC is false, so --watch would never sync: set it to true, or run `wax sync` once")
+                }
+                try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress, interrupt: interrupt)
+                return
+            }
+            let task = Task { try await engine.run(options, events: progress.handle) }
+            interrupt.onSignal { task.cancel() }
+            do {
+                print(summary: try await task.value, seller: options.seller)
+            } catch let failure as SyncFailure {
+                throw SyncSetup.exit(for: failure)
+            }
+        }
+    }
+
+    private func print(summary: SyncSummary, seller: String) {
+        if json {
+            let object: [String: JSONValue] = [
+                "added": JSONValue(summary.added), "updated": JSONValue(summary.updated), "removed": JSONValue(summary.removed),
+                "unchanged": JSONValue(summary.unchanged), "total": JSONValue(summary.total), "requests": JSONValue(summary.requests),
+                "seconds": .double((summary.seconds * 1000).rounded() / 1000), "releases_fetched": JSONValue(summary.releasesFetched),
+                "releases_pending": JSONValue(summary.releasesPending), "unreachable": JSONValue(summary.unreachable),
+                "removals_deferred": .bool(summary.removalsDeferred), "rate_limited": JSONValue(summary.rateLimited),
+                "sync_run_id": .int(summary.syncRunID),
+            ]
+            Console.out(JSONValue.object(object).text + "\n")
+            return
+        }
+        Console.out(Self.describe(summary, seller: seller))
+    }
+
+    static func describe(_ s: SyncSummary, seller: String) -> String {
+        var out = "synced \(seller): +\(s.added) added, ~\(s.updated) updated, −\(s.removed) removed, \(s.unchanged) unchanged → \(s.total) listings\n"
+        out += String(format: "%d requests in %.1f s", s.requests, s.seconds)
+        out += "; release details: \(s.releasesFetched) fetched, \(s.releasesPending) pending\n"
+        if s.removalsDeferred {
+            out += s.unreachable > 0
+                ? "\(s.unreachable) listings could not be reached (Discogs shows non-owners only the first 10,000): removals were not checked\n"
+                : "the inventory changed while it was read: removals are checked at the next sync\n"
+        }
+        if let note = s.enrichmentNote { out += note + "\n" }
+        return out
+    }
+
+    private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress, interrupt: InterruptWatch) async throws {
+        let seller = options.seller
+        let runner = SyncRunner(engine: engine, options: options) { event in
+            progress.handle(event)
+            switch event {
+            case .finished(let summary):
+                Console.out("[\(Timestamp.string(Date()))] " + Self.describe(summary, seller: seller))
+            case .failed(let failure):
+                Console.error("[\(Timestamp.string(Date()))] sync failed: \(failure.message)")
+            default:
+                break
+            }
+        }
+        runner.startSchedule(every: interval)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            interrupt.onSignal {
+                runner.stop()
+                done.resume()
+            }
+        }
+        await runner.waitUntilIdle()
+    }
+}
+

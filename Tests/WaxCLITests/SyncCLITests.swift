@@ -1,0 +1,120 @@
+import FakeDiscogs
+import Foundation
+import Testing
+import WaxStore
+import WaxSync
+import WaxTestSupport
+
+/// `wax sync` run as an operator would, against the fake Discogs on 127.0.0.1.
+@Suite struct SyncCLITests {
+    let home = TemporaryDirectory()
+    let wax = Subprocess.builtExecutable("wax")
+
+    func fake(_ configure: (inout FakeConfiguration) -> Void = { _ in }) async throws -> FakeDiscogsServer {
+        var configuration = FakeConfiguration()
+        configuration.rateLimit = 10_000
+        configure(&configuration)
+        let server = FakeDiscogsServer(configuration: configuration)
+        try await server.start()
+        return server
+    }
+
+    func env(_ server: FakeDiscogsServer, token: String = "fake-owner-token", extra: [String: String] = [:]) -> [String: String] {
+        Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_TOKEN": token,
+            "DISCOGS_SELLER_USERNAME": server.configuration.seller,
+        ].merging(extra) { _, new in new })
+    }
+
+    var database: URL { home.url.appendingPathComponent("data/wax/wax.db") }
+    var log: String { (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? "" }
+
+    @Test func missingSettingsExitTwo() async throws {
+        let noToken = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: ["DISCOGS_SELLER_USERNAME": "x"]))
+        #expect(noToken.status == 2 && noToken.stderr.hasPrefix("wax: DISCOGS_TOKEN is not set"))
+        let noSeller = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: ["DISCOGS_TOKEN": "t"]))
+        #expect(noSeller.status == 2 && noSeller.stderr.hasPrefix("wax: DISCOGS_SELLER_USERNAME is not set"))
+        let plainHTTP = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DISCOGS_TOKEN": "t", "DISCOGS_SELLER_USERNAME": "x", "DISCOGS_API_URL": "http://api.example.com"]))
+        #expect(plainHTTP.status == 2 && plainHTTP.stderr.contains("must be https"))
+    }
+
+    @Test func aSyncPrintsItsSummaryAsJSON() async throws {
+        let server = try await fake { $0.inventory = .generated(seed: 21, listings: 230) }
+        defer { Task { await server.stop() } }
+        let result = try await Subprocess.run(wax, ["sync", "--json"], environment: env(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(summary["added"] as? Int == 230 && summary["total"] as? Int == 230 && summary["removed"] as? Int == 0)
+        for key in ["updated", "unchanged", "requests", "seconds", "releases_fetched", "releases_pending"] { #expect(summary[key] != nil, "\(key)") }
+        server.sell(server.liveListings()[0].id)
+        let second = try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: env(server))
+        #expect(second.status == 0)
+        #expect(second.stdout.hasPrefix("synced freakinbeats: +0 added, ~0 updated, −1 removed, 229 unchanged → 229 listings"))
+    }
+
+    @Test func aRejectedTokenExitsFourAndIsNeverEchoed() async throws {
+        let server = try await fake()
+        defer { Task { await server.stop() } }
+        let secret = "secret-\(UUID().uuidString)"
+        let result = try await Subprocess.run(wax, ["sync", "--json"], environment: env(server, token: secret, extra: ["WAX_LOG_LEVEL": "trace"]))
+        #expect(result.status == 4)
+        #expect(result.stderr == "wax: Discogs rejected the token (401): check DISCOGS_TOKEN\n")
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret) && !log.contains(secret))
+        let dump = try await Subprocess.run(Subprocess.builtExecutable("wax"), ["stats", "--json"], environment: env(server, token: secret))
+        #expect(!dump.stdout.contains(secret))
+        let db = try Data(contentsOf: database)
+        #expect(db.range(of: Data(secret.utf8)) == nil)
+    }
+
+    @Test func aSecondSyncExitsThreeNamingTheHolder() async throws {
+        let server = try await fake { $0.inventory = .generated(seed: 22, listings: 10) }
+        defer { Task { await server.stop() } }
+        _ = try InventoryService.open(at: database)
+        let held = try SyncLock.acquire(forDatabase: database, trigger: "key")
+        let result = try await Subprocess.run(wax, ["sync"], environment: env(server))
+        #expect(result.status == 3)
+        #expect(result.stderr.hasPrefix("wax: another wax is syncing this database (pid \(getpid()) on"))
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func killedDuringApplyTheMirrorKeepsTheOldSnapshot() async throws {
+        let server = try await fake { $0.inventory = .generated(seed: 23, listings: 3_000) }
+        defer { Task { await server.stop() } }
+        let first = try await Subprocess.run(wax, ["sync", "--listings-only"], environment: env(server))
+        #expect(first.status == 0, "\(first.stderr)")
+        let inventory = try InventoryService.open(at: database)
+        let before = try inventory.searchIDs(ListingQuery())
+        let generation = try inventory.generation()
+        let live = server.liveListings()
+        for listing in live.prefix(40) { server.sell(listing.id) }
+        for listing in live.suffix(40) { server.reprice(listing.id, to: 999) }
+        for _ in 0..<2_500 { server.add() }     // enough to make the apply a bulk rebuild
+
+        // Hold the apply transaction open, and kill -9 inside it.
+        let process = Process()
+        process.executableURL = wax
+        process.arguments = ["sync", "--listings-only", "--quiet"]
+        process.environment = env(server, extra: ["WAX_FAULT_PAUSE_BEFORE_COMMIT": "10"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !log.contains("applying 5460 listings") && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(log.contains("applying 5460 listings"))
+        try await Task.sleep(for: .milliseconds(500))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let after = try InventoryService.open(at: database)
+        #expect(try after.database.integrityCheck().isEmpty)
+        #expect(try after.generation() == generation)
+        #expect(try after.searchIDs(ListingQuery()) == before)
+        #expect(try after.syncRuns().allSatisfy { $0.outcome == "succeeded" })
+        // The lock died with its holder: the next sync runs and converges.
+        let retry = try await Subprocess.run(wax, ["sync", "--listings-only", "--json"], environment: env(server))
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try after.count(ListingQuery()) == server.liveCount)
+    }
+}
