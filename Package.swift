@@ -20,13 +20,15 @@ let package = Package(
             name: "WaxConfig",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        // JSON written with sorted keys and explicit nulls (the old app's output; the fake's).
+        .target(name: "WaxJSON"),
         // Text measured in terminal cells: truncation, padding, wrapping, CLI tables.
         .target(name: "WaxText"),
         // The SQLite mirror: schema, migrations, InventoryService. The only target that runs SQL.
         .target(
             name: "WaxStore",
             dependencies: [
-                "WaxConfig",
+                "WaxConfig", "WaxJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for the two loops that read 100,000 rows (facet counting).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -36,11 +38,11 @@ let package = Package(
         // The Discogs client and the sync engine: snapshot, verify, apply, enrich, one at a time.
         .target(
             name: "WaxSync",
-            dependencies: ["WaxConfig", "WaxStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["WaxConfig", "WaxStore", "WaxJSON", .product(name: "Logging", package: "swift-log")]
         ),
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
-        .target(name: "FakeDiscogs", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "FakeDiscogs", dependencies: ["WaxJSON", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(
             name: "fake-discogs",
             dependencies: ["FakeDiscogs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "wax",
             dependencies: [
-                "WaxConfig", "WaxStore", "WaxText", "WaxSync",
+                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,14 +59,14 @@ let package = Package(
         // `swift run -c release wax-bench …`: speed and memory figures, never run by `swift test`.
         .executableTarget(
             name: "wax-bench",
-            dependencies: ["WaxConfig", "WaxStore", "FakeDiscogs"],
+            dependencies: ["WaxConfig", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"],
             path: "Benchmarks"
         ),
         // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.
         .target(name: "WaxTestSupport", dependencies: ["WaxStore"], path: "Tests/Support"),
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
-        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxJSON", "WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]

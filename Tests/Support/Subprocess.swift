@@ -21,43 +21,9 @@ public struct Subprocess {
         return bundle.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
-                           stdin: Data? = nil, timeout: TimeInterval = 60) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes while the child runs, so a chatty child never blocks on a full pipe.
-        let group = DispatchGroup()
-        let outData = Mutex(Data()), errData = Mutex(Data())
-        DispatchQueue.global().async(group: group) {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            outData.withLock { $0 = data }
-        }
-        DispatchQueue.global().async(group: group) {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            errData.withLock { $0 = data }
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
-        group.wait()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData.withLock { $0 }, as: UTF8.self),
-                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
-    }
-
-    /// The same, for async tests: it waits without holding a thread, so that a server running in
-    /// this process (the fake Discogs) keeps answering the child.
+    /// Runs a built executable to completion. It waits without holding a thread: tests run on
+    /// the cooperative pool (two threads here), and a blocked thread starves the fake Discogs
+    /// servers other tests run in this process.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
                            timeout: TimeInterval = 120) async throws -> Result {
         let process = Process()

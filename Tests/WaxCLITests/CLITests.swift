@@ -7,22 +7,22 @@ import WaxTestSupport
     let home = TemporaryDirectory()
     let wax = Subprocess.builtExecutable("wax")
 
-    func run(_ arguments: [String], env: [String: String] = [:]) throws -> Subprocess.Result {
-        try Subprocess.run(wax, arguments, environment: Subprocess.isolatedEnvironment(home: home.url, extra: env))
+    func run(_ arguments: [String], env: [String: String] = [:]) async throws -> Subprocess.Result {
+        try await Subprocess.run(wax, arguments, environment: Subprocess.isolatedEnvironment(home: home.url, extra: env))
     }
 
-    @Test(.needsSharedData) func importSearchShowStatsExport() throws {
-        let imported = try run(["import", SharedData.shopCSV.path])
+    @Test(.needsSharedData) func importSearchShowStatsExport() async throws {
+        let imported = try await run(["import", SharedData.shopCSV.path])
         #expect(imported.status == 0, "\(imported.stderr)")
         for line in ["total_rows  520", "imported    520", "updated     0", "skipped     0", "errors      0"] {
             #expect(imported.stdout.contains(line), "\(imported.stdout)")
         }
         // The old script's spelling works too, and a second run imports nothing new.
-        let again = try run(["import", "--csv-file", SharedData.shopCSV.path, "--json"])
+        let again = try await run(["import", "--csv-file", SharedData.shopCSV.path, "--json"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"skipped\": 520"))
 
-        let json = try run(["search", "--query", "bjork", "--json"])
+        let json = try await run(["search", "--query", "bjork", "--json"])
         #expect(json.status == 0)
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(objects.count == 1)
@@ -31,84 +31,84 @@ import WaxTestSupport
         #expect(objects[0]["price_value"] as? Double == 5.45)
         #expect(objects[0].keys.contains("genres") && objects[0]["genres"] is NSNull)
 
-        let table = try run(["search", "--artist", "beenie", "--sort", "price:asc"])
+        let table = try await run(["search", "--artist", "beenie", "--sort", "price:asc"])
         #expect(table.stdout.contains("Beenie Man") && table.stdout.contains("showing 2 of 2"))
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 5)
         #expect(lines[2].contains("1.09 USD") && lines[3].contains("2.18 USD"))
 
-        let csv = try run(["search", "--location", "popup", "--csv"])
+        let csv = try await run(["search", "--location", "popup", "--csv"])
         #expect(csv.stdout.hasPrefix("artist_names,barcode,catalog_number"))
         #expect(csv.stdout.split(separator: "\r\n").count == 103)  // header + 102 listings whose location holds "popup"
 
-        let show = try run(["show", "3639550236"])
+        let show = try await run(["show", "3639550236"])
         #expect(show.stdout.contains("Anthony B / Heather Cummings") && show.stdout.contains("colin house"))
-        let missing = try run(["show", "1"])
+        let missing = try await run(["show", "1"])
         #expect(missing.status == 1 && missing.stderr == "wax: no listing 1 in the mirror\n")
 
-        let stats = try run(["stats", "--json"])
+        let stats = try await run(["stats", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
         #expect(object["total_listings"] as? Int == 520)
         #expect((object["last_updated"] as? String)?.hasSuffix("Z") == true)
 
         let exported = home.file("export.csv")
-        #expect(try run(["export", "--format", "csv", "--output", exported.path]).status == 0)
-        let reimported = try run(["import", exported.path, "--json"], env: ["DATABASE_URL": home.file("other.db").path])
+        #expect(try await run(["export", "--format", "csv", "--output", exported.path]).status == 0)
+        let reimported = try await run(["import", exported.path, "--json"], env: ["DATABASE_URL": home.file("other.db").path])
         #expect(reimported.stdout.contains("\"imported\": 520") && reimported.stdout.contains("\"errors\": 0"))
     }
 
-    @Test func aBadRowExitsOneAndNamesTheLine() throws {
+    @Test func aBadRowExitsOneAndNamesTheLine() async throws {
         let file = home.file("bad.csv")
         try """
         listing_id,artist,title,label,catno,format,release_id,status,price,listed,comments,media_condition,sleeve_condition,accept_offer,external_id,weight,format_quantity,location,quantity
         1,A,T,L,C,LP,10,For Sale,12.50,2025-01-01 10:00:00,,Mint (M),Mint (M),Y,,,1,,1
         2,B,T,L,C,LP,11,For Sale,abc,2025-01-01 10:00:00,,Mint (M),Mint (M),Y,,,1,,1
         """.write(to: file, atomically: true, encoding: .utf8)
-        let result = try run(["import", file.path])
+        let result = try await run(["import", file.path])
         #expect(result.status == 1)
         #expect(result.stderr == "wax: bad.csv: line 3: price \"abc\" is not a number\n")
         #expect(result.stdout.contains("imported    1") && result.stdout.contains("errors      1"))
     }
 
-    @Test func unreadableInputIsOneLine() throws {
+    @Test func unreadableInputIsOneLine() async throws {
         let junk = home.file("junk.csv")
         try Data([0x00, 0x01, 0x02, 0xFF]).write(to: junk)
-        let result = try run(["import", junk.path])
+        let result = try await run(["import", junk.path])
         #expect(result.status == 1)
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("not a CSV text file"))
         let empty = home.file("empty.csv")
         try Data().write(to: empty)
-        #expect(try run(["import", empty.path]).stderr.contains("the file is empty"))
-        #expect(try run(["import", home.file("absent.csv").path]).status == 1)
+        #expect(try await run(["import", empty.path]).stderr.contains("the file is empty"))
+        #expect(try await run(["import", home.file("absent.csv").path]).status == 1)
     }
 
-    @Test func configurationMistakesExitTwo() throws {
-        let badURL = try run(["stats"], env: ["DATABASE_URL": "postgresql://shop@db/wax"])
+    @Test func configurationMistakesExitTwo() async throws {
+        let badURL = try await run(["stats"], env: ["DATABASE_URL": "postgresql://shop@db/wax"])
         #expect(badURL.status == 2)
         #expect(badURL.stderr.hasPrefix("wax: DATABASE_URL \"postgresql://shop@db/wax\" is not a SQLite location"))
-        let badSort = try run(["search", "--sort", "colour"])
+        let badSort = try await run(["search", "--sort", "colour"])
         #expect(badSort.status == 2 && badSort.stderr.contains("unknown sort \"colour\""))
-        let badInterval = try run(["stats"], env: ["SYNC_INTERVAL_HOURS": "soon"])
+        let badInterval = try await run(["stats"], env: ["SYNC_INTERVAL_HOURS": "soon"])
         #expect(badInterval.status == 2)
-        #expect(try run(["search", "--json", "--csv"]).status != 0)
+        #expect(try await run(["search", "--json", "--csv"]).status != 0)
     }
 
-    @Test func infoNamesPathsButNeverTheToken() throws {
+    @Test func infoNamesPathsButNeverTheToken() async throws {
         let token = "tok-\(UUID().uuidString)"
-        let result = try run(["info"], env: ["DISCOGS_TOKEN": token, "DISCOGS_SELLER_USERNAME": "freakinbeats", "WAX_LOG_LEVEL": "trace"])
+        let result = try await run(["info"], env: ["DISCOGS_TOKEN": token, "DISCOGS_SELLER_USERNAME": "freakinbeats", "WAX_LOG_LEVEL": "trace"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("DISCOGS_TOKEN              set (environment)"))
         #expect(result.stdout.contains("DISCOGS_SELLER_USERNAME    freakinbeats (environment)"))
         #expect(result.stdout.contains(home.url.appendingPathComponent("data/wax/wax.db").path))
         #expect(result.stdout.contains(home.url.appendingPathComponent("state/wax/wax.log").path))
         #expect(!result.stdout.contains(token) && !result.stderr.contains(token))
-        _ = try run(["stats"], env: ["DISCOGS_TOKEN": token, "WAX_LOG_LEVEL": "trace"])
+        _ = try await run(["stats"], env: ["DISCOGS_TOKEN": token, "WAX_LOG_LEVEL": "trace"])
         let log = (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? ""
         #expect(!log.contains(token))
     }
 
-    @Test func helpDocumentsTheExitCodes() throws {
-        let help = try run(["--help"])
+    @Test func helpDocumentsTheExitCodes() async throws {
+        let help = try await run(["--help"])
         #expect(help.status == 0)
         for code in ["0  success", "1  failure", "2  usage or configuration error", "3  another wax process", "4  Discogs rejected the token"] {
             #expect(help.stdout.contains(code), "\(code)")

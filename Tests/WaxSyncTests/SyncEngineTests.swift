@@ -111,7 +111,7 @@ import WaxTestSupport
         #expect(summary.added == 500)
         #expect(harness.server.faults == FakeFaults())      // every fault was met, and got through
         #expect(harness.client.counters.retries >= 11)
-        #expect(summary.rateLimited == 4)
+        #expect(summary.rateLimited == 4, "\(harness.client.counters) \(harness.server.stats)")
     }
 
     @Test func retryAfterIsHonoured() async throws {

@@ -23,7 +23,7 @@ final class SyncHarness: Sendable {
     }
 
     static func start(_ configure: (inout FakeConfiguration) -> Void = { _ in },
-                      token: String? = nil, retry: RetryPolicy = .quick(), timeout: TimeInterval = 10) async throws -> SyncHarness {
+                      token: String? = nil, retry: RetryPolicy = .quick(), timeout: TimeInterval = 60) async throws -> SyncHarness {
         var configuration = FakeConfiguration()
         configuration.rateLimit = 10_000      // tests give the fake a generous limit unless they test it
         configure(&configuration)

@@ -122,13 +122,7 @@ struct FakeState {
     }
 
     static func nowPosted() -> String {
-        let date = Date()
-        let pacific = TimeZone(identifier: "America/Los_Angeles")!
-        let offset = pacific.secondsFromGMT(for: date)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offset)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d-%02d:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, -offset / 3600)
+        ShopGenerator.pacificTimestamp(Int(Date().timeIntervalSince1970))
     }
 }
 

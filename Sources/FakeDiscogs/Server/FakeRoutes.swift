@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import WaxJSON
 
 /// The fake's request handling: faults, the User-Agent and auth checks, the rate window, then
 /// the Discogs routes (and `/_fake/...` control routes for tests and the demo).
@@ -145,8 +146,8 @@ struct FakeRoutes: HTTPHandler {
             return Reply(status: .unauthorized, headers: [.contentType: "application/json"],
                                 body: Render.message("You must authenticate to access this resource."))
         }
-        return ok(Render.json(["id": 77_000 + username.count, "username": username,
-                               "resource_url": "https://api.discogs.com/users/\(username)", "consumer_name": "wax"]))
+        return ok(Render.json(.object(["id": .int(Int64(77_000 + username.count)), "username": .string(username),
+                                       "resource_url": .string("https://api.discogs.com/users/\(username)"), "consumer_name": .string("wax")])))
     }
 
     static let statuses = ["All", "Deleted", "Draft", "Expired", "For Sale", "Sold", "Suspended", "Violation"]
@@ -188,7 +189,7 @@ struct FakeRoutes: HTTPHandler {
         let pages = max(1, (items + perPage - 1) / perPage)
         let descending = query["sort_order"] == "desc"
         let seller = Render.seller(configuration, base: server.baseString)
-        var listings: [Any] = []
+        var listings: [JSONValue] = []
         let start = (page - 1) * perPage
         for offset in 0..<perPage where start + offset < items {
             let position = descending ? items - 1 - (start + offset) : start + offset
@@ -216,23 +217,24 @@ struct FakeRoutes: HTTPHandler {
         let links = [("next", urls["next"]), ("last", urls["last"]), ("first", urls["first"]), ("prev", urls["prev"])]
             .compactMap { name, url in url.map { "<\($0)>; rel=\"\(name)\"" } }
         if !links.isEmpty { headers[HTTPHeader("Link")] = links.joined(separator: ", ") }
-        let body: [String: Any] = [
-            "pagination": ["page": page, "pages": pages, "per_page": perPage, "items": items, "urls": urls] as [String: Any],
-            "listings": listings,
-        ]
+        let body = JSONValue.object([
+            "pagination": .object(["page": .int(Int64(page)), "pages": .int(Int64(pages)), "per_page": .int(Int64(perPage)),
+                                   "items": .int(Int64(items)), "urls": .object(urls.mapValues(JSONValue.string))]),
+            "listings": .array(listings),
+        ])
         return ok(Render.json(body), headers: headers)
     }
 
-    private func render(_ item: FakeInventory.Item?, owner: Bool, seller: [String: Any], state: FakeState, status: String? = nil) -> [String: Any]? {
+    private func render(_ item: FakeInventory.Item?, owner: Bool, seller: JSONValue, state: FakeState, status: String? = nil) -> JSONValue? {
         switch item {
         case .listing(var listing)?:
             if let status { listing.status = status }
             guard let release = state.inventory.release(id: listing.releaseID) else { return nil }
             return Render.listing(listing, release: release, owner: owner, seller: seller)
         case .sample(let data)?:
-            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            if let status { object?["status"] = status }
-            return object
+            guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+            if let status { object["status"] = status }
+            return JSONValue(any: object)
         case nil:
             return nil
         }
@@ -274,14 +276,14 @@ struct FakeRoutes: HTTPHandler {
         guard case .owner = caller else { return Reply(status: .unauthorized, headers: [.contentType: "application/json"], body: Render.message("You must authenticate to access this resource.")) }
         guard let id, let left = state.exports[id] else { return notFound("The requested resource was not found.") }
         state.exports[id] = max(0, left - 1)
-        var object: [String: Any] = ["id": id, "status": left > 0 ? "pending" : "success", "created_ts": "2026-08-25T07:04:23",
-                                     "url": "\(server.baseString)/inventory/export/\(id)"]
+        var object: [String: JSONValue] = ["id": .int(Int64(id)), "status": .string(left > 0 ? "pending" : "success"),
+                                           "created_ts": .string("2026-08-25T07:04:23"), "url": .string("\(server.baseString)/inventory/export/\(id)")]
         if left == 0 {
-            object["finished_ts"] = "2026-08-25T07:04:23"
-            object["download_url"] = "\(server.baseString)/inventory/export/\(id)/download"
-            object["filename"] = "\(configuration.seller)-inventory-20260825-0704.csv"
+            object["finished_ts"] = .string("2026-08-25T07:04:23")
+            object["download_url"] = .string("\(server.baseString)/inventory/export/\(id)/download")
+            object["filename"] = .string("\(configuration.seller)-inventory-20260825-0704.csv")
         }
-        return ok(Render.json(object))
+        return ok(Render.json(.object(object)))
     }
 
     private func exportDownload(_ id: Int?, caller: Caller, state: FakeState) -> Reply {
@@ -310,12 +312,12 @@ struct FakeRoutes: HTTPHandler {
         let parts = Array(request.path.split(separator: "/").map(String.init).dropFirst())
         let query = Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         let id = parts.count == 2 ? Int64(parts[1]) ?? 0 : 0
-        let object: [String: Any]
+        let object: [String: JSONValue]
         switch parts.first {
-        case "sell" where parts.count == 2: object = ["done": server.sell(id)]
-        case "delete" where parts.count == 2: object = ["done": server.delete(id)]
-        case "reprice" where parts.count == 2: object = ["done": server.reprice(id, to: Double(query["price"] ?? "") ?? 1)]
-        case "add": object = ["id": server.add()]
+        case "sell" where parts.count == 2: object = ["done": .bool(server.sell(id))]
+        case "delete" where parts.count == 2: object = ["done": .bool(server.delete(id))]
+        case "reprice" where parts.count == 2: object = ["done": .bool(server.reprice(id, to: Double(query["price"] ?? "") ?? 1))]
+        case "add": object = ["id": .int(server.add())]
         case "faults":
             server.setFaults { faults in
                 if let n = query["serverErrors"].flatMap(Int.init) { faults.serverErrors = n }
@@ -325,14 +327,15 @@ struct FakeRoutes: HTTPHandler {
                 if let flag = query["alwaysFail"] { faults.alwaysFail = flag == "1" || flag == "true" }
                 if let flag = query["rejectTokens"] { faults.rejectTokens = flag == "1" || flag == "true" }
             }
-            object = ["done": true]
+            object = ["done": .bool(true)]
         case "stats":
             let stats = server.stats
-            object = ["admitted": stats.admitted, "rate_limited": stats.rateLimited, "peak_in_window": stats.peakInWindow, "live": server.liveCount]
+            object = ["admitted": .int(Int64(stats.admitted)), "rate_limited": .int(Int64(stats.rateLimited)),
+                      "peak_in_window": .int(Int64(stats.peakInWindow)), "live": .int(Int64(server.liveCount))]
         default:
             return Reply(status: .notFound, headers: [:], body: Render.message("no such control route")).response
         }
-        return Reply(status: .ok, headers: [:], body: Render.json(object)).response
+        return Reply(status: .ok, headers: [:], body: Render.json(.object(object))).response
     }
 }
 

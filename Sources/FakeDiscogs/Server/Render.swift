@@ -1,11 +1,16 @@
 import Foundation
+import WaxJSON
 
 /// Listings, releases and pages in the shapes Discogs really sends, quirks included: `{}` for
 /// an unset shipping price, `""` thumbnails and `[]` images when there is no image, year 0 for
 /// unknown, ids above 2^32, the seller's rating as a string, owner-only fields for the owner.
 enum Render {
-    static func money(_ value: Double, _ currency: String) -> [String: Any] {
-        ["value": value, "currency": currency]
+    static func money(_ value: Double, _ currency: String) -> JSONValue {
+        .object(["value": .double(value), "currency": .string(currency)])
+    }
+
+    static func original(_ value: Double, _ currency: String) -> JSONValue {
+        .object(["curr_abbr": .string(currency), "curr_id": .int(1), "formatted": .string(formatted(value, currency)), "value": .double(value)])
     }
 
     static func formatted(_ value: Double, _ currency: String) -> String {
@@ -13,104 +18,109 @@ enum Render {
         return symbol + String(format: "%.2f", value)
     }
 
-    static func seller(_ configuration: FakeConfiguration, base: String) -> [String: Any] {
-        [
-            "id": configuration.sellerID, "username": configuration.seller, "uid": configuration.sellerID,
-            "avatar_url": "https://i.discogs.com/avatar.jpeg",
-            "stats": ["rating": "99.8", "stars": 5.0, "total": 1_204],
-            "min_order_total": 0.0, "html_url": "https://www.discogs.com/user/\(configuration.seller)",
-            "url": "\(base)/users/\(configuration.seller)", "payment": "PayPal Commerce",
-            "shipping": "Ships within 2 days.\r\nCombined shipping available.",
-            "resource_url": "\(base)/users/\(configuration.seller)",
-        ]
+    static func seller(_ configuration: FakeConfiguration, base: String) -> JSONValue {
+        .object([
+            "id": .int(configuration.sellerID), "username": .string(configuration.seller), "uid": .int(configuration.sellerID),
+            "avatar_url": .string("https://i.discogs.com/avatar.jpeg"),
+            "stats": .object(["rating": .string("99.8"), "stars": .double(5), "total": .int(1_204)]),
+            "min_order_total": .double(0), "html_url": .string("https://www.discogs.com/user/\(configuration.seller)"),
+            "url": .string("\(base)/users/\(configuration.seller)"), "payment": .string("PayPal Commerce"),
+            "shipping": .string("Ships within 2 days.\r\nCombined shipping available."),
+            "resource_url": .string("\(base)/users/\(configuration.seller)"),
+        ])
     }
 
-    static func listing(_ listing: FakeListing, release: FakeRelease, owner: Bool, seller: [String: Any]) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": listing.id,
-            "resource_url": "https://api.discogs.com/marketplace/listings/\(listing.id)",
-            "uri": "https://www.discogs.com/sell/item/\(listing.id)",
-            "status": listing.status, "condition": listing.condition, "sleeve_condition": listing.sleeveCondition,
-            "comments": listing.comments, "ships_from": listing.shipsFrom, "posted": listing.posted,
-            "allow_offers": listing.allowOffers, "offer_submitted": false, "audio": false,
+    static func listing(_ listing: FakeListing, release: FakeRelease, owner: Bool, seller: JSONValue) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .int(listing.id),
+            "resource_url": .string("https://api.discogs.com/marketplace/listings/\(listing.id)"),
+            "uri": .string("https://www.discogs.com/sell/item/\(listing.id)"),
+            "status": .string(listing.status), "condition": .string(listing.condition),
+            "sleeve_condition": .string(listing.sleeveCondition), "comments": .string(listing.comments),
+            "ships_from": .string(listing.shipsFrom), "posted": .string(listing.posted),
+            "allow_offers": .bool(listing.allowOffers), "offer_submitted": .bool(false), "audio": .bool(false),
             "price": money(listing.price, listing.currency),
-            "original_price": ["curr_abbr": listing.currency, "curr_id": 1, "formatted": formatted(listing.price, listing.currency), "value": listing.price],
-            "shipping_price": listing.shippingPrice.map { money($0, listing.currency) } ?? [String: Any](),
-            "original_shipping_price": listing.shippingPrice.map {
-                ["curr_abbr": listing.currency, "curr_id": 1, "formatted": formatted($0, listing.currency), "value": $0] as [String: Any]
-            } ?? [String: Any](),
+            "original_price": original(listing.price, listing.currency),
+            "shipping_price": listing.shippingPrice.map { money($0, listing.currency) } ?? .object([:]),
+            "original_shipping_price": listing.shippingPrice.map { original($0, listing.currency) } ?? .object([:]),
             "seller": seller,
             "release": releaseSummary(release),
-            "in_cart": false,
+            "in_cart": .bool(false),
         ]
         if owner {
-            object["weight"] = listing.weight
-            object["estimated_weight"] = Int(listing.weight)
-            object["format_quantity"] = listing.formatQuantity
-            object["external_id"] = listing.externalID
-            object["location"] = listing.location
-            object["quantity"] = listing.quantity
+            object["weight"] = .double(listing.weight)
+            object["estimated_weight"] = .int(Int64(listing.weight))
+            object["format_quantity"] = .int(Int64(listing.formatQuantity))
+            object["external_id"] = .string(listing.externalID)
+            object["location"] = .string(listing.location)
+            object["quantity"] = .int(Int64(listing.quantity))
         }
-        return object
+        return .object(object)
     }
 
-    static func releaseSummary(_ release: FakeRelease) -> [String: Any] {
-        let images: [[String: Any]] = release.imageURL.isEmpty ? [] : [[
-            "type": "primary", "uri": release.imageURL, "resource_url": release.imageURL, "uri150": release.thumbnailURL,
-            "width": 600, "height": 600,
-        ]]
-        return [
-            "thumbnail": release.thumbnailURL,
-            "description": "\(release.artistDisplay) - \(release.title) (\(release.formatDisplay))",
-            "images": images, "artist": release.artistDisplay, "format": release.formatDisplay,
-            "resource_url": "https://api.discogs.com/releases/\(release.id)", "title": release.title,
-            "year": release.year, "id": release.id, "label": release.labelDisplay, "catalog_number": release.catalogDisplay,
-            "stats": ["community": ["in_wantlist": release.want, "in_collection": release.have]],
-        ]
+    static func releaseSummary(_ release: FakeRelease) -> JSONValue {
+        let images: [JSONValue] = release.imageURL.isEmpty ? [] : [.object([
+            "type": .string("primary"), "uri": .string(release.imageURL), "resource_url": .string(release.imageURL),
+            "uri150": .string(release.thumbnailURL), "width": .int(600), "height": .int(600),
+        ])]
+        return .object([
+            "thumbnail": .string(release.thumbnailURL),
+            "description": .string("\(release.artistDisplay) - \(release.title) (\(release.formatDisplay))"),
+            "images": .array(images), "artist": .string(release.artistDisplay), "format": .string(release.formatDisplay),
+            "resource_url": .string("https://api.discogs.com/releases/\(release.id)"), "title": .string(release.title),
+            "year": .int(Int64(release.year)), "id": .int(release.id), "label": .string(release.labelDisplay),
+            "catalog_number": .string(release.catalogDisplay),
+            "stats": .object(["community": .object(["in_wantlist": .int(Int64(release.want)), "in_collection": .int(Int64(release.have))])]),
+        ])
     }
 
-    static func release(_ release: FakeRelease) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": release.id, "status": "Accepted", "year": release.year,
-            "resource_url": "https://api.discogs.com/releases/\(release.id)",
-            "uri": "https://www.discogs.com/release/\(release.id)",
-            "artists": release.artists.enumerated().map { index, name in
-                ["name": name, "anv": "", "join": index + 1 < release.artists.count ? "&" : "", "role": "", "tracks": "",
-                 "id": 100_000 + index, "resource_url": "https://api.discogs.com/artists/\(100_000 + index)"] as [String: Any]
-            },
-            "artists_sort": release.artistDisplay,
-            "labels": release.labels.map { ["name": $0.name, "catno": $0.catalogNumber, "entity_type": "1", "entity_type_name": "Label", "id": 1, "resource_url": "https://api.discogs.com/labels/1"] as [String: Any] },
-            "series": [Any](), "companies": [Any](),
-            "formats": release.formats.map { ["name": $0.name, "qty": String($0.quantity), "descriptions": $0.descriptions] as [String: Any] },
-            "data_quality": "Needs Vote",
-            "community": [
-                "have": release.have, "want": release.want,
-                "rating": ["count": release.ratingCount, "average": release.ratingAverage],
-                "submitter": ["username": "someone", "resource_url": "https://api.discogs.com/users/someone"],
-                "contributors": [Any](), "data_quality": "Needs Vote", "status": "Accepted",
-            ] as [String: Any],
-            "format_quantity": release.formats.first?.quantity ?? 1,
-            "date_added": "2012-03-04T05:06:07-08:00", "date_changed": "2020-01-02T03:04:05-08:00",
-            "num_for_sale": 3, "lowest_price": 4.5, "title": release.title, "country": release.country,
-            "released": release.year == 0 ? "" : String(release.year), "notes": "",
-            "released_formatted": release.year == 0 ? "" : String(release.year),
-            "identifiers": release.barcode.map { [["type": "Barcode", "value": $0]] } ?? [],
-            "videos": [Any](), "genres": release.genres, "styles": release.styles,
-            "tracklist": release.tracklist.map { ["position": $0.position, "type_": "track", "title": $0.title, "duration": $0.duration] },
-            "extraartists": [Any](), "thumb": release.thumbnailURL, "estimated_weight": 230, "blocked_from_sale": false,
+    static func release(_ release: FakeRelease) -> JSONValue {
+        func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
+        var object: [String: JSONValue] = [
+            "id": .int(release.id), "status": .string("Accepted"), "year": .int(Int64(release.year)),
+            "resource_url": .string("https://api.discogs.com/releases/\(release.id)"),
+            "uri": .string("https://www.discogs.com/release/\(release.id)"),
+            "artists": .array(release.artists.enumerated().map { index, name in
+                .object(["name": .string(name), "anv": .string(""), "join": .string(index + 1 < release.artists.count ? "&" : ""),
+                         "role": .string(""), "tracks": .string(""), "id": .int(Int64(100_000 + index)),
+                         "resource_url": .string("https://api.discogs.com/artists/\(100_000 + index)")])
+            }),
+            "artists_sort": .string(release.artistDisplay),
+            "labels": .array(release.labels.map {
+                .object(["name": .string($0.name), "catno": .string($0.catalogNumber), "entity_type": .string("1"),
+                         "entity_type_name": .string("Label"), "id": .int(1), "resource_url": .string("https://api.discogs.com/labels/1")])
+            }),
+            "series": .array([]), "companies": .array([]),
+            "formats": .array(release.formats.map { .object(["name": .string($0.name), "qty": .string(String($0.quantity)), "descriptions": strings($0.descriptions)]) }),
+            "data_quality": .string("Needs Vote"),
+            "community": .object([
+                "have": .int(Int64(release.have)), "want": .int(Int64(release.want)),
+                "rating": .object(["count": .int(Int64(release.ratingCount)), "average": .double(release.ratingAverage)]),
+                "submitter": .object(["username": .string("someone"), "resource_url": .string("https://api.discogs.com/users/someone")]),
+                "contributors": .array([]), "data_quality": .string("Needs Vote"), "status": .string("Accepted"),
+            ]),
+            "format_quantity": .int(Int64(release.formats.first?.quantity ?? 1)),
+            "date_added": .string("2012-03-04T05:06:07-08:00"), "date_changed": .string("2020-01-02T03:04:05-08:00"),
+            "num_for_sale": .int(3), "lowest_price": .double(4.5), "title": .string(release.title), "country": .string(release.country),
+            "released": .string(release.year == 0 ? "" : String(release.year)), "notes": .string(""),
+            "released_formatted": .string(release.year == 0 ? "" : String(release.year)),
+            "identifiers": .array(release.barcode.map { [.object(["type": .string("Barcode"), "value": .string($0)])] } ?? []),
+            "videos": .array([]), "genres": strings(release.genres), "styles": strings(release.styles),
+            "tracklist": .array(release.tracklist.map {
+                .object(["position": .string($0.position), "type_": .string("track"), "title": .string($0.title), "duration": .string($0.duration)])
+            }),
+            "extraartists": .array([]), "thumb": .string(release.thumbnailURL), "estimated_weight": .int(230), "blocked_from_sale": .bool(false),
         ]
         if let master = release.masterID {
-            object["master_id"] = master
-            object["master_url"] = "https://api.discogs.com/masters/\(master)"
+            object["master_id"] = .int(master)
+            object["master_url"] = .string("https://api.discogs.com/masters/\(master)")
         }
-        return object
+        return .object(object)
     }
 
-    static func json(_ object: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
-    }
+    static func json(_ value: JSONValue) -> Data { Data(value.text.utf8) }
 
-    static func message(_ text: String) -> Data { json(["message": text]) }
+    static func message(_ text: String) -> Data { json(.object(["message": .string(text)])) }
 
     static let cloudflarePage = Data("""
     <!DOCTYPE html>

@@ -68,13 +68,29 @@ public struct ShopGenerator: Sendable {
         let fraction = listingCount <= 1 ? 0 : Double(index) / Double(listingCount)
         var seconds = start + fraction * span
         if !b.chance(0.4) { seconds += Double(r.int(3_600)) }   // most batches are not one instant
-        let date = Date(timeIntervalSince1970: seconds.rounded(.down))
-        let pacific = TimeZone(identifier: "America/Los_Angeles")!
-        let offset = pacific.secondsFromGMT(for: date)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offset)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d-%02d:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, -offset / 3600)
+        return Self.pacificTimestamp(Int(seconds))
+    }
+
+    private static let pacific = TimeZone(identifier: "America/Los_Angeles")!
+
+    /// `2025-06-27T15:36:31-07:00`: US-Pacific wall time with its offset, as Discogs writes it
+    /// (civil-date arithmetic rather than Calendar, which costs microseconds a call).
+    static func pacificTimestamp(_ utc: Int) -> String {
+        let offset = pacific.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc)))
+        let local = utc + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))-\(two(-offset / 3_600)):00"
     }
 
     public func release(id: Int64) -> FakeRelease {

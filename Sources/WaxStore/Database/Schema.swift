@@ -68,6 +68,7 @@ enum Schema {
         condition_fid           INTEGER,
         sleeve_fid              INTEGER,
         status_fid              INTEGER,
+        content_hash            INTEGER,               -- ContentHash of the record: finds changes cheaply
         first_seen_at           TEXT NOT NULL,
         updated_at              TEXT NOT NULL,
         removed_at              TEXT,                  -- listings are never deleted: sold ones keep their row
@@ -161,9 +162,10 @@ enum Schema {
     -- Few indexes: each costs ~0.2 s per 100,000 rows on a bulk import, and queries over current
     -- listings are answered from an in-memory index (InventoryIndex) that is loaded from these.
     -- l_scan holds every filter column of current listings in the default order: loading the
-    -- in-memory index reads it alone. (Partial: removed listings pile up over the years.)
+    -- in-memory index reads it alone, as does finding releases that lack details. (Partial:
+    -- removed listings pile up over the years.)
     CREATE INDEX l_scan ON listings(posted_at DESC, listing_id DESC, artist_fid, label_fid, format_fid, genre_fid,
-        style_fid, location_fid, condition_fid, sleeve_fid, status_fid, price_value, year, condition_rank)
+        style_fid, location_fid, condition_fid, sleeve_fid, status_fid, price_value, year, condition_rank, release_id)
         WHERE removed_at IS NULL;
     -- Text sort keys, read in order when someone first sorts by artist, title or location.
     CREATE INDEX l_artist_key ON listings(artist_key) WHERE removed_at IS NULL;

@@ -1,3 +1,4 @@
+import WaxJSON
 import Foundation
 
 /// A listing as the old Flask app's JSON API and CSV export spelled it: every one of its keys,

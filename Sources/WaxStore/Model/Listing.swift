@@ -1,3 +1,4 @@
+import WaxJSON
 import Foundation
 import GRDB
 import WaxConfig

@@ -65,11 +65,15 @@ public struct ListingRecord: Sendable, Equatable, Hashable {
     /// resource URL the same as its URI when not given. Records are compared in this form.
     public var canonicalized: ListingRecord {
         var copy = self
-        if copy.uri == nil { copy.uri = Self.canonicalURI(listingID) }
-        if copy.resourceURL == nil { copy.resourceURL = Self.canonicalResourceURL(listingID) }
-        if copy.releaseResourceURL == nil, let releaseID { copy.releaseResourceURL = Self.canonicalReleaseURL(releaseID) }
-        if copy.imageResourceURL == nil { copy.imageResourceURL = copy.imageURI }
+        copy.canonicalize()
         return copy
+    }
+
+    public mutating func canonicalize() {
+        if uri == nil { uri = Self.canonicalURI(listingID) }
+        if resourceURL == nil { resourceURL = Self.canonicalResourceURL(listingID) }
+        if releaseResourceURL == nil, let releaseID { releaseResourceURL = Self.canonicalReleaseURL(releaseID) }
+        if imageResourceURL == nil { imageResourceURL = imageURI }
     }
 }
 

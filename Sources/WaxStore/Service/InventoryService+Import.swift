@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What an import did to the mirror.
 public struct ImportOutcome: Sendable, Equatable {
@@ -37,13 +38,16 @@ extension InventoryService {
         var clock = PhaseClock()
         var outcome = try database.write { db in
             var outcome = ImportOutcome()
-            let existing: [Int64: (record: ListingRecord, removed: Bool)]
+            let existing: [Int64: StoredFingerprint]
             if clearFirst {
                 outcome.cleared = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings") ?? 0
                 existing = [:]
             } else {
-                existing = try Self.existingRecords(db, ids: records.map(\.listingID))
+                existing = try Self.fingerprints(db, withRaw: true)
             }
+            // A CSV carries no raw JSON: keep what a sync stored rather than erasing it.
+            let needRaw = Set(records.filter { $0.rawJSON == nil && existing[$0.listingID]?.hasRaw == true }.map(\.listingID))
+            let raws = try Self.rawJSON(db, ids: Array(needRaw))
             let bulk = records.count + outcome.cleared > FullTextIndex.bulkThreshold
             // Releases first, while listings still have their release_id index: storing one
             // refreshes the genres of the listings already holding it.
@@ -58,8 +62,8 @@ extension InventoryService {
                 for record in records {
                     if let old = existing[record.listingID] {
                         var comparable = record
-                        if comparable.rawJSON == nil { comparable.rawJSON = old.record.rawJSON }
-                        if comparable == old.record && !old.removed {
+                        if comparable.rawJSON == nil { comparable.rawJSON = raws[record.listingID] }
+                        if ContentHash.of(comparable) == old.hash && !old.removed {
                             outcome.unchanged += 1
                             continue
                         }
@@ -76,6 +80,38 @@ extension InventoryService {
         clock.lap("commit")
         outcome.phases = clock.phases
         return outcome
+    }
+
+    struct StoredFingerprint {
+        var hash: Int64
+        var removed: Bool
+        var hasRaw: Bool
+    }
+
+    /// Every listing's content hash: comparing a snapshot with the mirror reads these, not rows.
+    /// `withRaw` also says which rows have raw JSON (a CSV import keeps it; a sync brings its own).
+    static func fingerprints(_ db: Database, withRaw: Bool) throws -> [Int64: StoredFingerprint] {
+        var result: [Int64: StoredFingerprint] = [:]
+        result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM listings") ?? 0)
+        try SQLiteRows.step(db, sql: withRaw ? """
+            SELECT l.listing_id, l.content_hash, l.removed_at IS NOT NULL, lr.listing_id IS NOT NULL
+            FROM listings l LEFT JOIN listing_raw lr ON lr.listing_id = l.listing_id
+            """ : "SELECT listing_id, content_hash, removed_at IS NOT NULL, 0 FROM listings") { handle in
+            result[sqlite3_column_int64(handle, 0)] = StoredFingerprint(
+                hash: sqlite3_column_int64(handle, 1), removed: sqlite3_column_int(handle, 2) != 0, hasRaw: sqlite3_column_int(handle, 3) != 0)
+        }
+        return result
+    }
+
+    static func rawJSON(_ db: Database, ids: [Int64]) throws -> [Int64: String] {
+        var result: [Int64: String] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            for row in try Row.fetchAll(db, sql: "SELECT listing_id, json FROM listing_raw WHERE listing_id IN (\(chunk.map(String.init).joined(separator: ",")))") {
+                result[row[0]] = row[1]
+            }
+        }
+        return result
     }
 
     static func existingRecords(_ db: Database, ids: [Int64]) throws -> [Int64: (record: ListingRecord, removed: Bool)] {

@@ -45,6 +45,8 @@ public struct SellerRecord: Sendable, Equatable {
 
 /// What applying a snapshot changed.
 public struct ApplyCounts: Sendable, Equatable {
+    /// Seconds spent in each step of the transaction.
+    public var phases: [ImportOutcome.Phase] = []
     public var syncRunID: Int64 = 0
     public var added = 0
     public var updated = 0
@@ -69,8 +71,9 @@ extension InventoryService {
     /// lands or none of it does.
     public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
         var snapshot = snapshot
-        snapshot.listings = snapshot.listings.map(\.canonicalized)
-        return try database.write { db in
+        for index in snapshot.listings.indices { snapshot.listings[index].canonicalize() }
+        var clock = PhaseClock()
+        var counts = try database.write { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
             try db.execute(sql: """
@@ -78,7 +81,16 @@ extension InventoryService {
                 """, arguments: [snapshot.trigger.rawValue, Timestamp.string(snapshot.startedAt),
                                  ProcessInfo.processInfo.hostName, Int(getpid())])
             counts.syncRunID = db.lastInsertedRowID
-            let existing = try Self.existingRecords(db, ids: snapshot.listings.map(\.listingID))
+            let stored = try Self.fingerprints(db, withRaw: false)
+            // On a first sync everything is new: the history would only say so 100,000 times.
+            let recordAdditions = !stored.isEmpty
+            var changedIDs: [Int64] = []
+            for listing in snapshot.listings {
+                if let old = stored[listing.listingID], old.hash != ContentHash.of(listing) || old.removed { changedIDs.append(listing.listingID) }
+            }
+            // Full rows only for the few that changed: their field-by-field differences go to history.
+            let existing = try Self.existingRecords(db, ids: changedIDs)
+            clock.lap("compare")
             let changeStatement = try db.cachedStatement(sql: """
                 INSERT INTO listing_changes(sync_run_id, listing_id, change, field, old_value, new_value, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -86,28 +98,32 @@ extension InventoryService {
             func record(_ id: Int64, _ change: ListingChange.Kind, _ field: String?, _ old: String?, _ new: String?) throws {
                 try changeStatement.execute(arguments: [counts.syncRunID, id, change.rawValue, field, old, new, stamp])
             }
-            let changed = snapshot.listings.filter { listing in
-                guard let old = existing[listing.listingID] else { return true }
-                return old.record != listing || old.removed
-            }
-            let bulk = changed.count + snapshot.removals.count > FullTextIndex.bulkThreshold
-            try FullTextIndex.maintain(db, bulk: bulk) {
+            let newCount = snapshot.listings.count { stored[$0.listingID] == nil }
+            let bulk = changedIDs.count + newCount + snapshot.removals.count > FullTextIndex.bulkThreshold
+            try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 let writer = try ListingWriter(db, now: now)
                 for listing in snapshot.listings {
-                    guard let old = existing[listing.listingID] else {
+                    guard stored[listing.listingID] != nil else {
                         try writer.upsert(listing)
-                        try record(listing.listingID, .added, nil, nil, nil)
+                        if recordAdditions { try record(listing.listingID, .added, nil, nil, nil) }
                         counts.added += 1
                         continue
                     }
-                    guard old.record != listing || old.removed else {
+                    guard let old = existing[listing.listingID] else {
                         counts.unchanged += 1
                         continue
                     }
                     try writer.upsert(listing)
+                    let differences = TrackedField.differences(from: old.record, to: listing)
+                    // Community counts, images and the like are refreshed silently: staff hear
+                    // about prices, conditions, shelves, not about someone's wantlist.
+                    if differences.isEmpty && !old.removed {
+                        counts.unchanged += 1
+                        continue
+                    }
                     counts.updated += 1
                     if old.removed { try record(listing.listingID, .updated, "removed", "removed", "listed again") }
-                    for difference in TrackedField.differences(from: old.record, to: listing) {
+                    for difference in differences {
                         try record(listing.listingID, .updated, difference.field.rawValue, difference.old, difference.new)
                     }
                 }
@@ -134,6 +150,9 @@ extension InventoryService {
             snapshot.beforeCommit?()
             return counts
         }
+        clock.lap("commit")
+        counts.phases = clock.phases
+        return counts
     }
 
     /// Records a sync that failed: the listings are untouched, only the history grows.
@@ -161,11 +180,22 @@ extension InventoryService {
         }
     }
 
+    /// How many releases of current listings Discogs has not described yet.
+    public func pendingReleaseCount() throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (
+                    SELECT DISTINCT release_id FROM listings INDEXED BY l_scan WHERE removed_at IS NULL AND release_id IS NOT NULL) d
+                WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.release_id = d.release_id AND r.fetched_at IS NOT NULL)
+                """) ?? 0
+        }
+    }
+
     /// Releases of current listings that Discogs has not described yet, most listed first.
     public func releasesNeedingDetails(limit: Int = .max) throws -> [Int64] {
         try database.read { db in
             try Int64.fetchAll(db, sql: """
-                SELECT l.release_id FROM listings l LEFT JOIN releases r ON r.release_id = l.release_id
+                SELECT l.release_id FROM listings l INDEXED BY l_scan LEFT JOIN releases r ON r.release_id = l.release_id
                 WHERE l.removed_at IS NULL AND l.release_id IS NOT NULL AND r.fetched_at IS NULL
                 GROUP BY l.release_id ORDER BY count(*) DESC, l.release_id LIMIT ?
                 """, arguments: [limit == .max ? -1 : limit])

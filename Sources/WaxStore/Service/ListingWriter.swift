@@ -49,7 +49,7 @@ final class ListingWriter {
     static let derivedColumns = [
         "condition_rank", "posted_at", "genres", "styles", "artist_key", "title_key", "location_key",
         "artist_fid", "label_fid", "format_fid", "genre_fid", "style_fid", "location_fid", "condition_fid",
-        "sleeve_fid", "status_fid", "updated_at", "removed_at", "removed_reason",
+        "sleeve_fid", "status_fid", "content_hash", "updated_at", "removed_at", "removed_reason",
     ]
 
     private static let upsertSQL: String = {
@@ -88,6 +88,7 @@ final class ListingWriter {
         b.bind(try facets.id(.genre, genres)); b.bind(try facets.id(.style, styles)); b.bind(try facets.id(.location, r.location))
         b.bind(try facets.id(.condition, r.condition)); b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
         b.bind(try facets.id(.status, r.status))
+        b.bind(ContentHash.of(r))
         b.bind(now); b.bind(removedAt); b.bind(removedReason)
         b.bind(now)   // first_seen_at, for new rows only
         try b.run(db)

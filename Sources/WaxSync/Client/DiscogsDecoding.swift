@@ -1,4 +1,5 @@
 import Foundation
+import WaxJSON
 import WaxStore
 
 /// Discogs JSON → the mirror's records. Everything Discogs may omit is optional; the listing's
@@ -117,9 +118,9 @@ enum DiscogsDecoding {
         return (String(rest[..<dash.lowerBound]), String(rest[dash.upperBound...]), format)
     }
 
+    /// Compact JSON with sorted keys (JSONSerialization's writer was most of a sync's CPU time).
     static func text(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        JSONValue(any: object).text
     }
 
     static func release(_ data: Data, fetchedAt: Date) throws -> ReleaseRecord {

@@ -15,13 +15,17 @@ extension SyncEngine {
         var result = EnrichmentResult()
         let pending: [Int64]
         do {
+            guard options.enrichment != .none else {
+                result.pending = try await onStore { try self.inventory.pendingReleaseCount() }
+                return result
+            }
             pending = try await onStore { try self.inventory.releasesNeedingDetails() }
         } catch {
             result.note = "\(error)"
             return result
         }
         result.pending = pending.count
-        guard options.enrichment != .none, !pending.isEmpty else { return result }
+        guard !pending.isEmpty else { return result }
         var remaining = pending[...]
         events(.enriching(0, of: pending.count))
         while !remaining.isEmpty {

@@ -76,10 +76,17 @@ public final class SyncEngine: Sendable {
     }
 
     private func synchronise(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void, started: Date, requestsBefore: Int) async throws -> SyncSummary {
+        var lap = Date()
+        func phase(_ name: String) {
+            logger.debug("\(name) in \(String(format: "%.3f", Date().timeIntervalSince(lap))) s")
+            lap = Date()
+        }
         let identity = try await client.identity()
         let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
         events(.identity(username: identity.username, owner: owner))
+        phase("identity")
         var snapshot = try await takeSnapshot(options, owner: owner, events: events)
+        phase("snapshot of \(snapshot.pagesRead) pages")
         var summary = SyncSummary()
         summary.unreachable = snapshot.unreachable
 
@@ -94,6 +101,7 @@ public final class SyncEngine: Sendable {
                 case .stillListed(let record): snapshot.listings[id] = record
                 }
             }
+            phase("verification")
         } else {
             summary.removalsDeferred = true
             logger.notice("removals deferred: the inventory changed while it was read, or not every page could be read (\(snapshot.unreachable) unreachable)")
@@ -110,14 +118,17 @@ public final class SyncEngine: Sendable {
         }
         let frozen = apply
         let counts = try await onStore { try self.inventory.applySnapshot(frozen) }
+        phase("apply")
         summary.syncRunID = counts.syncRunID
         summary.added = counts.added
         summary.updated = counts.updated
         summary.removed = counts.removed
         summary.unchanged = counts.unchanged
         summary.total = counts.total
+        summary.applyPhases = counts.phases
 
         let enrichment = await enrich(options, events: events)
+        phase("enrichment of \(enrichment.fetched) releases")
         summary.releasesFetched = enrichment.fetched
         summary.releasesPending = enrichment.pending
         summary.enrichmentNote = enrichment.note

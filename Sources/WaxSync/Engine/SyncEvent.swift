@@ -37,6 +37,8 @@ public struct SyncSummary: Sendable, Equatable {
     public var removalsDeferred = false
     /// Why enrichment stopped early, if it did (the listings are applied regardless).
     public var enrichmentNote: String?
+    /// Seconds spent in each step of the apply transaction (compare, rows, indexes, commit…).
+    public var applyPhases: [ImportOutcome.Phase] = []
 
     public init() {}
 }

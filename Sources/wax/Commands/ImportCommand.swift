@@ -1,3 +1,4 @@
+import WaxJSON
 import ArgumentParser
 import Foundation
 import WaxStore

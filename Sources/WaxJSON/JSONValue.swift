@@ -3,6 +3,7 @@ import Foundation
 /// A JSON value with explicit nulls, numbers kept as integers or doubles, and keys written in
 /// sorted order (as Flask's `jsonify` did, so scripts diffing old and new output see no noise).
 public enum JSONValue: Sendable, Equatable {
+
     case null
     case bool(Bool)
     case int(Int64)
@@ -43,7 +44,7 @@ public enum JSONValue: Sendable, Equatable {
         case .int(let i): out += String(i)
         case .double(let d):
             if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
-                out += String(format: "%.1f", d)
+                out += String(Int64(d)) + ".0"
             } else if d.isFinite {
                 out += "\(d)"
             } else {
@@ -77,6 +78,12 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escaping: append them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -95,7 +102,7 @@ public enum JSONValue: Sendable, Equatable {
 
 extension JSONValue {
     /// A plain string for a CSV cell: nulls empty, numbers as Python wrote them (`60.0`, `1.09`).
-    var csvText: String {
+    public var csvText: String {
         switch self {
         case .null: ""
         case .bool(let b): b ? "true" : "false"
@@ -103,6 +110,25 @@ extension JSONValue {
         case .double: text
         case .string(let s): s
         case .array, .object: text
+        }
+    }
+
+    /// Converts what `JSONSerialization` returns (recorded samples, mostly).
+    public init(any value: Any) {
+        switch value {
+        case let string as String: self = .string(string)
+        case let number as NSNumber:
+            if String(cString: number.objCType) == "c" {
+                self = .bool(number.boolValue)
+            } else if number.doubleValue == number.doubleValue.rounded(), abs(number.doubleValue) < 9e15,
+                      !String(cString: number.objCType).contains(where: { $0 == "d" || $0 == "f" }) {
+                self = .int(number.int64Value)
+            } else {
+                self = .double(number.doubleValue)
+            }
+        case let array as [Any]: self = .array(array.map(JSONValue.init(any:)))
+        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(any:)))
+        default: self = .null
         }
     }
 }

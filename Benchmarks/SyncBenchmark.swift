@@ -1,0 +1,111 @@
+import FakeDiscogs
+import Foundation
+import Synchronization
+import WaxConfig
+import WaxStore
+import WaxSync
+import WaxTestSupport
+
+/// Issue #3's figures: `wax sync` against the fake with Discogs' real window (60 requests per
+/// moving 60 s) and 20 ms latency, for 520 and 15,000 listings; and the apply of a
+/// 100,000-listing snapshot.
+enum SyncBenchmark {
+    static func run(_ arguments: [String]) async throws {
+        let sizes = Measure.option("--sizes", in: arguments)?.split(separator: ",").compactMap { Int($0) } ?? [520, 15_000]
+        let latency = (Double(Measure.option("--latency-ms", in: arguments) ?? "") ?? 20) / 1000
+        let wax = Subprocess.builtExecutable("wax")
+        print("wax-bench sync: real 60/60 s window, \(Int(latency * 1000)) ms latency, \(wax.path)")
+        for size in sizes {
+            for mode in size <= 1_000 ? ["", "--listings-only"] : ["--listings-only"] {
+                try await command(size: size, latency: latency, mode: mode, wax: wax)
+            }
+        }
+        if !arguments.contains("--no-apply") { try await apply(listings: Int(Measure.option("--apply", in: arguments) ?? "") ?? 100_000) }
+    }
+
+    /// The best a client can do: `requests` sent one after another, each as soon as the previous
+    /// answered and the window has room.
+    static func floor(requests: Int, latency: TimeInterval, limit: Int = 60, window: TimeInterval = 60) -> TimeInterval {
+        var starts: [TimeInterval] = []
+        var end = 0.0
+        for k in 0..<requests {
+            var start = end
+            if k >= limit { start = max(start, starts[k - limit] + latency + window) }
+            starts.append(start)
+            end = start + latency
+        }
+        return end
+    }
+
+    static func command(size: Int, latency: TimeInterval, mode: String, wax: URL) async throws {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 1, listings: size)
+        configuration.latency = latency
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        defer { Task { await server.stop() } }
+        let home = TemporaryDirectory()
+        let env = Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
+            "DISCOGS_SELLER_USERNAME": configuration.seller,
+        ])
+        let started = Date()
+        let result = try await Subprocess.run(wax, ["sync", "--json"] + (mode.isEmpty ? [] : [mode]), environment: env, timeout: 900)
+        let wall = Date().timeIntervalSince(started)
+        guard result.status == 0 else { throw BenchError("wax sync failed: \(result.stderr)") }
+        let summary = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+        let requests = summary["requests"] as? Int ?? 0
+        let pages = (size + 99) / 100
+        let needed = 1 + pages                      // identity + pages
+        let ideal = floor(requests: needed, latency: latency)
+        let old = Double(pages) * (2 + latency)
+        let label = "\(size) listings\(mode.isEmpty ? ", whole command" : ", \(mode)")"
+        print("\(label.padding(toLength: 38, withPad: " ", startingAt: 0)) wall \(Measure.fmt(wall)) s, \(requests) requests (\(needed) needed), 429s \(server.stats.rateLimited), peak \(server.stats.peakInWindow)/60 in a window")
+        if mode == "--listings-only" {
+            print("    floor \(Measure.fmt(ideal)) s → ratio \(Measure.fmt(wall / ideal, 3)) (target ≤ 1.10 at 15,000; ≤ 1 s wall at 520); old app (2 s a page) \(Measure.fmt(old, 1)) s")
+        } else {
+            print("    release details \(summary["releases_fetched"] ?? 0) fetched, \(summary["releases_pending"] ?? 0) left for later; old app \(Measure.fmt(old, 1)) s (and no genres)")
+        }
+    }
+
+    /// A 100,000-listing snapshot through the real engine (fake without limits or latency): the
+    /// time from `applying` to the end of the transaction, first into an empty mirror, then again
+    /// with a few changes (the hourly case).
+    static func apply(listings: Int) async throws {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 2, listings: listings)
+        configuration.rateLimit = 1_000_000
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        defer { Task { await server.stop() } }
+        let home = TemporaryDirectory()
+        let inventory = try InventoryService.open(at: home.file("apply.db"))
+        var clientConfiguration = DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench")
+        clientConfiguration.assumedRateLimit = 1_000_000
+        let engine = SyncEngine(inventory: inventory, client: try DiscogsClient(configuration: clientConfiguration))
+        var options = SyncOptions(seller: configuration.seller, trigger: .cli)
+        options.enrichment = .none
+        for round in ["first sync (all new)", "again, 50 sold, 50 repriced, 50 new"] {
+            if round.hasPrefix("again") {
+                let live = server.liveListings()
+                for listing in live.prefix(50) { server.sell(listing.id) }
+                for listing in live.suffix(50) { server.reprice(listing.id, to: 12.34) }
+                for _ in 0..<50 { server.add() }
+            }
+            let marks = Mutex<(apply: Date?, end: Date?)>((nil, nil))
+            let started = Date()
+            let summary = try await engine.run(options) { event in
+                switch event {
+                case .applying: marks.withLock { $0.apply = Date() }
+                case .finished: marks.withLock { $0.end = Date() }
+                default: break
+                }
+            }
+            let (applyAt, endAt) = marks.withLock { $0 }
+            let applySeconds = endAt!.timeIntervalSince(applyAt!)
+            print("apply \(listings) listings, \(round): \(Measure.fmt(applySeconds)) s (+\(summary.added) ~\(summary.updated) −\(summary.removed)), whole sync \(Measure.fmt(Date().timeIntervalSince(started))) s   target ≤ 3 s")
+            print("    " + summary.applyPhases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
+        }
+        print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
+    }
+}
