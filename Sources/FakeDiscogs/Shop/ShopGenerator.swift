@@ -99,10 +99,10 @@ public struct ShopGenerator: Sendable {
         let artistCount = r.chance(0.08) ? 2 : 1
         let artists = (0..<artistCount).map { _ in Vocabulary.artist(r.zipf(Vocabulary.artistPoolSize, s: 0.85), seed: seed) }
         let titleWords = 1 + r.zipf(4, s: 1.2)
-        let title = (0..<titleWords).map { _ in Vocabulary.titleWords[r.zipf(Vocabulary.titleWords.count, s: 0.9)] }.joined(separator: " ")
+        let title = (0..<titleWords).map { _ in Vocabulary.titleWords[r.zipf(Vocabulary.titleWords.count, s: 0.35)] }.joined(separator: " ")
         let label = Vocabulary.label(r.zipf(Vocabulary.labelPoolSize, s: 0.9), seed: seed)
         let catalog = "\(label.prefix(3).uppercased().filter(\.isLetter))\(r.chance(0.5) ? " " : "")\(100 + r.int(9_900))"
-        let formatIndex = r.zipf(Vocabulary.formats.count, s: 1.0)
+        let formatIndex = r.zipf(Vocabulary.formats.count, s: 0.5)
         let format = Vocabulary.formats[formatIndex]
         let genreIndex = r.weighted(Vocabulary.genreWeights)
         var genres = [Vocabulary.genres[genreIndex]]

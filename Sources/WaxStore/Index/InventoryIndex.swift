@@ -142,12 +142,29 @@ final class InventoryIndex: Sendable {
         }
     }
 
+    /// Visits positions in `sort` order (along `order`, or the default order when nil) until
+    /// `body` returns false. Descending is the ascending order reversed, ties included.
+    private func walk(_ sort: ListingSort, order: [Int32]?, _ body: (Int) -> Bool) {
+        if let order {
+            if sort.descending {
+                for p in order.reversed() where !body(Int(p)) { return }
+            } else {
+                for p in order where !body(Int(p)) { return }
+            }
+        } else if sort.descending {
+            for p in 0..<count where !body(p) { return }
+        } else {
+            for p in stride(from: count - 1, through: 0, by: -1) where !body(p) { return }
+        }
+    }
+
     /// The listing ids of one window of `selection` in `sort` order.
     func window(of selection: Bitset, sort: ListingSort, limit: Int?, offset: Int, order: [Int32]?) -> [Int64] {
         var result: [Int64] = []
         var skipped = 0
         let wanted = limit ?? .max
-        func visit(_ position: Int) -> Bool {
+        guard wanted > 0 else { return [] }
+        walk(sort, order: order) { position in
             guard selection.contains(position) else { return true }
             if skipped < offset {
                 skipped += 1
@@ -156,18 +173,18 @@ final class InventoryIndex: Sendable {
             result.append(ids[position])
             return result.count < wanted
         }
-        if let order {
-            if sort.descending {
-                for position in order.reversed() where !visit(Int(position)) { break }
-            } else {
-                for position in order where !visit(Int(position)) { break }
-            }
-        } else if sort.descending {
-            for position in 0..<count where !visit(position) { break }
-        } else {
-            for position in stride(from: count - 1, through: 0, by: -1) where !visit(position) { break }
-        }
         return result
+    }
+
+    /// How many members of `selection` come before `position` in `sort` order.
+    func rank(of position: Int, in selection: Bitset, sort: ListingSort, order: [Int32]?) -> Int {
+        var rank = 0
+        walk(sort, order: order) { p in
+            if p == position { return false }
+            if selection.contains(p) { rank += 1 }
+            return true
+        }
+        return rank
     }
 
     /// Value-id counts over a selection.

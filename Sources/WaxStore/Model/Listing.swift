@@ -16,6 +16,18 @@ public struct Listing: Sendable, Equatable, Identifiable {
     public var removedAt: Date?
     public var removedReason: String?
 
+    public init(record: ListingRecord, release: ReleaseRecord? = nil, genres: [String] = [], styles: [String] = [],
+                firstSeenAt: Date? = nil, updatedAt: Date? = nil, removedAt: Date? = nil, removedReason: String? = nil) {
+        self.record = record
+        self.release = release
+        self.genres = genres
+        self.styles = styles
+        self.firstSeenAt = firstSeenAt
+        self.updatedAt = updatedAt
+        self.removedAt = removedAt
+        self.removedReason = removedReason
+    }
+
     public var id: Int64 { record.listingID }
     public var isRemoved: Bool { removedAt != nil }
     public var conditionGrade: ConditionGrade? { ConditionGrade(discogs: record.condition) }

@@ -81,6 +81,22 @@ public final class InventoryService: Sendable {
         }
     }
 
+    /// Where listing `id` is in `query`'s result (its order, no window), or nil when it is not
+    /// there: how a list keeps the same listing selected when the result changes under it.
+    public func position(of id: Int64, in query: ListingQuery) throws -> Int? {
+        try database.read { db in
+            var whole = query
+            whole.limit = nil
+            whole.offset = 0
+            if whole.includeRemoved { return try self.windowIDs(whole, db).firstIndex(of: id) }
+            let index = try self.index(db)
+            guard let target = index.positionByID[id] else { return nil }
+            let selection = try self.selection(whole, index, db)
+            guard selection.contains(Int(target)) else { return nil }
+            return index.rank(of: Int(target), in: selection, sort: whole.sort, order: try index.order(whole.sort.field, db))
+        }
+    }
+
     // MARK: Evaluation
 
     private func windowIDs(_ query: ListingQuery, _ db: Database) throws -> [Int64] {
