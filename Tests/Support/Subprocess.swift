@@ -1,6 +1,11 @@
 import Foundation
 import Synchronization
 
+struct SubprocessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Runs a built executable of this package to completion and captures what it printed.
 public struct Subprocess {
     public struct Result: Sendable {
@@ -21,41 +26,93 @@ public struct Subprocess {
         return bundle.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    /// Runs a built executable to completion. It waits without holding a thread: tests run on
-    /// the cooperative pool (two threads here), and a blocked thread starves the fake Discogs
+    /// Runs a program to completion and captures its output. Children are spawned with an
+    /// empty signal mask and default handlers: Foundation's `Process` passes on the test
+    /// runner's blocked signals, and a child that can't receive SIGCHLD or SIGTERM (a tmux
+    /// server, a wax told to stop) hangs. It waits without holding a thread: tests run on the
+    /// cooperative pool (two threads here), and a blocked thread starves the fake Discogs
     /// servers other tests run in this process.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
                            timeout: TimeInterval = 120) async throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (pid, output, errors) = try spawn(executable, arguments, environment: environment)
         let collected = Mutex((out: Data(), err: Data(), done: 0))
-        DispatchQueue.global().async {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            collected.withLock { $0.out = data; $0.done += 1 }
+        for (fd, isError) in [(output[0], false), (errors[0], true)] {
+            DispatchQueue.global().async {
+                let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
+                collected.withLock { state in
+                    if isError { state.err = data } else { state.out = data }
+                    state.done += 1
+                }
+            }
         }
-        DispatchQueue.global().async {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            collected.withLock { $0.err = data; $0.done += 1 }
-        }
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
-        while (process.isRunning || collected.withLock({ $0.done }) < 2) && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(10))
+        var exited = false
+        while !exited {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                exited = true
+            } else if Date() > deadline {
+                kill(pid, SIGKILL)
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        // A daemon the child started (tmux's server) may keep the pipes open: once the child is
+        // gone, give its output a moment to arrive, no more.
+        let drained = Date().addingTimeInterval(2)
+        while collected.withLock({ $0.done }) < 2 && Date() < drained {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         let (stdout, stderr, _) = collected.withLock { $0 }
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        // As Foundation's Process reports it: the exit code, or the signal that ended it.
+        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
+        return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// An environment that isolates wax from the user's own files.
+    /// Held from creating a child's pipes until their write ends are closed here: a child
+    /// another test spawns meanwhile (a tmux server lives long) would otherwise inherit them,
+    /// and our reads would see no end of file until it exits. (`pipe2(O_CLOEXEC)` is not
+    /// exported by Glibc's Swift module; this lock covers every spawn in the test process.)
+    private static let spawning = Mutex(())
+
+    private static func spawn(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (pid_t, [Int32], [Int32]) {
+        try spawning.withLock { _ in
+        var output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
+        guard pipe(&output) == 0, pipe(&errors) == 0 else { throw SubprocessError("pipe: \(String(cString: strerror(errno)))") }
+        for fd in output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        for fd in output + errors { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        close(output[1])
+        close(errors[1])
+        guard spawned == 0 else {
+            close(output[0])
+            close(errors[0])
+            throw SubprocessError("cannot start \(executable.path): \(String(cString: strerror(spawned)))")
+        }
+        return (pid, output, errors)
+        }
+    }
+
     public static func isolatedEnvironment(home: URL, extra: [String: String] = [:]) -> [String: String] {
         var env = [
             "HOME": home.path,

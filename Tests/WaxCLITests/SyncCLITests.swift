@@ -31,9 +31,9 @@ import WaxTestSupport
 
     @Test func missingSettingsExitTwo() async throws {
         let noToken = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: ["DISCOGS_SELLER_USERNAME": "x"]))
-        #expect(noToken.status == 2 && noToken.stderr.hasPrefix("wax: DISCOGS_TOKEN is not set"))
+        #expect(noToken.status == 2 && noToken.stderr.hasPrefix("wax: DISCOGS_TOKEN is not set"), "\(noToken.stderr)")
         let noSeller = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: ["DISCOGS_TOKEN": "t"]))
-        #expect(noSeller.status == 2 && noSeller.stderr.hasPrefix("wax: DISCOGS_SELLER_USERNAME is not set"))
+        #expect(noSeller.status == 2 && noSeller.stderr.hasPrefix("wax: DISCOGS_SELLER_USERNAME is not set"), "\(noSeller.stderr)")
         let plainHTTP = try await Subprocess.run(wax, ["sync"], environment: Subprocess.isolatedEnvironment(home: home.url, extra: [
             "DISCOGS_TOKEN": "t", "DISCOGS_SELLER_USERNAME": "x", "DISCOGS_API_URL": "http://api.example.com"]))
         #expect(plainHTTP.status == 2 && plainHTTP.stderr.contains("must be https"))

@@ -157,6 +157,7 @@ import WaxTestSupport
         }
         #expect(harness.server.stats.admitted == 0 || harness.client.counters.requests == 1)
         #expect(try harness.inventory.syncRuns().first?.error?.contains(secret) == false)
+        #expect(harness.logs.text.contains("rejected the token") && !harness.logs.text.contains(secret))
     }
 
     @Test func anUnknownSellerIsNamed() async throws {

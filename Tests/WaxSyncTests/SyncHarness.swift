@@ -1,5 +1,6 @@
 import FakeDiscogs
 import Foundation
+import Logging
 import Synchronization
 import WaxConfig
 import WaxStore
@@ -14,12 +15,18 @@ final class SyncHarness: Sendable {
     let client: DiscogsClient
     let engine: SyncEngine
     let events = Mutex<[SyncEvent]>([])
+    /// What the engine logged: kept here instead of on the test runner's stderr, so tests can
+    /// read it (the token must never be in it).
+    let logs = LogCapture()
 
     private init(server: FakeDiscogsServer, inventory: InventoryService, client: DiscogsClient) {
         self.server = server
         self.inventory = inventory
         self.client = client
-        self.engine = SyncEngine(inventory: inventory, client: client)
+        let logs = self.logs
+        var logger = Logger(label: "wax.sync") { _ in logs }
+        logger.logLevel = .debug
+        self.engine = SyncEngine(inventory: inventory, client: client, logger: logger)
     }
 
     static func start(_ configure: (inout FakeConfiguration) -> Void = { _ in },
@@ -57,4 +64,27 @@ final class SyncHarness: Sendable {
     }
 
     func stop() async { await server.stop() }
+}
+
+/// A log handler that keeps every rendered line in memory.
+final class LogCapture: LogHandler, Sendable {
+    private let lines = Mutex<[String]>([])
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}   // one level for every copy: capture everything
+    }
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        lines.withLock { $0.append("\(event.level) \(event.message)") }
+    }
 }
