@@ -43,6 +43,13 @@ let package = Package(
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
         .target(name: "FakeDiscogs", dependencies: ["WaxJSON", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // The browser: state, commands, rendering into a grid, themes. No curses in here.
+        .target(name: "WaxUI", dependencies: ["WaxStore", "WaxSync", "WaxText", "WaxConfig"]),
+        // ncursesw, the wide-character build, through a shim that wraps its macros. (No pkgConfig:
+        // SwiftPM drops its -D flags anyway; the shim sets what is needed.)
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // The only code that calls curses: terminal set-up, keys, drawing, resize, signals.
+        .target(name: "WaxTerminal", dependencies: ["CNcursesw", "WaxUI"]),
         .executableTarget(
             name: "fake-discogs",
             dependencies: ["FakeDiscogs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -51,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "wax",
             dependencies: [
-                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON",
+                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON", "WaxUI", "WaxTerminal", "FakeDiscogs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,7 +74,9 @@ let package = Package(
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
         .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxJSON", "WaxConfig", "WaxTestSupport"]),
-        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
+                                                   .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]
 )

@@ -18,8 +18,9 @@ struct Wax: AsyncParsableCommand {
         """,
         version: WaxBuild.version,
         subcommands: [
-            SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
-            InfoCommand.self, SyncCommand.self,
-        ]
+            BrowseCommand.self, DemoCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
+            InfoCommand.self, SyncCommand.self, KeysCommand.self,
+        ],
+        defaultSubcommand: BrowseCommand.self
     )
 }

@@ -14,6 +14,12 @@ final class InterruptWatch: Sendable {
     private let fired = Mutex(false)
 
     func onSignal(_ handler: @escaping @Sendable () -> Void) {
+        // A parent may have started us with these blocked (Foundation's Process does): unblock.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         let made: [any DispatchSourceSignal] = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

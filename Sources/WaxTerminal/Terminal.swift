@@ -1,0 +1,151 @@
+import CNcursesw
+import Foundation
+import WaxUI
+
+public struct TerminalError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The only code that talks to curses. One instance, used from the UI loop's thread only
+/// (ncurses is not thread-safe); everything else hands it finished `ScreenGrid`s.
+public final class Terminal {
+    private var screen: OpaquePointer?
+    private var roles: [StyleRole: (attributes: attr_t, pair: Int16)] = [:]
+    private var previous: ScreenGrid?
+    public private(set) var columns = 0
+    public private(set) var rows = 0
+    public private(set) var colors = 0
+
+    public init(theme: Theme) throws {
+        setlocale(LC_ALL, "")
+        // Without a UTF-8 character set curses silently drops every accent ("Beyonc").
+        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8", setlocale(LC_CTYPE, "C.UTF-8") == nil {
+            throw TerminalError(description: "wax needs a UTF-8 locale: set LANG=C.UTF-8 (or another .UTF-8 locale)")
+        }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, ncw_terminal_known(term) == 1 else {
+            throw TerminalError(description: "unknown terminal type \"\(term)\" (TERM): set TERM to one this machine knows, e.g. xterm-256color")
+        }
+        guard let screen = ncw_newterm() else {
+            throw TerminalError(description: "cannot start the terminal \"\(term)\"")
+        }
+        self.screen = screen
+        if ProcessInfo.processInfo.environment["ESCDELAY"] == nil { set_escdelay(25) }
+        raw()               // Ctrl-C arrives as a key (it quits); SIGINT from `kill` still works
+        noecho()
+        nonl()
+        keypad(ncw_stdscr(), true)
+        intrflush(ncw_stdscr(), false)
+        curs_set(0)
+        // No mousemask: text selection keeps working over ssh.
+        setUpColours(theme)
+        updateSize()
+    }
+
+    private func setUpColours(_ theme: Theme) {
+        let hasColours = has_colors() && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        if hasColours {
+            start_color()
+            use_default_colors()
+            colors = Int(ncw_colors())
+        }
+        for (index, role) in StyleRole.allCases.enumerated() {
+            let style = theme.style(role)
+            var attributes = ncw_a_normal()
+            if style.bold { attributes |= ncw_a_bold() }
+            if style.dim { attributes |= ncw_a_dim() }
+            if style.underline { attributes |= ncw_a_underline() }
+            if style.reverse { attributes |= ncw_a_reverse() }
+            var pair: Int16 = 0
+            if hasColours, index + 1 < Int(ncw_color_pairs()) {
+                pair = Int16(index + 1)
+                init_pair(pair, style.foreground.number(forColors: colors), style.background.number(forColors: colors))
+            }
+            roles[role] = (attributes, pair)
+        }
+    }
+
+    public func updateSize() {
+        var y: Int32 = 0, x: Int32 = 0
+        ncw_getmaxyx(ncw_stdscr(), &y, &x)
+        rows = Int(y)
+        columns = Int(x)
+        previous = nil
+    }
+
+    /// Waits up to `milliseconds` for a key; nil when none came.
+    public func readKey(timeout milliseconds: Int32) -> Key? {
+        wtimeout(ncw_stdscr(), milliseconds)
+        var character: wint_t = 0
+        let result = wget_wch(ncw_stdscr(), &character)
+        if result == ERR { return nil }
+        if result == ncw_key_code_yes() {
+            switch Int32(character) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_NPAGE: return .pageDown
+            case KEY_PPAGE: return .pageUp
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_DC: return .delete
+            case KEY_BTAB: return .backTab
+            case KEY_RESIZE:
+                updateSize()
+                return .resize
+            default: return nil
+            }
+        }
+        return Key.from(scalar: UInt32(character))
+    }
+
+    /// Copies a grid to the terminal, redrawing only rows that changed.
+    public func draw(_ grid: ScreenGrid) {
+        let full = previous == nil || previous?.columns != grid.columns || previous?.rows != grid.rows
+        if full { erase() }
+        for y in 0..<min(grid.rows, rows) where full || previous?.cells[y] != grid.cells[y] {
+            drawRow(grid.cells[y], y: y, limit: columns)
+        }
+        previous = grid
+        refresh()
+    }
+
+    private func drawRow(_ cells: [ScreenGrid.Cell], y: Int, limit: Int) {
+        var x = 0
+        var start = 0
+        while start < min(cells.count, limit) {
+            let role = cells[start].role
+            var end = start
+            var text: [wchar_t] = []
+            while end < min(cells.count, limit) && cells[end].role == role {
+                for scalar in cells[end].text.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
+                end += 1
+            }
+            let (attributes, pair) = roles[role] ?? (ncw_a_normal(), 0)
+            _ = ncw_add_wide(Int32(y), Int32(x), text, Int32(text.count), attributes, pair)
+            x = end
+            start = end
+        }
+    }
+
+    /// OSC 52: asks the terminal (the staff member's, at the other end of ssh) to put `text` on
+    /// its clipboard. tmux passes it on with `set -g set-clipboard on`.
+    public func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;\(Data(text.utf8).base64EncodedString())\u{07}"
+        FileHandle.standardOutput.write(Data(sequence.utf8))
+    }
+
+    /// Restores the terminal as it was.
+    public func end() {
+        guard let screen else { return }
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+        self.screen = nil
+    }
+
+    deinit { end() }
+}

@@ -1,0 +1,77 @@
+/// Every command of the browser, each declared once with its keys and help: dispatch, the `?`
+/// overlay, the status bar's hints and the README's key table all read this list.
+public enum CommandID: String, Sendable, CaseIterable {
+    case moveDown, moveUp, pageDown, pageUp, top, bottom
+    case openDetail, back, switchPane, search, filters, cycleSort, reverseSort, clearAll
+    case filterNextKind, filterPreviousKind, filterRemove
+    case sync, changes, copyURL, reload, help, quit
+}
+
+/// Where the keyboard is: which pane has focus, or what overlay is open.
+public enum Scope: Sendable, Hashable, CaseIterable {
+    case list, detail, filter, changes, help, searching
+}
+
+public struct CommandSpec: Sendable {
+    public enum Group: String, Sendable, CaseIterable {
+        case move = "Move", find = "Find", view = "View", shop = "Shop"
+    }
+
+    public let id: CommandID
+    public let keys: [Key]
+    /// A word or two, for the hint bar.
+    public let title: String
+    /// A sentence, for the help overlay and the README.
+    public let help: String
+    public let group: Group
+    public let scopes: Set<Scope>
+    /// Shown in the status bar's hints.
+    public let hint: Bool
+}
+
+public enum CommandRegistry {
+    private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes]
+    private static let panes: Set<Scope> = [.list, .detail, .filter]
+
+    public static let all: [CommandSpec] = [
+        CommandSpec(id: .moveDown, keys: [.down, .character("j")], title: "down", help: "Next row", group: .move, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .moveUp, keys: [.up, .character("k")], title: "up", help: "Previous row", group: .move, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .pageDown, keys: [.pageDown, .control("f")], title: "page down", help: "Next page", group: .move, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .pageUp, keys: [.pageUp, .control("b")], title: "page up", help: "Previous page", group: .move, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .top, keys: [.character("g"), .home], title: "top", help: "First row", group: .move, scopes: browsing, hint: false),
+        CommandSpec(id: .bottom, keys: [.character("G"), .end], title: "bottom", help: "Last row", group: .move, scopes: browsing, hint: false),
+        CommandSpec(id: .openDetail, keys: [.enter], title: "open", help: "Open the details; in filters: apply the value", group: .view, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .back, keys: [.escape], title: "back", help: "Back; clears the search", group: .view, scopes: browsing.union([.searching, .help]), hint: false),
+        CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the other pane", group: .view, scopes: panes, hint: false),
+        CommandSpec(id: .search, keys: [.character("/")], title: "search", help: "Search as you type (every word a prefix)", group: .find, scopes: browsing, hint: true),
+        CommandSpec(id: .filters, keys: [.character("f")], title: "filters", help: "Filters: artist, genre, format, price, …", group: .find, scopes: browsing, hint: true),
+        CommandSpec(id: .cycleSort, keys: [.character("o")], title: "sort", help: "Sort by the next column", group: .find, scopes: panes, hint: true),
+        CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
+        CommandSpec(id: .clearAll, keys: [.character("x")], title: "clear", help: "Clear the search and all filters", group: .find, scopes: panes, hint: false),
+        CommandSpec(id: .filterNextKind, keys: [.right, .character("l")], title: "next filter", help: "Filters: next kind", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterPreviousKind, keys: [.left, .character("h")], title: "previous filter", help: "Filters: previous kind", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterRemove, keys: [.backspace, .delete], title: "remove", help: "Filters: remove this kind's filter", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .sync, keys: [.character("s")], title: "sync", help: "Sync with Discogs now", group: .shop, scopes: browsing, hint: true),
+        CommandSpec(id: .changes, keys: [.character("c")], title: "changes", help: "What syncs added, repriced and removed", group: .shop, scopes: browsing, hint: true),
+        CommandSpec(id: .copyURL, keys: [.character("y")], title: "copy URL", help: "Copy the Discogs URL (OSC 52, over ssh)", group: .shop, scopes: panes, hint: false),
+        CommandSpec(id: .reload, keys: [.character("r")], title: "reload", help: "Reload from the mirror", group: .shop, scopes: browsing, hint: false),
+        CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help", group: .view, scopes: browsing.union([.help]), hint: true),
+        CommandSpec(id: .quit, keys: [.character("q"), .control("c")], title: "quit", help: "Quit", group: .view, scopes: browsing.union([.help]), hint: true),
+    ]
+
+    public static func spec(_ id: CommandID) -> CommandSpec {
+        all.first { $0.id == id }!
+    }
+
+    /// The command a key means where the keyboard is, if any.
+    public static func command(for key: Key, in scope: Scope) -> CommandID? {
+        // Ctrl-C quits from anywhere, search included.
+        if key == .control("c") { return .quit }
+        return all.first { $0.scopes.contains(scope) && $0.keys.contains(key) }?.id
+    }
+
+    /// `j ↓`, `q Ctrl-C`: how the help and the README show a command's keys.
+    public static func keyLabel(_ spec: CommandSpec) -> String {
+        spec.keys.map(\.description).joined(separator: " ")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import WaxStore
+
+/// How listings read on screen: short, consistent, tested on their own.
+public enum ListingFormat {
+    /// `VG+/G` (media/sleeve), the codes staff use; "Generic" sleeves read `gen`.
+    public static func conditions(_ listing: Listing) -> String {
+        let media = listing.conditionGrade?.code ?? short(listing.record.condition)
+        let sleeve = listing.sleeveGrade?.code ?? short(listing.record.sleeveCondition)
+        return [media, sleeve].compactMap { $0 }.joined(separator: "/")
+    }
+
+    private static func short(_ text: String?) -> String? {
+        guard let text else { return nil }
+        switch text.lowercased() {
+        case "generic": return "gen"
+        case "not graded": return "n/g"
+        case "no cover": return "none"
+        default: return String(text.prefix(4))
+        }
+    }
+
+    /// `12.50 €`-style without a locale: `12.50 USD`, or the bare number.
+    public static func price(_ listing: Listing) -> String {
+        listing.record.priceValue.map { Money.format($0, currency: listing.record.priceCurrency) } ?? "—"
+    }
+
+    /// `2025-06-27`: the posted day, in UTC (a listing's day does not move with the viewer).
+    public static func postedDay(_ listing: Listing) -> String {
+        listing.record.postedAt.map { String(Timestamp.string($0).prefix(10)) } ?? ""
+    }
+
+    /// "just now", "12 min ago", "3 h ago", "2 days ago".
+    public static func ago(_ date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "just now"
+        case ..<3_600: return "\(seconds / 60) min ago"
+        case ..<86_400: return "\(seconds / 3_600) h ago"
+        default: return "\(seconds / 86_400) day\(seconds >= 172_800 ? "s" : "") ago"
+        }
+    }
+
+    /// The list's columns and the widths they get, dropping the least needed first when the
+    /// terminal is narrow; artist, title and price always stay.
+    public struct Column: Sendable, Equatable {
+        public enum Field: String, Sendable, CaseIterable { case artist, title, format, condition, price, posted, location }
+        public var field: Field
+        public var width: Int
+        public var title: String {
+            switch field {
+            case .artist: "Artist"
+            case .title: "Title"
+            case .format: "Format"
+            case .condition: "Cond"
+            case .price: "Price"
+            case .posted: "Posted"
+            case .location: "Location"
+            }
+        }
+        public var alignRight: Bool { field == .price }
+    }
+
+    static let fixedWidths: [Column.Field: Int] = [.format: 12, .condition: 7, .price: 10, .posted: 10, .location: 9]
+    /// The posted day goes first (the list is already in posted order), then format, then the
+    /// shelf; conditions and price stay longest.
+    static let dropOrder: [Column.Field] = [.posted, .format, .location, .condition]
+
+    public static func columns(width: Int) -> [Column] {
+        var fields = Column.Field.allCases
+        func fixed() -> Int { fields.compactMap { fixedWidths[$0] }.reduce(0, +) + fields.count - 1 }
+        var drop = dropOrder[...]
+        // Artist and title share what is left: drop columns until they have 36 cells together.
+        while width - fixed() < 36, let next = drop.popFirst() { fields.removeAll { $0 == next } }
+        let flexible = max(2, width - fixed())
+        let artist = flexible * 2 / 5
+        return fields.map { field in
+            switch field {
+            case .artist: Column(field: field, width: artist)
+            case .title: Column(field: field, width: flexible - artist)
+            default: Column(field: field, width: fixedWidths[field]!)
+            }
+        }
+    }
+
+    public static func cell(_ field: Column.Field, _ listing: Listing) -> String {
+        let r = listing.record
+        switch field {
+        case .artist: return r.artist ?? ""
+        case .title: return r.title ?? ""
+        case .format: return r.format ?? ""
+        case .condition: return conditions(listing)
+        case .price: return price(listing)
+        case .posted: return postedDay(listing)
+        case .location: return r.location ?? ""
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import WaxStore
+import WaxText
+
+enum DetailView {
+    enum Line: Equatable {
+        case field(String, String, StyleRole)
+        case heading(String)
+        case text(String)
+        case blank
+    }
+
+    static let labelWidth = 10
+
+    /// The fields shown for a listing, in order; empty ones are skipped.
+    static func fields(_ listing: Listing) -> [(String, String)] {
+        let r = listing.record
+        let release = listing.release
+        var fields: [(String, String?)] = [
+            ("Artist", r.artist), ("Title", r.title), ("Label", r.label), ("Cat #", r.catalogNumber),
+            ("Year", r.year.map(String.init)), ("Format", r.format),
+            ("Genres", listing.genres.isEmpty ? nil : listing.genres.joined(separator: ", ")),
+            ("Styles", listing.styles.isEmpty ? nil : listing.styles.joined(separator: ", ")),
+            ("Country", release?.country),
+            ("Barcode", release.flatMap { $0.barcodes.isEmpty ? nil : $0.barcodes.joined(separator: ", ") }),
+            ("Condition", r.condition), ("Sleeve", r.sleeveCondition),
+            ("Price", r.priceValue.map { Money.format($0, currency: r.priceCurrency) }),
+            ("Shipping", r.shippingPrice.map { Money.format($0, currency: r.shippingCurrency) }),
+            ("Offers", r.allowOffers.map { $0 ? "accepted" : "no" }),
+            ("Posted", r.posted), ("Location", r.location), ("External", r.externalID),
+            ("Have/want", (release?.communityHave ?? r.communityHave).map { "\($0) / \(release?.communityWant ?? r.communityWant ?? 0)" }),
+            ("Listing", String(r.listingID)), ("Discogs", listing.discogsURL),
+        ]
+        if listing.isRemoved {
+            fields.insert(("Removed", "\(listing.removedReason ?? "") \(listing.removedAt.map(Timestamp.string) ?? "")"), at: 0)
+        }
+        return fields.compactMap { name, value in
+            guard let value, !value.isEmpty else { return nil }
+            return (name, value)
+        }
+    }
+
+    static func lines(_ listing: Listing, width: Int) -> [Line] {
+        var lines: [Line] = []
+        for (name, value) in fields(listing) {
+            for (index, part) in DisplayWidth.wrap(value, to: max(8, width - labelWidth - 1)).enumerated() {
+                lines.append(.field(index == 0 ? name : "", part, name == "Removed" ? .removed : .value))
+            }
+        }
+        if let comments = listing.record.comments {
+            lines.append(.blank)
+            lines.append(.heading("Comments"))
+            for part in DisplayWidth.wrap(comments, to: max(8, width)) { lines.append(.text(part)) }
+        }
+        if let tracks = listing.release?.tracklist, !tracks.isEmpty {
+            lines.append(.blank)
+            lines.append(.heading("Tracklist"))
+            for track in tracks {
+                let duration = track.duration.map { $0.isEmpty ? "" : "  \($0)" } ?? ""
+                for (index, part) in DisplayWidth.wrap(track.title + duration, to: max(8, width - labelWidth - 1)).enumerated() {
+                    lines.append(.field(index == 0 ? track.position : "", part, .value))
+                }
+            }
+        }
+        return lines
+    }
+
+    static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
+        let x = rect.x + 1
+        let width = rect.width - 2
+        guard let listing = state.detail ?? state.selected else {
+            grid.write("No listing selected", x: x, y: rect.y + 1, role: .dim, limit: width)
+            return
+        }
+        grid.write(fitting: " \(listing.record.artist ?? "?") – \(listing.record.title ?? "?")", x: rect.x, y: rect.y, width: rect.width,
+                   role: state.focus == .detail ? .selected : .columns)
+        let all = lines(listing, width: width)
+        let visible = rect.height - 1
+        let scroll = state.layout.split ? 0 : min(state.detailScroll, max(0, all.count - visible))
+        for (row, line) in all.dropFirst(scroll).prefix(visible).enumerated() {
+            let y = rect.y + 1 + row
+            switch line {
+            case .field(let label, let value, let role):
+                grid.write(label, x: x, y: y, role: .label, limit: labelWidth)
+                grid.write(value, x: x + labelWidth + 1, y: y, role: role, limit: width - labelWidth - 1)
+            case .heading(let title):
+                grid.write(title, x: x, y: y, role: .label, limit: width)
+            case .text(let text):
+                grid.write(text, x: x, y: y, role: .value, limit: width)
+            case .blank:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Where each part of the screen goes, for a terminal size. Wide terminals show the list and
+/// the detail (or filter) pane side by side; narrow ones show one at a time.
+public struct Layout: Sendable, Equatable {
+    public struct Rect: Sendable, Equatable {
+        public var x, y, width, height: Int
+        public static let zero = Rect(x: 0, y: 0, width: 0, height: 0)
+    }
+
+    /// Side by side from this width on.
+    public static let splitWidth = 140
+
+    public var header: Rect
+    public var list: Rect
+    /// The detail or filter pane (zero when hidden).
+    public var side: Rect
+    public var searchLine: Rect
+    public var status: Rect
+    public var split: Bool
+
+    public init(columns: Int, rows: Int, detailOpen: Bool, filterOpen: Bool, searchLine hasSearchLine: Bool) {
+        let width = max(1, columns)
+        header = Rect(x: 0, y: 0, width: width, height: 1)
+        status = Rect(x: 0, y: max(0, rows - 1), width: width, height: rows > 1 ? 1 : 0)
+        searchLine = hasSearchLine ? Rect(x: 0, y: max(0, rows - 2), width: width, height: rows > 2 ? 1 : 0) : .zero
+        let bodyTop = 1
+        let bodyHeight = max(0, rows - 2 - (hasSearchLine ? 1 : 0))
+        split = width >= Self.splitWidth
+        if split {
+            // The side pane takes two fifths; a one-column rule separates them.
+            let sideWidth = (width * 2) / 5
+            list = Rect(x: 0, y: bodyTop, width: width - sideWidth - 1, height: bodyHeight)
+            side = Rect(x: width - sideWidth, y: bodyTop, width: sideWidth, height: bodyHeight)
+        } else if detailOpen || filterOpen {
+            list = .zero
+            side = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
+        } else {
+            list = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
+            side = .zero
+        }
+    }
+
+    /// Rows of listings the list shows (one line goes to the column titles).
+    public var listRows: Int { max(0, list.height - 1) }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Synchronization
+import WaxStore
+import WaxSync
+
+/// Sync events on their way to the UI: the sync posts from its own threads, the UI loop drains
+/// them between key presses. The only thing the two share.
+public final class SyncInbox: Sendable {
+    private let events = Mutex<[SyncEvent]>([])
+
+    public init() {}
+
+    public func post(_ event: SyncEvent) { events.withLock { $0.append(event) } }
+
+    func drain() -> [SyncEvent] { events.withLock { list in defer { list.removeAll() }; return list } }
+}
+
+/// The browser's data side: turns the effects key handlers ask for into reads from the mirror
+/// (always a window, never the whole table), starts syncs, folds sync events into the state,
+/// and notices commits by other processes. No curses: tests drive it and read its frames.
+public final class Session {
+    public private(set) var state: AppState
+    private let inventory: InventoryService
+    private let runner: SyncRunner?
+    private let inbox: SyncInbox
+    private let clock: () -> Date
+    private var generation: Int64 = -1
+    private var lastGenerationCheck = Date.distantPast
+    /// What `y` asked to copy; the terminal driver sends it (OSC 52) and clears it.
+    public var clipboard: String?
+
+    public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
+                columns: Int, rows: Int, syncAvailable: Bool, now: @escaping () -> Date = Date.init) throws {
+        self.inventory = inventory
+        self.runner = runner
+        self.inbox = inbox
+        self.clock = now
+        state = AppState()
+        state.shop = shop
+        state.columns = columns
+        state.rows = rows
+        state.now = now()
+        if !syncAvailable { state.sync.phase = .unavailable }
+        if let last = try inventory.syncRuns(limit: 5).first(where: { $0.outcome == "succeeded" }) {
+            state.sync.lastFinished = last.finishedAt
+            state.sync.lastCounts = (last.added, last.removed, last.updated)
+        }
+        try perform(.reload)
+    }
+
+    /// A key: the reducer changes the state, then whatever it asked for is read.
+    @discardableResult
+    public func handle(_ key: Key) throws -> Effects {
+        state.now = clock()
+        let effects = Reducer.handle(key, &state)
+        try perform(effects)
+        return effects
+    }
+
+    public func resize(columns: Int, rows: Int) throws {
+        state.columns = columns
+        state.rows = rows
+        Reducer.scrollToCursor(&state)
+        try perform(Reducer.windowNeeded(state) ? .loadWindow : [])
+    }
+
+    /// Between keys: folds in sync events, and reloads when the mirror changed (a sync here or
+    /// another wax process committed). Returns whether the screen must be redrawn.
+    public func tick() throws -> Bool {
+        var redraw = false
+        var committed = false
+        for event in inbox.drain() {
+            committed = state.sync.apply(event, now: clock()) || committed
+            if case .failed(let failure) = event, failure.kind != .busy { state.message = "sync failed: \(failure.message)" }
+            redraw = true
+        }
+        let now = clock()
+        if state.now.timeIntervalSince1970.rounded(.down) / 30 != now.timeIntervalSince1970.rounded(.down) / 30 {
+            redraw = true   // "12 min ago" moves on
+        }
+        state.now = now
+        if committed || now.timeIntervalSince(lastGenerationCheck) >= 1 {
+            lastGenerationCheck = now
+            if try inventory.generation() != generation {
+                try perform(.reload)
+                redraw = true
+            }
+        }
+        return redraw
+    }
+
+    public var frame: ScreenGrid { Renderer.render(state) }
+
+    /// Checks the mirror's generation now rather than at the next second (tests).
+    func forceGenerationCheck() throws {
+        lastGenerationCheck = .distantPast
+        _ = try tick()
+    }
+
+    /// Shows a failure (a locked database, a full disk) in the message line instead of dying.
+    public func report(_ error: any Error) {
+        state.message = "\(error)"
+    }
+
+    public func report(_ message: String) {
+        state.message = message
+    }
+
+    // MARK: Effects
+
+    func perform(_ effects: Effects) throws {
+        var effects = effects
+        if effects.contains(.reload) {
+            effects.formUnion([.refilter, .findSelected, .loadDetail])
+            if state.filterOpen { effects.insert(.loadFacets) }
+            if state.overlay == .changes { effects.insert(.loadChanges) }
+        }
+        if effects.contains(.refilter) { try refilter(keepSelection: effects.contains(.findSelected)) }
+        else if effects.contains(.findSelected) { try findSelected() }
+        if effects.contains(.loadWindow) { try loadWindow() }
+        if effects.contains(.loadDetail) { try loadDetail() }
+        if effects.contains(.loadFacets) { try loadFacets() }
+        if effects.contains(.loadChanges) {
+            state.changes = try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000)
+        }
+        if effects.contains(.startSync), let runner, !runner.start(.key) {
+            state.message = "a sync is already running"
+        }
+        if effects.contains(.copyURL), let listing = state.detail ?? state.selected {
+            clipboard = listing.discogsURL
+            state.message = "copied \(listing.discogsURL)"
+        }
+        if effects.contains(.quit) { runner?.stop() }
+    }
+
+    private func refilter(keepSelection: Bool) throws {
+        generation = try inventory.generation()
+        state.inventoryTotal = try inventory.count(ListingQuery())
+        state.total = try inventory.count(state.query)
+        if keepSelection, state.selectedID != nil {
+            try findSelected()
+        } else {
+            state.cursor = min(state.cursor, max(0, state.total - 1))
+            Reducer.scrollToCursor(&state)
+            try loadWindow()
+        }
+    }
+
+    /// Puts the cursor on `selectedID` if it is in the result; otherwise keeps the row number.
+    private func findSelected() throws {
+        if let id = state.selectedID, let position = try inventory.position(of: id, in: state.query) {
+            state.cursor = position
+        } else {
+            state.cursor = min(state.cursor, max(0, state.total - 1))
+        }
+        Reducer.scrollToCursor(&state)
+        try loadWindow()
+        try loadDetail()
+    }
+
+    /// Reads the visible rows plus a screen above and below, so that scrolling reads rarely.
+    private func loadWindow() throws {
+        let visible = max(1, state.layout.listRows)
+        let start = max(0, state.scrollTop - visible)
+        var query = state.query
+        query.offset = start
+        query.limit = visible * 3
+        state.window = state.total == 0 ? [] : try inventory.search(query)
+        state.windowStart = start
+        state.selectedID = state.selected?.id ?? state.selectedID
+    }
+
+    /// Counts for the filter pane. The kind on show is counted without its own filter, so the
+    /// other genres (say) stay there to switch to; every other kind counts with all filters.
+    private func loadFacets() throws {
+        var facets = try inventory.facets(state.query, limit: FilterPaneModel.limit)
+        if let kind = state.filterKind.facet {
+            var others = state.query
+            if kind == .year {
+                others.minYear = nil
+                others.maxYear = nil
+            } else {
+                others[filter: kind] = nil
+            }
+            if others != state.query { facets[kind] = try inventory.facets(others, limit: FilterPaneModel.limit)[kind] }
+        }
+        state.facets = facets
+    }
+
+    private func loadDetail() throws {
+        guard let id = state.selected?.id else {
+            state.detail = nil
+            return
+        }
+        if state.detail?.id != id || state.detail?.release == nil {
+            state.detail = try inventory.listing(id: id)
+        }
+    }
+}

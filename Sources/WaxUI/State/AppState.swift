@@ -1,0 +1,117 @@
+import Foundation
+import WaxStore
+
+/// Everything the browser shows, as plain values. Key handlers change it (through `Reducer`),
+/// `Session` fills it from the mirror, `Renderer` draws it. Nothing in here does I/O.
+public struct AppState: Sendable {
+    public enum Overlay: Sendable, Equatable { case none, help, changes }
+
+    public var columns = 80
+    public var rows = 24
+    /// The seller, for the header.
+    public var shop = ""
+    public var focus = Scope.list
+    public var overlay = Overlay.none
+    /// The detail pane fills the body (narrow terminals, after Enter).
+    public var detailOpen = false
+    public var filterOpen = false
+
+    // The selection being shown.
+    public var query = ListingQuery()
+    public var searchEditing = false
+    public var total = 0
+    /// Every listing, for "showing N of M".
+    public var inventoryTotal = 0
+    /// Rows read from the mirror: `window` holds rows `windowStart ..< windowStart + window.count`.
+    public var window: [Listing] = []
+    public var windowStart = 0
+    public var cursor = 0
+    public var scrollTop = 0
+    public var selectedID: Int64?
+    /// The selected listing with its release details (for the detail pane).
+    public var detail: Listing?
+    /// Lines scrolled in a full-screen detail.
+    public var detailScroll = 0
+
+    // Filter pane.
+    public var facets = Facets()
+    public var filterKind = FilterKind.artist
+    public var filterCursor = 0
+    public var filterScroll = 0
+    /// A price or year bound being typed in the filter pane.
+    public var rangeEditing: RangeField?
+    public var rangeText = ""
+
+    // Changes view.
+    public var changes: [ListingChange] = []
+    public var changesCursor = 0
+    public var changesScroll = 0
+
+    public var sync = SyncStatus()
+    /// One line shown until the next key: "copied …", errors.
+    public var message: String?
+    public var quit = false
+    /// Wall time used for "12 min ago" (set by the session; fixed in tests).
+    public var now = Date()
+
+    public init() {}
+
+    public var emptyMirror: Bool { inventoryTotal == 0 }
+
+    /// The scope keys are looked up in.
+    public var scope: Scope {
+        if searchEditing || rangeEditing != nil { return .searching }
+        switch overlay {
+        case .help: return .help
+        case .changes: return .changes
+        case .none: return focus
+        }
+    }
+
+    public var selected: Listing? {
+        let index = cursor - windowStart
+        return window.indices.contains(index) ? window[index] : nil
+    }
+
+    public var layout: Layout {
+        Layout(columns: columns, rows: rows, detailOpen: detailOpen, filterOpen: filterOpen,
+               searchLine: searchEditing || rangeEditing != nil || message != nil)
+    }
+}
+
+/// One bound of a range filter: min or max price or year.
+public struct RangeField: Sendable, Equatable {
+    public var kind: FilterKind
+    public var upper: Bool
+    public init(kind: FilterKind, upper: Bool) {
+        self.kind = kind
+        self.upper = upper
+    }
+}
+
+/// The filter pane's kinds: the facet kinds plus the two ranges.
+public enum FilterKind: String, Sendable, CaseIterable {
+    case artist, genre, style, format, condition, sleeve, label, location, price, year
+
+    public var facet: FacetKind? {
+        switch self {
+        case .artist: .artist
+        case .genre: .genre
+        case .style: .style
+        case .format: .format
+        case .condition: .condition
+        case .sleeve: .sleeveCondition
+        case .label: .label
+        case .location: .location
+        case .year: .year
+        case .price: nil
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .sleeve: "Sleeve"
+        default: rawValue.prefix(1).uppercased() + rawValue.dropFirst()
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import WaxStore
+
+/// Key handling: a key becomes a command (from the registry) or text, which changes the state
+/// and says what must be redone. Pure: no I/O, so every branch is testable.
+public enum Reducer {
+    public static func handle(_ key: Key, _ state: inout AppState) -> Effects {
+        if key == .resize { return .resize }
+        let hadMessage = state.message != nil
+        state.message = nil
+        if let field = state.rangeEditing { return editRange(field, key, &state) }
+        if state.searchEditing, let effects = editSearch(key, &state) { return effects }
+        if state.overlay == .help, key != .escape, key != .character("?"), key != .control("c"), key != .character("q") {
+            state.overlay = .none
+            return .redraw
+        }
+        guard let command = CommandRegistry.command(for: key, in: state.scope) else {
+            return hadMessage ? .redraw : []
+        }
+        return apply(command, &state)
+    }
+
+    // MARK: Typing
+
+    /// Search-as-you-type: characters and Backspace edit the text (and refilter at once);
+    /// Enter keeps it, Esc clears it. Other keys (arrows, paging) fall through to commands.
+    private static func editSearch(_ key: Key, _ state: inout AppState) -> Effects? {
+        switch key {
+        case .character(let c):
+            state.query.text.append(c)
+            return startOver(&state)
+        case .backspace:
+            guard !state.query.text.isEmpty else { return [] }
+            state.query.text.removeLast()
+            return startOver(&state)
+        case .enter:
+            state.searchEditing = false
+            return .redraw
+        case .escape:
+            state.searchEditing = false
+            guard !state.query.text.isEmpty else { return .redraw }
+            state.query.text = ""
+            return .refilter
+        case .control("u"):
+            state.query.text = ""
+            return startOver(&state)
+        default:
+            return nil
+        }
+    }
+
+    private static func editRange(_ field: RangeField, _ key: Key, _ state: inout AppState) -> Effects {
+        switch key {
+        case .character(let c) where c.isNumber || (c == "." && field.kind == .price && !state.rangeText.contains(".")):
+            state.rangeText.append(c)
+            return .redraw
+        case .backspace:
+            if !state.rangeText.isEmpty { state.rangeText.removeLast() }
+            return .redraw
+        case .enter:
+            let text = state.rangeText
+            state.rangeEditing = nil
+            state.rangeText = ""
+            switch (field.kind, field.upper) {
+            case (.price, false): state.query.minPrice = Double(text)
+            case (.price, true): state.query.maxPrice = Double(text)
+            case (_, false): state.query.minYear = Int(text)
+            case (_, true): state.query.maxYear = Int(text)
+            }
+            return startOver(&state).union(.loadFacets)
+        case .escape:
+            state.rangeEditing = nil
+            state.rangeText = ""
+            return .redraw
+        default:
+            return []
+        }
+    }
+
+    /// A new selection starts at its top.
+    private static func startOver(_ state: inout AppState) -> Effects {
+        state.cursor = 0
+        state.scrollTop = 0
+        state.selectedID = nil
+        return .refilter
+    }
+
+    // MARK: Commands
+
+    public static func apply(_ command: CommandID, _ state: inout AppState) -> Effects {
+        switch command {
+        case .moveDown: return move(by: 1, &state)
+        case .moveUp: return move(by: -1, &state)
+        case .pageDown: return move(by: max(1, pageSize(state) - 1), &state)
+        case .pageUp: return move(by: -max(1, pageSize(state) - 1), &state)
+        case .top: return move(to: 0, &state)
+        case .bottom: return move(to: .max, &state)
+        case .openDetail: return open(&state)
+        case .back: return back(&state)
+        case .switchPane: return switchPane(&state)
+        case .search:
+            state.searchEditing = true
+            state.overlay = .none
+            if state.focus == .detail && !state.layout.split { state.detailOpen = false }
+            state.focus = .list
+            return .redraw
+        case .filters:
+            state.filterOpen.toggle()
+            state.overlay = .none
+            if state.filterOpen {
+                state.detailOpen = false
+                state.focus = .filter
+                return .loadFacets
+            }
+            state.focus = .list
+            return .redraw
+        case .cycleSort:
+            let fields = SortField.allCases
+            let next = fields[(fields.firstIndex(of: state.query.sort.field)! + 1) % fields.count]
+            state.query.sort = ListingSort(next)
+            return .refilter.union(.findSelected)
+        case .reverseSort:
+            state.query.sort.descending.toggle()
+            return .refilter.union(.findSelected)
+        case .clearAll:
+            state.query = ListingQuery(sort: state.query.sort)
+            return startOver(&state).union(.loadFacets)
+        case .filterNextKind, .filterPreviousKind:
+            let kinds = FilterKind.allCases
+            let step = command == .filterNextKind ? 1 : kinds.count - 1
+            state.filterKind = kinds[(kinds.firstIndex(of: state.filterKind)! + step) % kinds.count]
+            state.filterCursor = 0
+            state.filterScroll = 0
+            return .loadFacets
+        case .filterRemove:
+            switch state.filterKind {
+            case .price: (state.query.minPrice, state.query.maxPrice) = (nil, nil)
+            case .year: (state.query.minYear, state.query.maxYear) = (nil, nil)
+            default: if let facet = state.filterKind.facet { state.query[filter: facet] = nil }
+            }
+            return startOver(&state).union(.loadFacets)
+        case .sync:
+            if case .unavailable = state.sync.phase {
+                state.message = "syncing is off: set DISCOGS_TOKEN and DISCOGS_SELLER_USERNAME (see wax info)"
+                return .redraw
+            }
+            if state.sync.isRunning {
+                state.message = "a sync is already running"
+                return .redraw
+            }
+            return .startSync
+        case .changes:
+            state.overlay = state.overlay == .changes ? .none : .changes
+            state.changesCursor = 0
+            state.changesScroll = 0
+            return state.overlay == .changes ? .loadChanges : .redraw
+        case .copyURL:
+            guard state.selected != nil || state.detail != nil else { return [] }
+            return .copyURL
+        case .reload:
+            return .reload
+        case .help:
+            state.overlay = state.overlay == .help ? .none : .help
+            return .redraw
+        case .quit:
+            state.quit = true
+            return .quit
+        }
+    }
+
+    static func pageSize(_ state: AppState) -> Int {
+        switch state.scope {
+        case .filter: return max(1, state.layout.side.height - 4)
+        case .changes: return max(1, state.rows - 6)
+        default: return max(1, state.layout.listRows)
+        }
+    }
+
+    private static func move(by delta: Int, _ state: inout AppState) -> Effects {
+        switch state.scope {
+        case .filter:
+            let count = FilterPaneModel.rowCount(state)
+            state.filterCursor = clamp(state.filterCursor + delta, count)
+            return .redraw
+        case .changes:
+            state.changesCursor = clamp(state.changesCursor + delta, state.changes.count)
+            return .redraw
+        case .detail where !state.layout.split:
+            state.detailScroll = max(0, state.detailScroll + delta)
+            return .redraw
+        default:
+            return move(to: state.cursor + delta, &state)
+        }
+    }
+
+    private static func move(to target: Int, _ state: inout AppState) -> Effects {
+        switch state.scope {
+        case .filter:
+            state.filterCursor = target == .max ? max(0, FilterPaneModel.rowCount(state) - 1) : 0
+            return .redraw
+        case .changes:
+            state.changesCursor = target == .max ? max(0, state.changes.count - 1) : 0
+            return .redraw
+        default:
+            break
+        }
+        let before = state.cursor
+        state.cursor = clamp(target == .max ? state.total - 1 : target, state.total)
+        scrollToCursor(&state)
+        guard state.cursor != before else { return [] }
+        state.selectedID = state.selected?.id
+        state.detailScroll = 0
+        return windowNeeded(state) ? [.loadWindow, .loadDetail] : .loadDetail
+    }
+
+    private static func clamp(_ value: Int, _ count: Int) -> Int {
+        max(0, min(value, count - 1))
+    }
+
+    /// Keeps the cursor's row on screen.
+    public static func scrollToCursor(_ state: inout AppState) {
+        let visible = max(1, state.layout.listRows)
+        if state.cursor < state.scrollTop { state.scrollTop = state.cursor }
+        if state.cursor >= state.scrollTop + visible { state.scrollTop = state.cursor - visible + 1 }
+        state.scrollTop = max(0, min(state.scrollTop, max(0, state.total - visible)))
+    }
+
+    /// Whether some visible row has not been read from the mirror.
+    public static func windowNeeded(_ state: AppState) -> Bool {
+        let first = state.scrollTop
+        let last = min(state.total, state.scrollTop + state.layout.listRows)
+        guard last > first else { return false }
+        return first < state.windowStart || last > state.windowStart + state.window.count
+    }
+
+    private static func open(_ state: inout AppState) -> Effects {
+        switch state.scope {
+        case .searching:
+            state.searchEditing = false
+            return open(&state)
+        case .filter:
+            return FilterPaneModel.choose(&state)
+        case .changes:
+            guard state.changes.indices.contains(state.changesCursor) else { return [] }
+            state.selectedID = state.changes[state.changesCursor].listingID
+            state.overlay = .none
+            return .findSelected
+        case .list:
+            guard state.selected != nil else { return [] }
+            if !state.layout.split { state.detailOpen = true }
+            state.filterOpen = false
+            state.focus = .detail
+            state.detailScroll = 0
+            return .loadDetail
+        default:
+            return []
+        }
+    }
+
+    private static func back(_ state: inout AppState) -> Effects {
+        if state.overlay != .none {
+            state.overlay = .none
+            return .redraw
+        }
+        if state.detailOpen || state.filterOpen || state.focus != .list {
+            state.detailOpen = false
+            state.filterOpen = false
+            state.focus = .list
+            return .redraw
+        }
+        guard !state.query.text.isEmpty else { return [] }
+        state.query.text = ""
+        return startOver(&state)
+    }
+
+    private static func switchPane(_ state: inout AppState) -> Effects {
+        if state.focus == .list {
+            if state.filterOpen {
+                state.focus = .filter
+            } else {
+                state.focus = .detail
+                if !state.layout.split { state.detailOpen = true }
+                return .loadDetail
+            }
+        } else {
+            state.focus = .list
+            if !state.layout.split {
+                state.detailOpen = false
+                state.filterOpen = false
+            }
+        }
+        return .redraw
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+
+/// A colour as a theme names it.
+public enum ThemeColor: Sendable, Equatable {
+    case terminalDefault
+    /// 0–15: black, red, green, yellow, blue, magenta, cyan, white, then the bright ones.
+    case basic(Int)
+    /// 0–255 (xterm's palette).
+    case indexed(Int)
+    case rgb(Int, Int, Int)
+
+    static let names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+
+    init?(parsing text: String) {
+        let word = text.lowercased()
+        if word == "default" {
+            self = .terminalDefault
+        } else if let index = Self.names.firstIndex(of: word) {
+            self = .basic(index)
+        } else if word.hasPrefix("bright-"), let index = Self.names.firstIndex(of: String(word.dropFirst(7))) {
+            self = .basic(index + 8)
+        } else if let number = Int(word), (0...255).contains(number) {
+            self = number < 16 ? .basic(number) : .indexed(number)
+        } else if word.hasPrefix("#"), word.count == 7, let value = Int(word.dropFirst(), radix: 16) {
+            self = .rgb(value >> 16, (value >> 8) & 0xFF, value & 0xFF)
+        } else {
+            return nil
+        }
+    }
+
+    /// The curses colour number for a terminal with `colors` colours (8, 16 or 256); -1 is the
+    /// terminal's default. Colours the terminal lacks become the nearest it has.
+    public func number(forColors colors: Int) -> Int16 {
+        switch self {
+        case .terminalDefault: return -1
+        case .basic(let n): return Int16(colors >= 16 ? n : n % 8)
+        case .indexed(let n): return colors >= 256 ? Int16(n) : Self.basic(ofIndexed: n, colors: colors)
+        case .rgb(let r, let g, let b):
+            let indexed = Self.indexed(r, g, b)
+            return colors >= 256 ? Int16(indexed) : Self.basic(ofIndexed: indexed, colors: colors)
+        }
+    }
+
+    /// The nearest xterm-256 colour: the 6×6×6 cube or the grey ramp.
+    static func indexed(_ r: Int, _ g: Int, _ b: Int) -> Int {
+        func level(_ v: Int) -> Int { v < 48 ? 0 : v < 115 ? 1 : (v - 35) / 40 }
+        let cube = 16 + 36 * level(r) + 6 * level(g) + level(b)
+        let grey = (r + g + b) / 3
+        if abs(r - grey) < 10 && abs(g - grey) < 10 && abs(b - grey) < 10 {
+            return grey < 8 ? 16 : grey > 238 ? 231 : 232 + (grey - 8) / 10
+        }
+        return cube
+    }
+
+    /// An xterm-256 colour as one of the 8 or 16 basic ones.
+    static func basic(ofIndexed n: Int, colors: Int) -> Int16 {
+        var r = 0, g = 0, b = 0
+        if n < 16 {
+            return Int16(colors >= 16 ? n : n % 8)
+        } else if n < 232 {
+            let v = n - 16
+            let steps = [0, 95, 135, 175, 215, 255]
+            r = steps[v / 36]; g = steps[(v / 6) % 6]; b = steps[v % 6]
+        } else {
+            r = 8 + (n - 232) * 10; g = r; b = r
+        }
+        let bright = max(r, g, b) > 200 && colors >= 16
+        let threshold = max(r, g, b) / 2
+        let index = (r > threshold ? 1 : 0) | (g > threshold ? 2 : 0) | (b > threshold ? 4 : 0)
+        let basic = max(r, g, b) < 60 ? 0 : index
+        return Int16(basic + (bright ? 8 : 0))
+    }
+}
+
+/// How one role looks.
+public struct Style: Sendable, Equatable {
+    public var foreground = ThemeColor.terminalDefault
+    public var background = ThemeColor.terminalDefault
+    public var bold = false
+    public var dim = false
+    public var underline = false
+    public var reverse = false
+
+    public init() {}
+}
+
+/// Styles for every role. A theme file names only what it changes; the rest comes from the
+/// built-in default.
+public struct Theme: Sendable, Equatable {
+    public var name: String
+    public var styles: [StyleRole: Style]
+
+    public func style(_ role: StyleRole) -> Style { styles[role] ?? Style() }
+
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var reason: String
+        public var description: String { "theme \(file) line \(line): \(reason)" }
+    }
+
+    /// `role = [foreground] [on background] [bold] [dim] [underline] [reverse]`, one per line,
+    /// `#` comments. Applied over `base`.
+    public static func parse(_ text: String, name: String, file: String, over base: Theme) throws -> Theme {
+        var theme = base
+        theme.name = name
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            if line.isEmpty { continue }
+            func fail(_ reason: String) -> ParseError { ParseError(file: file, line: index + 1, reason: reason) }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw fail("expected `role = style`") }
+            guard let role = StyleRole(rawValue: parts[0]) else {
+                throw fail("unknown role \"\(parts[0])\" (roles: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            var style = Style()
+            var words = parts[1].split(separator: " ").map(String.init)[...]
+            var expectBackground = false
+            var sawForeground = false
+            while let word = words.popFirst() {
+                switch word.lowercased() {
+                case "bold": style.bold = true
+                case "dim": style.dim = true
+                case "underline": style.underline = true
+                case "reverse": style.reverse = true
+                case "on": expectBackground = true
+                default:
+                    guard let color = ThemeColor(parsing: word) else { throw fail("unknown colour or attribute \"\(word)\"") }
+                    if expectBackground {
+                        style.background = color
+                        expectBackground = false
+                    } else if !sawForeground {
+                        style.foreground = color
+                        sawForeground = true
+                    } else {
+                        throw fail("two foreground colours (write `FG on BG`)")
+                    }
+                }
+            }
+            if expectBackground { throw fail("`on` needs a colour after it") }
+            theme.styles[role] = style
+        }
+        return theme
+    }
+
+    public static let defaultText = """
+    # wax's default theme (dark). Copy this file to $XDG_DATA_HOME/wax/themes/NAME.theme, keep
+    # only the lines you change, and choose it with --theme NAME or WAX_THEME=NAME.
+    # role = [foreground] [on background] [bold] [dim] [underline] [reverse]
+    # colours: default, black, red, green, yellow, blue, magenta, cyan, white, bright-<colour>,
+    # 0-255 (approximated on 8- and 16-colour terminals) or #rrggbb (approximated)
+    normal = default on default
+    header = bright-white on blue
+    headerAccent = bright-yellow on blue bold
+    columns = bright-white bold underline
+    selected = black on cyan
+    selectedUnfocused = black on white
+    dim = bright-black
+    accent = cyan bold
+    rule = bright-black
+    label = cyan
+    value = default
+    removed = red
+    active = green bold
+    status = black on white
+    statusRunning = black on yellow
+    statusError = bright-white on red bold
+    hint = black on white
+    hintKey = blue on white bold
+    prompt = bright-yellow bold
+    overlay = black on white
+    overlayTitle = blue on white bold
+    added = green
+    changed = yellow
+    """
+
+    /// The built-in dark theme (themes/default.theme holds the same, for people to copy).
+    public static let builtInDefault: Theme = {
+        // The text is part of the program, so a parse error is a programming error.
+        try! parse(defaultText, name: "default", file: "(built-in)", over: Theme(name: "default", styles: [:]))
+    }()
+
+    /// No colours, attributes only: for NO_COLOR and the `mono` theme.
+    public static let builtInMono: Theme = {
+        try! parse("""
+        header = reverse
+        headerAccent = reverse bold
+        columns = bold underline
+        selected = reverse bold
+        selectedUnfocused = reverse
+        dim = dim
+        accent = bold
+        label = bold
+        removed = dim
+        active = bold
+        status = reverse
+        statusRunning = reverse bold
+        statusError = reverse bold
+        hint = reverse
+        hintKey = reverse bold
+        prompt = bold
+        overlay = reverse
+        overlayTitle = reverse bold
+        added = bold
+        changed = underline
+        """, name: "mono", file: "(built-in)", over: Theme(name: "mono", styles: [:]))
+    }()
+
+    /// Removes every colour, keeping attributes (NO_COLOR).
+    public var withoutColour: Theme {
+        var copy = self
+        for (role, style) in styles {
+            var plain = style
+            plain.foreground = .terminalDefault
+            plain.background = .terminalDefault
+            copy.styles[role] = plain
+        }
+        return copy
+    }
+}
+
+/// Finds and reads a theme by name: `$XDG_DATA_HOME/wax/themes`, then the installed share
+/// folder, then the package's `themes/`.
+public enum ThemeLoader {
+    public struct Result: Sendable {
+        public var theme: Theme
+        /// A one-line problem to show (a broken file: the default is used instead).
+        public var warning: String?
+    }
+
+    public static func load(name: String?, directories: [URL], noColor: Bool) -> Result {
+        if noColor { return Result(theme: Theme.builtInMono, warning: nil) }
+        let name = name?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? "default"
+        if name == "mono" && !directories.contains(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("mono.theme").path) }) {
+            return Result(theme: Theme.builtInMono, warning: nil)
+        }
+        for directory in directories {
+            let file = directory.appendingPathComponent(name + ".theme")
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            do {
+                let base = name == "mono" ? Theme.builtInMono : Theme.builtInDefault
+                return Result(theme: try Theme.parse(text, name: name, file: file.path, over: base), warning: nil)
+            } catch {
+                return Result(theme: Theme.builtInDefault, warning: "\(error); using the default theme")
+            }
+        }
+        if name == "default" { return Result(theme: Theme.builtInDefault, warning: nil) }
+        return Result(theme: Theme.builtInDefault, warning: "no theme named \"\(name)\" in \(directories.map(\.path).joined(separator: ", ")); using the default")
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

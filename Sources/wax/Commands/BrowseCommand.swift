@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WaxConfig
+import WaxStore
+import WaxSync
+import WaxTerminal
+import WaxUI
+
+/// `wax` / `wax browse`: the terminal browser over the mirror, with syncs in the background.
+struct BrowseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "browse",
+        abstract: "Browse the mirror in the terminal (the default command).",
+        discussion: "Press ? inside for the keys. Syncs run in the background: at start and every SYNC_INTERVAL_HOURS when ENABLE_AUTO_SYNC is true and a token is set, and on s."
+    )
+
+    @Option(help: "Colour theme: default, light, high-contrast, mono, or a file name in a theme folder.") var theme: String?
+
+    func run() throws {
+        do {
+            let context = try AppContext.load()
+            let inventory = try context.openInventory()
+            let setup = try? SyncSetup.engine(context, inventory: inventory)
+            try Browser.run(context: context, inventory: inventory, sync: setup, theme: theme ?? context.settings.theme,
+                            autoSync: context.settings.enableAutoSync, interval: context.settings.syncIntervalHours * 3600,
+                            shop: context.settings.sellerUsername ?? "")
+        } catch let failure as Failure {
+            Console.error(failure.message)
+            throw ExitCode(failure.exitCode)
+        } catch let error as TerminalError {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// What `browse` and `demo` share: set up the session, the terminal and the sync, run the loop,
+/// and put everything back.
+enum Browser {
+    static func run(context: AppContext, inventory: InventoryService, sync: (SyncEngine, SyncOptions)?, theme: String?,
+                    autoSync: Bool, interval: TimeInterval, shop: String, whileRunning: (() -> Void)? = nil) throws {
+        let loaded = ThemeLoader.load(name: theme, directories: context.paths.themeDirectories,
+                                      noColor: ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
+        if let warning = loaded.warning { context.logger.warning("\(warning)") }
+        let inbox = SyncInbox()
+        var runner: SyncRunner?
+        if let (engine, options) = sync {
+            var background = options
+            background.enrichment = .all
+            runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
+        }
+        Interrupts.install()
+        let terminal = try Terminal(theme: loaded.theme)
+        defer { terminal.end() }
+        let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
+                                  columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil)
+        if let warning = loaded.warning { session.report(warning) }
+        if let runner, autoSync { runner.startSchedule(every: interval) }
+        whileRunning?()
+        BrowserLoop.run(session: session, terminal: terminal)
+        // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
+        // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.
+        runner?.stop()
+        context.logger.info("browser closed\(Interrupts.pending != 0 ? " by signal \(Interrupts.pending)" : "")")
+    }
+}

@@ -1,0 +1,111 @@
+import FakeDiscogs
+import Foundation
+import Testing
+import WaxStore
+import WaxTestSupport
+
+/// The real `wax` binary in tmux, used as staff would use it.
+@Suite(.enabled(if: Tmux.available, "skipped: tmux is not installed (apt install tmux)"))
+struct BrowserEndToEndTests {
+    let home = TemporaryDirectory()
+    let wax = Subprocess.builtExecutable("wax")
+
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        Subprocess.isolatedEnvironment(home: home.url, extra: ["TERM": "xterm-256color", "ENABLE_AUTO_SYNC": "false"].merging(extra) { _, new in new })
+    }
+
+    @Test(.needsSharedData) func searchDetailHelpResizeAndQuit() async throws {
+        let imported = try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment())
+        #expect(imported.status == 0)
+        let tmux = try await Tmux([wax.path], environment: environment(), columns: 120, rows: 35)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("showing 520 of 520")
+        try await tmux.send("/")
+        try await tmux.type("bjork")
+        var screen = try await tmux.waitFor("showing 1 of 520")
+        #expect(screen.contains("Björk") && screen.contains("Alarm Call"))
+        try await tmux.send("Enter", "Enter")                    // keep the search, open the detail
+        // "Discogs" is a detail label only; the list has no such column.
+        screen = try await tmux.waitFor("https://www.discogs.com/sell/item/3749023570")
+        #expect(screen.contains("Listing    3749023570"))
+        try await tmux.send("Escape", "Escape")                  // back to the list, then clear the search
+        try await tmux.waitFor("showing 520 of 520")
+        try await tmux.send("?")
+        screen = try await tmux.waitFor("wax — keys")
+        #expect(screen.contains("Search as you type"))
+        try await tmux.send("Escape")
+        try await tmux.resize(columns: 80, rows: 24)
+        screen = try await tmux.waitFor("sort: posted ↓")
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(lines.first?.contains("showing 520 of 520") == true)
+        try await tmux.send("q")
+        #expect(try await tmux.exitStatus() == 0)
+        // The terminal is restored: the alternate screen is gone, no curses remains on it.
+        screen = try await tmux.screen()
+        #expect(!screen.contains("showing 520"))
+    }
+
+    @Test func aSyncShowsProgressAndChangesTheList() async throws {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 31, listings: 600)
+        configuration.latency = 0.05                            // slow enough to see the pages go by
+        configuration.rateLimit = 10_000
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        defer { Task { await server.stop() } }
+        let env = environment(["DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
+                               "DISCOGS_SELLER_USERNAME": configuration.seller])
+        let tmux = try await Tmux([wax.path], environment: env, columns: 120, rows: 35)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("The mirror is empty")
+        try await tmux.send("s")
+        let progress = try await tmux.waitFor("⟳")
+        #expect(progress.contains("page") || progress.contains("reading") || progress.contains("starting"))
+        try await tmux.waitFor("showing 600 of 600", timeout: 60)
+        try await tmux.waitFor("last sync just now", timeout: 60)
+        server.sell(server.liveListings()[0].id)
+        try await tmux.send("s")
+        try await tmux.waitFor("showing 599 of 599", timeout: 60)
+        try await tmux.waitFor("−1", timeout: 30)
+        try await tmux.send("c")
+        try await tmux.waitFor("− sold")
+        try await tmux.send("Escape", "q")
+        #expect(try await tmux.exitStatus() == 0)
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP, SIGINT])
+    func aSignalRestoresTheTerminalAndStopsCleanly(signal: Int32) async throws {
+        let tmux = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("The mirror is empty")
+        let pid = try #require(try await tmux.pid())
+        kill(pid, signal)
+        #expect(try await tmux.exitStatus() == 0)
+        let after = try await tmux.screen()
+        #expect(!after.contains("The mirror is empty"))
+        let log = (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("browser closed by signal \(signal)"))
+    }
+
+    @Test func anUnknownTerminalIsOneLineAndExitTwo() async throws {
+        let result = try await Subprocess.run(wax, [], environment: environment(["TERM": "no-such-terminal-9000"]))
+        #expect(result.status == 2)
+        #expect(result.stderr == "wax: unknown terminal type \"no-such-terminal-9000\" (TERM): set TERM to one this machine knows, e.g. xterm-256color\n")
+    }
+
+    @Test func theDemoRunsWithNoTokenAndCleansUp() async throws {
+        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
+        let tmux = try await Tmux([wax.path, "demo", "--listings", "400"], environment: environment(["ENABLE_AUTO_SYNC": "true"]), columns: 120, rows: 35)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("showing 400 of 400", timeout: 60)
+        try await tmux.waitFor("last sync just now", timeout: 60)
+        try await tmux.send("f", "l")
+        let screen = try await tmux.waitFor("[Genre]")
+        #expect(screen.contains("Electronic"))                  // genres arrived with release details
+        try await tmux.send("Escape", "q")
+        #expect(try await tmux.exitStatus() == 0)
+        let after = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
+        #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+    }
+}
