@@ -66,7 +66,7 @@ let package = Package(
         // `swift run -c release wax-bench …`: speed and memory figures, never run by `swift test`.
         .executableTarget(
             name: "wax-bench",
-            dependencies: ["WaxConfig", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"],
+            dependencies: ["WaxConfig", "WaxStore", "WaxSync", "WaxUI", "FakeDiscogs", "WaxTestSupport"],
             path: "Benchmarks"
         ),
         // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.

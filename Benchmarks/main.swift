@@ -5,6 +5,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let suites: [String: ([String]) async throws -> Void] = [
     "store": { try StoreBenchmark.run($0) },
     "sync": { try await SyncBenchmark.run($0) },
+    "ui": { try UIBenchmark.run($0) },
+    "ui-prepare": { try UIBenchmark.prepare($0) },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: wax-bench <\(suites.keys.sorted().joined(separator: "|"))> [options]")

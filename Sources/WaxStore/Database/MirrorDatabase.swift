@@ -7,8 +7,13 @@ public final class MirrorDatabase: Sendable {
     public let path: URL
     let pool: DatabasePool
 
-    /// Page cache per connection (KiB): a UI process keeps a few of these.
+    /// Page cache of the writing connection (KiB): an incremental sync's updates touch pages
+    /// all over the FTS and secondary indexes.
     static let cacheKiB = 8_000
+    /// Page cache of each reading connection (KiB). Reads are windows, counts come from the
+    /// in-memory index, and the kernel's page cache holds the file anyway; a browser keeps
+    /// every reader's cache resident, so they stay at SQLite's default size.
+    static let readerCacheKiB = 2_000
     /// Page cache while a bulk write rebuilds indexes, which each read the whole table.
     static let bulkCacheKiB = 160_000
 
@@ -33,7 +38,8 @@ public final class MirrorDatabase: Sendable {
         config.prepareDatabase { db in
             // WAL + NORMAL: a crash never corrupts; only the last commit may be lost on power failure.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.cacheKiB)")
+            let cache = db.configuration.readonly ? MirrorDatabase.readerCacheKiB : MirrorDatabase.cacheKiB
+            try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool

@@ -90,7 +90,7 @@ public final class InventoryService: Sendable {
             whole.offset = 0
             if whole.includeRemoved { return try self.windowIDs(whole, db).firstIndex(of: id) }
             let index = try self.index(db)
-            guard let target = index.positionByID[id] else { return nil }
+            guard let target = index.position(ofID: id) else { return nil }
             let selection = try self.selection(whole, index, db)
             guard selection.contains(Int(target)) else { return nil }
             return index.rank(of: Int(target), in: selection, sort: whole.sort, order: try index.order(whole.sort.field, db))

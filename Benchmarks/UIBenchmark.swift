@@ -1,0 +1,113 @@
+import FakeDiscogs
+import Foundation
+import WaxStore
+import WaxUI
+
+/// Issue #4's figures: keystroke-to-frame latency through state, store and rendering into the
+/// in-memory grid (what the terminal driver then copies to curses), start-to-first-frame, and
+/// the browser's peak RSS, on a generated shop of 100,000 listings.
+///
+/// The mirror is built by a child process (`wax-bench ui-prepare`), so that generating and
+/// importing 100,000 listings doesn't count in this process's peak RSS: what is measured is
+/// what a staff member's `wax` holds.
+enum UIBenchmark {
+    static func run(_ arguments: [String]) throws {
+        let count = Int(Measure.option("--listings", in: arguments) ?? "") ?? 100_000
+        let repeats = Int(Measure.option("--repeats", in: arguments) ?? "") ?? 5
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wax-bench-ui-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = Measure.option("--database", in: arguments).map { URL(fileURLWithPath: $0) }
+            ?? dir.appendingPathComponent("ui.db")
+        if !FileManager.default.fileExists(atPath: database.path) {
+            print("wax-bench ui: building a mirror of \(count) listings in a child process…")
+            try prepareInChild(database: database, count: count)
+        }
+
+        print("wax-bench ui: \(database.lastPathComponent), 120×35, \(repeats) rounds of the key script")
+        let rssBefore = Measure.peakRSSMegabytes
+        var frame = Samples()
+        let session = try frame.time { () throws -> Session in
+            let inventory = try InventoryService.open(at: database)
+            let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench",
+                                      columns: 120, rows: 35, syncAvailable: false)
+            _ = session.frame
+            return session
+        }
+        print("start to first frame   \(Measure.fmt(frame.values[0])) ms   target ≤ 150 ms  \(frame.values[0] <= 150 ? "ok" : "OVER")")
+        if arguments.contains("--verbose") {
+            // Where the first frame's time goes, on a second open of the same file.
+            var parts = Samples()
+            let inventory = try parts.time { try InventoryService.open(at: database) }
+            _ = try parts.time { try inventory.count(ListingQuery()) }
+            let second = try parts.time { try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench", columns: 120, rows: 35, syncAvailable: false) }
+            _ = parts.time { second.frame }
+            print("  open \(Measure.fmt(parts.values[0])) ms, index \(Measure.fmt(parts.values[1])) ms, session \(Measure.fmt(parts.values[2])) ms, render \(Measure.fmt(parts.values[3])) ms")
+        }
+        print("  showing              \(session.state.total) listings")
+
+        var all = Samples()
+        var byStep: [(String, Samples)] = []
+        for round in 0..<repeats {
+            for (name, keys) in script {
+                var samples = Samples()
+                for key in keys {
+                    try samples.time {
+                        try session.handle(key)
+                        _ = session.frame
+                    }
+                }
+                all.values += samples.values
+                if round == 0 {
+                    byStep.append((name, samples))
+                } else if let i = byStep.firstIndex(where: { $0.0 == name }) {
+                    byStep[i].1.values += samples.values
+                }
+            }
+        }
+        for (name, samples) in byStep {
+            print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms  (\(samples.values.count) keys)")
+        }
+        print("keystroke to frame     p50 \(Measure.fmt(all.p50)) ms  p99 \(Measure.fmt(all.p99)) ms  max \(Measure.fmt(all.max)) ms  (\(all.values.count) keys)   target p99 ≤ 16 ms  \(all.p99 <= 16 ? "ok" : "OVER")")
+        let rss = Measure.peakRSSMegabytes
+        print("peak RSS               \(Measure.fmt(rss, 1)) MB (before opening the mirror \(Measure.fmt(rssBefore, 1)) MB)   target ≤ 60 MB  \(rss <= 60 ? "ok" : "OVER")")
+    }
+
+    /// What a staff member does, as keys. Each round starts from the plain list and ends there.
+    static let script: [(String, [Key])] = {
+        func typed(_ text: String) -> [Key] { text.map { .character($0) } }
+        return [
+            ("move j/k", Array(repeating: .character("j"), count: 60) + Array(repeating: .character("k"), count: 20)),
+            ("page PgDn/PgUp", Array(repeating: .pageDown, count: 30) + Array(repeating: .pageUp, count: 10)),
+            ("jump G/g", [.character("G"), .character("k"), .character("g"), .end, .home]),
+            ("search typing", [.character("/")] + typed("love night") + Array(repeating: .backspace, count: 6) + typed(" dub") + [.enter]),
+            ("move in a search", Array(repeating: .character("j"), count: 20) + [.pageDown, .character("G"), .character("g")]),
+            ("clear search", [.character("/"), .escape]),
+            ("sort o/O", [.character("o"), .character("o"), .character("o"), .character("O"), .character("o"), .character("o"), .character("o"), .character("o"), .character("O")]),
+            ("open detail", [.enter, .character("j"), .character("j"), .escape, .character("j"), .enter, .escape]),
+            ("filter pane", [.character("f"), .character("j"), .character("j"), .enter, .character("l"), .enter, .character("l"), .character("l"),
+                             .character("j"), .enter, .character("h"), .backspace, .tab, .character("j"), .character("j"), .tab, .escape]),
+            ("clear all", [.character("x"), .character("g")]),
+        ]
+    }()
+
+    static func prepareInChild(database: URL, count: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = ["ui-prepare", "--listings", String(count), "--database", database.path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("ui-prepare failed (\(process.terminationStatus))") }
+    }
+
+    /// `wax-bench ui-prepare`: generate a shop and import it, as `wax import` would.
+    static func prepare(_ arguments: [String]) throws {
+        let count = Int(Measure.option("--listings", in: arguments) ?? "") ?? 100_000
+        guard let path = Measure.option("--database", in: arguments) else { throw BenchError("ui-prepare needs --database") }
+        let csv = ShopCSV.make(ShopGenerator(seed: 1, listings: count))
+        let parsed = try CSVImport.parse(csv)
+        let inventory = try InventoryService.open(at: URL(fileURLWithPath: path))
+        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        try inventory.database.close()
+    }
+}
