@@ -42,7 +42,15 @@ let package = Package(
         ),
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
-        .target(name: "FakeDiscogs", dependencies: ["WaxJSON", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "FakeDiscogs", dependencies: ["WaxJSON", "WaxHTTP", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // FlyingFox pieces shared by the fake Discogs and `wax serve`.
+        .target(name: "WaxHTTP", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        // `wax serve`: the old app's JSON API over the mirror.
+        .target(
+            name: "WaxServer",
+            dependencies: ["WaxStore", "WaxSync", "WaxConfig", "WaxJSON", "WaxHTTP",
+                           .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log")]
+        ),
         // The browser: state, commands, rendering into a grid, themes. No curses in here.
         .target(name: "WaxUI", dependencies: ["WaxStore", "WaxSync", "WaxText", "WaxConfig"]),
         // ncursesw, the wide-character build, through a shim that wraps its macros. (No pkgConfig:
@@ -58,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "wax",
             dependencies: [
-                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON", "WaxUI", "WaxTerminal", "FakeDiscogs",
+                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON", "WaxUI", "WaxTerminal", "FakeDiscogs", "WaxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,6 +85,7 @@ let package = Package(
         .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
                                                    .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
+        .testTarget(name: "WaxServerTests", dependencies: ["WaxServer", "WaxStore", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]
 )

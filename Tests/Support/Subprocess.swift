@@ -34,39 +34,81 @@ public struct Subprocess {
     /// servers other tests run in this process.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
                            timeout: TimeInterval = 120) async throws -> Result {
+        try await start(executable, arguments, environment: environment).wait(timeout: timeout)
+    }
+
+    /// Starts a program and returns at once; its output is collected as it comes.
+    public static func start(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Running {
         let (pid, output, errors) = try spawn(executable, arguments, environment: environment)
-        let collected = Mutex((out: Data(), err: Data(), done: 0))
-        for (fd, isError) in [(output[0], false), (errors[0], true)] {
-            DispatchQueue.global().async {
-                let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
-                collected.withLock { state in
-                    if isError { state.err = data } else { state.out = data }
-                    state.done += 1
+        return Running(pid: pid, output: output[0], errors: errors[0])
+    }
+
+    /// A program started by `start`: read what it printed so far, signal it, wait for it.
+    public final class Running: Sendable {
+        public let pid: pid_t
+        private let collected = Mutex((out: Data(), err: Data(), done: 0))
+
+        init(pid: pid_t, output: Int32, errors: Int32) {
+            self.pid = pid
+            for (fd, isError) in [(output, false), (errors, true)] {
+                DispatchQueue.global().async { [self] in
+                    var buffer = [UInt8](repeating: 0, count: 16_384)
+                    while true {
+                        let count = read(fd, &buffer, buffer.count)
+                        if count < 0 && errno == EINTR { continue }
+                        guard count > 0 else { break }
+                        self.collected.withLock { state in
+                            if isError { state.err.append(contentsOf: buffer[0..<count]) } else { state.out.append(contentsOf: buffer[0..<count]) }
+                        }
+                    }
+                    close(fd)
+                    self.collected.withLock { $0.done += 1 }
                 }
             }
         }
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        var exited = false
-        while !exited {
-            if waitpid(pid, &status, WNOHANG) == pid {
-                exited = true
-            } else if Date() > deadline {
-                kill(pid, SIGKILL)
-            } else {
-                try await Task.sleep(for: .milliseconds(10))
+
+        public var stderrSoFar: String { String(decoding: collected.withLock { $0.err }, as: UTF8.self) }
+
+        public func signal(_ number: Int32) { kill(pid, number) }
+
+        /// Waits until stderr contains `text` (or the deadline passes) and returns stderr.
+        public func waitForError(containing text: String, timeout: TimeInterval = 30) async throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let err = stderrSoFar
+                if err.contains(text) { return err }
+                try await Task.sleep(for: .milliseconds(20))
             }
+            throw SubprocessError("\"\(text)\" never appeared on stderr; it said: \(stderrSoFar)")
         }
-        // A daemon the child started (tmux's server) may keep the pipes open: once the child is
-        // gone, give its output a moment to arrive, no more.
-        let drained = Date().addingTimeInterval(2)
-        while collected.withLock({ $0.done }) < 2 && Date() < drained {
-            try await Task.sleep(for: .milliseconds(5))
+
+        /// Waits for the program to end (killing it after `timeout`). It waits without holding
+        /// a thread: tests run on the cooperative pool (two threads here), and a blocked thread
+        /// starves the fake Discogs servers other tests run in this process.
+        public func wait(timeout: TimeInterval = 120) async throws -> Result {
+            var status: Int32 = 0
+            let deadline = Date().addingTimeInterval(timeout)
+            var exited = false
+            while !exited {
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    exited = true
+                } else if Date() > deadline {
+                    kill(pid, SIGKILL)
+                } else {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            // A daemon the child started (tmux's server) may keep the pipes open: once the child
+            // is gone, give its output a moment to arrive, no more.
+            let drained = Date().addingTimeInterval(2)
+            while collected.withLock({ $0.done }) < 2 && Date() < drained {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let (stdout, stderr, _) = collected.withLock { $0 }
+            // As Foundation's Process reports it: the exit code, or the signal that ended it.
+            let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
+            return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
         }
-        let (stdout, stderr, _) = collected.withLock { $0 }
-        // As Foundation's Process reports it: the exit code, or the signal that ended it.
-        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
-        return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// An environment that isolates wax from the user's own files.

@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import Synchronization
+import WaxHTTP
 
 /// A fake Discogs API on 127.0.0.1, faithful enough that wax's real HTTP client syncs from it:
 /// inventory paging with self-pointing next/last URLs, single listings (404 once deleted,
@@ -123,20 +124,5 @@ struct FakeState {
 
     static func nowPosted() -> String {
         ShopGenerator.pacificTimestamp(Int(Date().timeIntervalSince1970))
-    }
-}
-
-/// Sets TCP_NODELAY on every connection: FlyingFox writes headers and body separately, and with
-/// Nagle's algorithm and delayed ACKs each keep-alive response would wait ~40 ms.
-struct NoDelaySocketPool: AsyncSocketPool {
-    private let inner: any AsyncSocketPool = HTTPServer.defaultPool()
-
-    func prepare() async throws { try await inner.prepare() }
-    func run() async throws { try await inner.run() }
-
-    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
-        var one: Int32 = 1
-        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        try await inner.suspendSocket(socket, untilReadyFor: events)
     }
 }

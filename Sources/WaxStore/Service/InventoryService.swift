@@ -57,9 +57,9 @@ public final class InventoryService: Sendable {
     }
 
     /// A window and the total count, read in one transaction so they agree.
-    public func page(_ query: ListingQuery) throws -> (listings: [Listing], total: Int) {
+    public func page(_ query: ListingQuery, withReleases: Bool = false) throws -> (listings: [Listing], total: Int) {
         try database.read { db in
-            (try Self.fetchListings(db, ids: try self.windowIDs(query, db), withReleases: false), try self.total(query, db))
+            (try Self.fetchListings(db, ids: try self.windowIDs(query, db), withReleases: withReleases), try self.total(query, db))
         }
     }
 

@@ -22,13 +22,21 @@ public final class SyncEngine: Sendable {
         self.logger = logger
     }
 
-    /// Runs a sync to the end and returns what it did, or throws a `SyncFailure`.
-    public func run(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async throws -> SyncSummary {
+    /// Takes this database's sync lock now, without waiting, or throws `SyncLock.Busy` naming
+    /// the holder: for callers that must answer at once whether a sync could start.
+    public func acquireLock(trigger: SnapshotApply.Trigger) throws -> SyncLock {
+        try SyncLock.acquire(forDatabase: databasePath, trigger: trigger.rawValue)
+    }
+
+    /// Runs a sync to the end and returns what it did, or throws a `SyncFailure`. `lock`, when
+    /// given, is the sync lock the caller already took (`acquireLock`).
+    public func run(_ options: SyncOptions, holding heldLock: SyncLock? = nil,
+                    events: @escaping @Sendable (SyncEvent) -> Void) async throws -> SyncSummary {
         let started = Date()
         events(.started(seller: options.seller, trigger: options.trigger.rawValue))
         let lock: SyncLock
         do {
-            lock = try SyncLock.acquire(forDatabase: databasePath, trigger: options.trigger.rawValue)
+            lock = try heldLock ?? acquireLock(trigger: options.trigger)
         } catch let busy as SyncLock.Busy {
             let failure = SyncFailure(.busy, busy.description)
             events(.failed(failure))

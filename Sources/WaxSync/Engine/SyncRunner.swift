@@ -36,6 +36,39 @@ public final class SyncRunner: Sendable {
         }
     }
 
+    public enum StartOutcome: Sendable, Equatable {
+        case started
+        /// A sync started by this runner is still running.
+        case alreadyRunning
+        /// Another process (or another runner) holds the database's sync lock.
+        case busy(holder: String)
+        /// The lock file could not be opened (permissions, a full disk).
+        case failed(String)
+    }
+
+    /// Starts a sync and says at once whether it could: the lock is taken here, before the
+    /// background task starts, so `.started` means this sync owns the database's sync lock.
+    public func tryStart(_ trigger: SnapshotApply.Trigger) -> StartOutcome {
+        current.withLock { running in
+            guard running == nil else { return .alreadyRunning }
+            let lock: SyncLock
+            do {
+                lock = try engine.acquireLock(trigger: trigger)
+            } catch let busy as SyncLock.Busy {
+                return .busy(holder: busy.holder)
+            } catch {
+                return .failed("\(error)")
+            }
+            var options = self.options
+            options.trigger = trigger
+            running = Task.detached(priority: .utility) { [engine, sink] in
+                _ = try? await engine.run(options, holding: lock, events: sink)
+                self.current.withLock { $0 = nil }
+            }
+            return .started
+        }
+    }
+
     /// A sync now, then one every `interval` seconds, until `stop()`.
     public func startSchedule(every interval: TimeInterval, startNow: Bool = true) {
         schedule.withLock { task in

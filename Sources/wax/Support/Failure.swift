@@ -46,6 +46,11 @@ enum Console {
         FileHandle.standardError.write(Data("wax: \(message)\n".utf8))
     }
 
+    /// What a long-running command is doing (stderr, so stdout stays for data).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("wax: \(message)\n".utf8))
+    }
+
     static func warn(_ message: String) {
         FileHandle.standardError.write(Data("wax: warning: \(message)\n".utf8))
     }

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import WaxTestSupport
+
+/// `wax serve` run as the shop's server would run it: the real binary, real HTTP, SIGTERM.
+@Suite struct ServeCLITests {
+    let home = TemporaryDirectory()
+    let wax = Subprocess.builtExecutable("wax")
+
+    func env(_ extra: [String: String] = [:]) -> [String: String] {
+        Subprocess.isolatedEnvironment(home: home.url, extra: extra)
+    }
+
+    var log: String { (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? "" }
+
+    func fetch(_ url: String, method: String = "GET", headers: [String: String] = [:]) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, data)
+    }
+
+    @Test(.needsSharedData) func apiSearchAnswersAsWaxSearchDoesAndStopsOnSIGTERM() async throws {
+        let imported = try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: env())
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let serve = try Subprocess.start(wax, ["serve", "--port", "0"], environment: env(["WAX_API_TOKEN": "tok-xyz-123"]))
+        let banner = try await serve.waitForError(containing: "serving http://")
+        let base = try #require(banner.firstMatch(of: /serving (http:\/\/127\.0\.0\.1:\d+)/)?.1).description
+
+        let cases: [([String], String)] = [
+            ([], ""), (["--query", "beat"], "q=beat"), (["--query", "bjork"], "q=bjork"),
+            (["--artist", "beenie", "--sort", "price:asc"], "artist=beenie&sort=price:asc"),
+            (["--location", "popup"], "location=popup"), (["--format", "lp", "--min-price", "10"], "format=lp&min_price=10"),
+            (["--query", "dub", "--sort", "artist:desc"], "q=dub&sort=artist:desc"), (["--condition", "vg+", "--max-price", "5"], "condition=vg%2B&max_price=5"),
+        ]
+        for (arguments, query) in cases {
+            let cli = try await Subprocess.run(wax, ["search", "--json"] + arguments, environment: env())
+            let expected = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as! NSArray
+            let (status, body) = try await fetch("\(base)/api/search?\(query)")
+            let served = try JSONSerialization.jsonObject(with: body) as! NSArray
+            #expect(status == 200)
+            #expect(served.count == expected.count && served.isEqual(expected), "\(arguments): \(served.count) vs \(expected.count)")
+        }
+        #expect(try await fetch("\(base)/api/stats").0 == 200)
+        // A sync request with the right API token, but no Discogs token on this server.
+        let (syncStatus, syncBody) = try await fetch("\(base)/api/sync", method: "POST", headers: ["Authorization": "Bearer tok-xyz-123"])
+        #expect(syncStatus == 503 && String(decoding: syncBody, as: UTF8.self).contains("DISCOGS_TOKEN is not set"))
+
+        serve.signal(SIGTERM)
+        let ended = try await serve.wait(timeout: 20)
+        #expect(ended.status == 0, "\(ended.stderr)")
+        #expect(ended.stderr.hasSuffix("wax: stopped\n"), "\(ended.stderr)")
+        #expect(log.contains("GET /api/search?q=bjork 200") && log.contains("POST /api/sync 503"))
+        #expect(!log.contains("tok-xyz-123") && !ended.stderr.contains("tok-xyz-123"))
+    }
+
+    @Test func aBadAddressIsOneLine() async throws {
+        let bad = try await Subprocess.run(wax, ["serve", "--host", "shop.example"], environment: env(), timeout: 30)
+        #expect(bad.status == 2 && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        #expect(bad.stderr.contains("--host shop.example is not an IP address"))
+
+        let first = try Subprocess.start(wax, ["serve", "--port", "0"], environment: env())
+        let banner = try await first.waitForError(containing: "serving http://")
+        let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1).description
+        let second = try await Subprocess.run(wax, ["serve", "--port", port], environment: env(), timeout: 30)
+        #expect(second.status == 1 && second.stderr.contains("cannot listen on 127.0.0.1 port \(port)"), "\(second.stderr)")
+        #expect(second.stderr.split(separator: "\n").count == 1)
+        first.signal(SIGINT)
+        #expect(try await first.wait(timeout: 20).status == 0)
+    }
+}
