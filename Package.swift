@@ -74,7 +74,8 @@ let package = Package(
         // `swift run -c release wax-bench …`: speed and memory figures, never run by `swift test`.
         .executableTarget(
             name: "wax-bench",
-            dependencies: ["WaxConfig", "WaxStore", "WaxSync", "WaxUI", "FakeDiscogs", "WaxTestSupport"],
+            dependencies: ["WaxConfig", "WaxStore", "WaxSync", "WaxUI", "WaxServer", "FakeDiscogs", "WaxTestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks"
         ),
         // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.

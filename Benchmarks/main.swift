@@ -7,6 +7,7 @@ let suites: [String: ([String]) async throws -> Void] = [
     "sync": { try await SyncBenchmark.run($0) },
     "ui": { try UIBenchmark.run($0) },
     "ui-prepare": { try UIBenchmark.prepare($0) },
+    "serve": { try await ServeBenchmark.run($0) },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: wax-bench <\(suites.keys.sorted().joined(separator: "|"))> [options]")

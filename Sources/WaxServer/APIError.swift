@@ -32,9 +32,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
 enum APIResponse {
     static func json(_ value: JSONValue, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
+        json(bytes: value.utf8, status: status, headers: headers)
+    }
+
+    static func json(bytes: [UInt8], status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
+        var body = Data(capacity: bytes.count + 1)
+        body.append(contentsOf: bytes)
+        body.append(UInt8(ascii: "\n"))
         var response = HTTPResponse(statusCode: HTTPStatusCode(status, phrase: phrase(status)),
-                                    headers: [.contentType: "application/json; charset=utf-8"],
-                                    body: Data((value.text + "\n").utf8))
+                                    headers: [.contentType: "application/json; charset=utf-8"], body: body)
         for (name, value) in headers { response.headers[HTTPHeader(name)] = value }
         return response
     }

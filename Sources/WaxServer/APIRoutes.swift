@@ -92,7 +92,7 @@ struct APIRoutes: HTTPHandler {
                 headers["X-Page"] = String(request.query.offset / size + 1)
                 headers["X-Per-Page"] = String(size)
             }
-            return APIResponse.json(.array(listings.map(ListingJSON.object)), headers: headers)
+            return APIResponse.json(bytes: ListingJSON.arrayUTF8(listings), headers: headers)
         }
     }
 

@@ -106,6 +106,11 @@ public final class APIServer: Sendable {
         }
     }
 
+    /// The `ListingQuery` that `/api/search?<rawQuery>` runs (window included).
+    public static func searchQuery(_ rawQuery: String) throws -> ListingQuery {
+        try ListingRequest.search(APIParameters(rawQuery: rawQuery)).query
+    }
+
     /// Runs `work` on the store queue and waits for it without holding a pool thread.
     func onStore<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

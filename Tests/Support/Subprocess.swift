@@ -50,8 +50,11 @@ public struct Subprocess {
 
         init(pid: pid_t, output: Int32, errors: Int32) {
             self.pid = pid
+            // A thread per pipe, not Dispatch: a long-lived child (`wax serve`) would hold two
+            // of the global queue's few threads (one per core) in `read`, and FlyingFox's
+            // socket pools, which wait for events on that queue, would starve.
             for (fd, isError) in [(output, false), (errors, true)] {
-                DispatchQueue.global().async { [self] in
+                Thread.detachNewThread { [self] in
                     var buffer = [UInt8](repeating: 0, count: 16_384)
                     while true {
                         let count = read(fd, &buffer, buffer.count)
@@ -68,6 +71,7 @@ public struct Subprocess {
         }
 
         public var stderrSoFar: String { String(decoding: collected.withLock { $0.err }, as: UTF8.self) }
+        public var stdoutSoFar: String { String(decoding: collected.withLock { $0.out }, as: UTF8.self) }
 
         public func signal(_ number: Int32) { kill(pid, number) }
 
@@ -95,7 +99,14 @@ public struct Subprocess {
                 } else if Date() > deadline {
                     kill(pid, SIGKILL)
                 } else {
-                    try await Task.sleep(for: .milliseconds(10))
+                    do {
+                        try await Task.sleep(for: .milliseconds(10))
+                    } catch {
+                        // Cancelled: the child must not outlive whoever waited for it.
+                        kill(pid, SIGKILL)
+                        waitpid(pid, &status, 0)
+                        throw error
+                    }
                 }
             }
             // A daemon the child started (tmux's server) may keep the pipes open: once the child

@@ -1,6 +1,7 @@
 import WaxJSON
 import Foundation
 import Testing
+import WaxConfig
 import WaxStore
 import WaxTestSupport
 
@@ -63,5 +64,31 @@ import WaxTestSupport
     @Test func jsonEscapesControlCharactersAndKeepsUnicode() {
         let value = JSONValue.object(["a": .string("tab\there \"q\" \\ é 東京 \u{01}")])
         #expect(value.text == #"{"a":"tab\there \"q\" \\ é 東京 \u0001"}"#)
+    }
+
+    @Test func keysAreSortedByCodePointAndPrettyTextIndents() {
+        let value = JSONValue.object(["é": .int(1), "b": .array([.null, .bool(true)]), "a": .double(2), "Z": .object([:])])
+        #expect(value.text == #"{"Z":{},"a":2.0,"b":[null,true],"é":1}"#)
+        #expect(value.prettyText == "{\n  \"Z\": {},\n  \"a\": 2.0,\n  \"b\": [\n    null,\n    true\n  ],\n  \"é\": 1\n}")
+    }
+
+    /// The bytes `wax serve` sends for a page of listings are the generic writer's, byte for byte.
+    @Test func orderedListingBytesEqualTheGenericWriter() throws {
+        let shop = ShopFixture.listings()
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        let listings = try inventory.search(ListingQuery(), withReleases: true)
+        #expect(listings.count == 16)
+        let generic = JSONValue.array(listings.map(ListingJSON.object)).utf8
+        #expect(ListingJSON.arrayUTF8(listings) == generic)
+        #expect(ListingJSON.arrayUTF8([]) == Array("[]".utf8))
+    }
+
+    @Test func timestampsAreUTCWithOptionalMilliseconds() {
+        let date = Date(timeIntervalSince1970: 1_764_072_000.25)   // 2025-11-25T12:00:00.250Z
+        #expect(Timestamp.string(date) == "2025-11-25T12:00:00Z")
+        #expect(UTCTimestamp.string(date, fractional: true) == "2025-11-25T12:00:00.250Z")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
     }
 }
