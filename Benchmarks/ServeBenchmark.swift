@@ -41,7 +41,7 @@ enum ServeBenchmark {
         guard first.status == 0 else { throw BenchError("the first sync failed: \(first.stderr)") }
         print("  done in \(Measure.fmt(firstSeconds, 1)) s")
 
-        let inventory = try InventoryService.open(at: database)
+        let inventory = try InventoryService.open(at: database, staleWhileReloading: !arguments.contains("--strict"))
         if arguments.contains("--verbose") {
             // Where a request's time goes, without HTTP: the window, then the bytes.
             var window = Samples(), bytes = Samples()

@@ -31,4 +31,27 @@ import WaxTestSupport
             try await group.waitForAll()
         }
     }
+
+    /// `wax serve`'s mode: after another process commits, the first answer still comes from the
+    /// previous index (no wait), the next index loads in the background, and answers catch up.
+    @Test func aServingReaderAnswersFromThePreviousIndexWhileTheNextLoads() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("shared.db")
+        let writer = try InventoryService.open(at: path)
+        _ = try writer.importListings((1...20).map { Fixture.listing(Int64($0), artist: "Before") })
+        let serving = try InventoryService.open(at: path, staleWhileReloading: true)
+        #expect(try serving.count(ListingQuery()) == 20)
+
+        _ = try writer.importListings((21...25).map { Fixture.listing(Int64($0), artist: "After") })
+        var after = ListingQuery()
+        after.artist = "after"
+        #expect(try serving.count(ListingQuery()) == 20, "the first answer after the commit comes from the previous index")
+        #expect(try InventoryService.open(at: path).count(ListingQuery()) == 25, "a strict reader sees the commit at once")
+        let deadline = Date().addingTimeInterval(10)
+        while try serving.count(ListingQuery()) != 25, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try serving.count(ListingQuery()) == 25)
+        #expect(try serving.search(after).map(\.id) == [25, 24, 23, 22, 21])
+    }
 }

@@ -12,12 +12,20 @@ public final class InventoryService: Sendable {
     private let indexLoading = Mutex(())
     private let textCache = Mutex<[String: (generation: Int64, positions: Bitset)]>([:])
 
-    public init(database: MirrorDatabase) {
+    /// When a commit lands, answer from the previous generation's index while one reload runs
+    /// in the background, instead of making every reader wait for it. Right for `wax serve`: for
+    /// a few hundred milliseconds after a sync it answers as of the sync before (rows read are
+    /// current). The browser keeps it off: it compares generations to know when to refresh.
+    private let staleWhileReloading: Bool
+    private let reloadingInBackground = Mutex(false)
+
+    public init(database: MirrorDatabase, staleWhileReloading: Bool = false) {
         self.database = database
+        self.staleWhileReloading = staleWhileReloading
     }
 
-    public static func open(at path: URL) throws -> InventoryService {
-        InventoryService(database: try MirrorDatabase.open(at: path))
+    public static func open(at path: URL, staleWhileReloading: Bool = false) throws -> InventoryService {
+        InventoryService(database: try MirrorDatabase.open(at: path), staleWhileReloading: staleWhileReloading)
     }
 
     // MARK: Reading
@@ -130,13 +138,24 @@ public final class InventoryService: Sendable {
         return index.select(query, textMatches: text)
     }
 
-    /// The index for the generation `db` sees, loaded once per generation: when a commit lands,
-    /// the readers that notice it together (sixteen `wax serve` connections) wait for one load
-    /// instead of each loading the same index on two cores.
+    /// The index for the generation `db` sees (or, with `staleWhileReloading`, the previous
+    /// one while the next loads).
     func index(_ db: Database) throws -> InventoryIndex {
         let generation = try MirrorDatabase.generation(db)
-        if let cached = indexCache.withLock({ $0 }), cached.generation == generation { return cached }
-        return try indexLoading.withLock { _ in
+        let cached = indexCache.withLock { $0 }
+        if let cached, cached.generation == generation { return cached }
+        if staleWhileReloading, let cached, cached.generation < generation {
+            reloadInBackground()
+            return cached
+        }
+        return try loadIndex(db, generation: generation)
+    }
+
+    /// Loads the index once per generation: when a commit lands, the readers that notice it
+    /// together (sixteen `wax serve` connections) wait for one load instead of each loading the
+    /// same index on two cores.
+    private func loadIndex(_ db: Database, generation: Int64) throws -> InventoryIndex {
+        try indexLoading.withLock { _ in
             let cached = indexCache.withLock { $0 }
             if let cached, cached.generation == generation { return cached }
             let fresh = try InventoryIndex.load(db, generation: generation)
@@ -146,6 +165,22 @@ public final class InventoryService: Sendable {
                 textCache.withLock { $0.removeAll() }
             }
             return fresh
+        }
+    }
+
+    private func reloadInBackground() {
+        let start = reloadingInBackground.withLock { running in
+            defer { running = true }
+            return !running
+        }
+        guard start else { return }
+        Thread.detachNewThread { [self] in
+            defer { reloadingInBackground.withLock { $0 = false } }
+            do {
+                _ = try database.read { db in try loadIndex(db, generation: try MirrorDatabase.generation(db)) }
+            } catch {
+                // The next reader that finds the index stale tries again.
+            }
         }
     }
 

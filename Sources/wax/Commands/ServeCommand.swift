@@ -25,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await Failure.reporting {
             let context = try AppContext.load()
             let settings = context.settings
-            let inventory = try context.openInventory()
+            // Answers as of the previous sync for a moment after each commit, rather than every
+            // connection waiting on the index reload.
+            let inventory = try context.openInventory(staleWhileReloading: true)
             let sync = makeSync(context, inventory: inventory)
             var configuration = APIServer.Configuration()
             configuration.host = host

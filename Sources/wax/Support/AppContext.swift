@@ -35,10 +35,10 @@ struct AppContext {
         }
     }
 
-    func openInventory() throws -> InventoryService {
+    func openInventory(staleWhileReloading: Bool = false) throws -> InventoryService {
         let path = try databasePath()
         do {
-            return try InventoryService.open(at: path)
+            return try InventoryService.open(at: path, staleWhileReloading: staleWhileReloading)
         } catch {
             throw Failure.failed("\(error)")
         }
