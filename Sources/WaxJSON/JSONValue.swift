@@ -45,14 +45,7 @@ public enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "["))
         for (i, pairs) in objects.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
-            for (j, (key, value)) in pairs.enumerated() {
-                if j > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                value.write(to: &out, indent: nil, level: 1, keys: &keys)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(pairs, to: &out, indent: nil, level: 1, keys: &keys)
         }
         out.append(UInt8(ascii: "]"))
         return out
@@ -93,24 +86,31 @@ public enum JSONValue: Sendable, Equatable {
             if let indent { Self.newline(&out, indent, level) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            if object.isEmpty { out += Self.emptyObject; return }
-            out.append(UInt8(ascii: "{"))
             let keys = order.sorted(object.keys)
-            for (i, key) in keys.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if let indent { Self.newline(&out, indent, level + 1) }
-                Self.writeString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                if indent != nil { out.append(UInt8(ascii: " ")) }
-                object[key]!.write(to: &out, indent: indent, level: level + 1, keys: &order)
-            }
-            if let indent { Self.newline(&out, indent, level) }
-            out.append(UInt8(ascii: "}"))
+            Self.writeObject(keys.lazy.map { ($0, object[$0]!) }, to: &out, indent: indent, level: level, keys: &order)
         }
     }
 
+    /// `{…}` from members already in the order they are to be written.
+    private static func writeObject(_ members: some Sequence<(String, JSONValue)>, to out: inout [UInt8], indent: [UInt8]?,
+                                    level: Int, keys order: inout KeyOrder) {
+        out.append(UInt8(ascii: "{"))
+        var empty = true
+        for (key, value) in members {
+            if !empty { out.append(UInt8(ascii: ",")) }
+            empty = false
+            if let indent { newline(&out, indent, level + 1) }
+            writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if indent != nil { out.append(UInt8(ascii: " ")) }
+            value.write(to: &out, indent: indent, level: level + 1, keys: &order)
+        }
+        if !empty, let indent { newline(&out, indent, level) }
+        out.append(UInt8(ascii: "}"))
+    }
+
     private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
-    private static let pointZero = Array(".0".utf8), emptyArray = Array("[]".utf8), emptyObject = Array("{}".utf8)
+    private static let pointZero = Array(".0".utf8), emptyArray = Array("[]".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func newline(_ out: inout [UInt8], _ indent: [UInt8], _ level: Int) {

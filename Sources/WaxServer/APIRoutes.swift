@@ -49,8 +49,8 @@ struct APIRoutes: HTTPHandler {
         guard request.method == route.method else {
             throw APIError(405, "\(path) takes \(route.method.rawValue) only", headers: ["Allow": "\(route.method.rawValue), OPTIONS"])
         }
-        if route == .sync { return try startSync(request) }
-        let parameters = try APIParameters(rawQuery: request.target.query())
+        // Every GET's query string is checked, even where no parameter is read.
+        let parameters = route == .sync ? APIParameters() : try APIParameters(rawQuery: request.target.query())
         switch route {
         case .data: return try await listings(ListingRequest.everything(parameters))
         case .listing(let id): return try await listing(id)
@@ -58,7 +58,7 @@ struct APIRoutes: HTTPHandler {
         case .facets: return try await facets(parameters)
         case .stats: return try await stats()
         case .health: return try await health()
-        case .sync: throw APIError(500, "unreachable")
+        case .sync: return try startSync(request)
         }
     }
 

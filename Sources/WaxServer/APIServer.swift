@@ -88,11 +88,6 @@ public final class APIServer: Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    /// Waits until the server stops (or fails to run).
-    public func waitUntilStopped() async throws {
-        try await task.withLock({ $0 })?.value
-    }
-
     /// The socket address for `--host`: an IPv4 or IPv6 address, or `localhost`.
     public static func address(host: String, port: UInt16) throws -> any SocketAddress {
         do {

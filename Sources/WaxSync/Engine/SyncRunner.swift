@@ -26,12 +26,7 @@ public final class SyncRunner: Sendable {
     public func start(_ trigger: SnapshotApply.Trigger) -> Bool {
         current.withLock { running in
             guard running == nil else { return false }
-            var options = self.options
-            options.trigger = trigger
-            running = Task.detached(priority: .utility) { [engine, sink] in
-                _ = try? await engine.run(options, events: sink)
-                self.current.withLock { $0 = nil }
-            }
+            running = launch(trigger, holding: nil)
             return true
         }
     }
@@ -59,13 +54,18 @@ public final class SyncRunner: Sendable {
             } catch {
                 return .failed("\(error)")
             }
-            var options = self.options
-            options.trigger = trigger
-            running = Task.detached(priority: .utility) { [engine, sink] in
-                _ = try? await engine.run(options, holding: lock, events: sink)
-                self.current.withLock { $0 = nil }
-            }
+            running = launch(trigger, holding: lock)
             return .started
+        }
+    }
+
+    /// The background task of one sync; it clears `current` when it ends. Called under `current`'s lock.
+    private func launch(_ trigger: SnapshotApply.Trigger, holding lock: SyncLock?) -> Task<Void, Never> {
+        var options = self.options
+        options.trigger = trigger
+        return Task.detached(priority: .utility) { [engine, sink] in
+            _ = try? await engine.run(options, holding: lock, events: sink)
+            self.current.withLock { $0 = nil }
         }
     }
 

@@ -18,19 +18,13 @@ struct BrowseCommand: ParsableCommand {
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a file name in a theme folder.") var theme: String?
 
     func run() throws {
-        do {
+        try Failure.reportingTerminal {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             let setup = try? SyncSetup.engine(context, inventory: inventory)
             try Browser.run(context: context, inventory: inventory, sync: setup, theme: theme ?? context.settings.theme,
                             autoSync: context.settings.enableAutoSync, interval: context.settings.syncIntervalHours * 3600,
                             shop: context.settings.sellerUsername ?? "")
-        } catch let failure as Failure {
-            Console.error(failure.message)
-            throw ExitCode(failure.exitCode)
-        } catch let error as TerminalError {
-            Console.error(error.description)
-            throw ExitCode(2)
         }
     }
 }

@@ -21,15 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Colour theme.") var theme: String?
 
     func run() throws {
-        do {
-            try runDemo()
-        } catch let failure as Failure {
-            Console.error(failure.message)
-            throw ExitCode(failure.exitCode)
-        } catch let error as TerminalError {
-            Console.error(error.description)
-            throw ExitCode(2)
-        }
+        try Failure.reportingTerminal(runDemo)
     }
 
     private func runDemo() throws {

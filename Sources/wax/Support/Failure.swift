@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WaxTerminal
 
 /// A command's failure: one line on stderr, then the documented exit code.
 enum Failure: Error {
@@ -37,6 +38,22 @@ extension Failure {
         } catch {
             Console.error("\(error)")
             throw ExitCode(1)
+        }
+    }
+}
+
+extension Failure {
+    /// For the commands that own the terminal (the browser, the demo): a `Failure` or a
+    /// terminal that can't be set up is one line on stderr and its exit code.
+    static func reportingTerminal(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as Failure {
+            Console.error(failure.message)
+            throw ExitCode(failure.exitCode)
+        } catch let error as TerminalError {
+            Console.error(error.description)
+            throw ExitCode(2)
         }
     }
 }
