@@ -1,45 +1,72 @@
+import Foundation
 import Testing
 @testable import WaxSync
 
 /// The limiter's schedule, with time passed in explicitly.
 @Suite struct RateLimiterTests {
-    @Test func burstsWhileTheWindowHasRoomThenFollowsItExactly() {
+    private func ticket(_ reservation: RateLimiter.Reservation, sourceLocation: SourceLocation = #_sourceLocation) -> RateLimiter.Ticket? {
+        guard case .go(let ticket) = reservation else {
+            Issue.record("expected a slot, got \(reservation)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return ticket
+    }
+
+    private func wait(_ reservation: RateLimiter.Reservation) -> TimeInterval {
+        if case .wait(let seconds) = reservation { return seconds }
+        return 0
+    }
+
+    @Test func burstsWhileTheWindowHasRoomThenFollowsItExactly() throws {
         let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
         for i in 0..<60 {
             let t = Double(i) * 0.02
-            #expect(limiter.reserve(at: t) == 0)               // the whole budget goes at once
-            limiter.completed(sentAt: t, limit: 60, remaining: 59 - i, at: t + 0.02)
+            let slot = try #require(ticket(limiter.reserve(at: t)))               // the whole budget goes at once
+            limiter.completed(slot, limit: 60, remaining: 59 - i, at: t + 0.02)
         }
         // Request 61 waits until request 1 (answered at 0.02) leaves the window.
-        let wait = limiter.reserve(at: 1.2)
-        #expect(abs(wait - (0.02 + 60 + 0.01 - 1.2)) < 1e-9)
-        #expect(limiter.reserve(at: 60.031) == 0)                // request 1 has left
-        let next = limiter.reserve(at: 60.035)                  // request 2 (answered at 0.04) has not
+        #expect(abs(wait(limiter.reserve(at: 1.2)) - (0.02 + 60 + 0.01 - 1.2)) < 1e-9)
+        #expect(ticket(limiter.reserve(at: 60.031)) != nil)                      // request 1 has left
+        let next = wait(limiter.reserve(at: 60.035))                             // request 2 (answered at 0.04) has not
         #expect(abs(next - (0.04 + 60 + 0.01 - 60.035)) < 1e-9)
     }
 
-    @Test func aFullServerWindowIsProbedOncePerSlot() {
-        let limiter = RateLimiter(limit: 60, window: 60)
-        #expect(limiter.reserve(at: 0) == 0)
-        limiter.completed(sentAt: 0, limit: 60, remaining: 0, at: 0.1)   // someone else used the budget
-        let wait = limiter.reserve(at: 0.1)
-        #expect(wait > 0.99 && wait <= 1.0)                     // one slot: window / limit
-        #expect(limiter.reserve(at: 1.2) == 0)                  // then a probe goes
+    @Test func aRequestInFlightHoldsItsSlotHoweverLongItTakes() throws {
+        // Two a second. The first request hangs for 5 s: the window must not forget it.
+        let limiter = RateLimiter(limit: 2, window: 1, margin: 0.01)
+        let slow = try #require(ticket(limiter.reserve(at: 0)))
+        let quick = try #require(ticket(limiter.reserve(at: 0)))
+        limiter.completed(quick, limit: nil, remaining: nil, at: 0.1)
+        #expect(wait(limiter.reserve(at: 0.5)) > 0)
+        #expect(ticket(limiter.reserve(at: 1.2)) != nil)                         // quick left the window
+        #expect(wait(limiter.reserve(at: 3)) > 0, "slow still counts while in flight")
+        limiter.completed(slow, limit: nil, remaining: nil, at: 5)
+        #expect(wait(limiter.reserve(at: 5.5)) > 0, "answered at 5: counted until 6")
+        #expect(ticket(limiter.reserve(at: 6.02)) != nil)
     }
 
-    @Test func theServersLimitWins() {
+    @Test func aFullServerWindowIsProbedOncePerSlot() throws {
         let limiter = RateLimiter(limit: 60, window: 60)
-        #expect(limiter.reserve(at: 0) == 0)
-        limiter.completed(sentAt: 0, limit: 25, remaining: 24, at: 0.01)  // unauthenticated: 25
-        for i in 1..<25 { #expect(limiter.reserve(at: 0.01 + Double(i) * 0.001) == 0) }
-        #expect(limiter.reserve(at: 0.1) > 59)
+        let first = try #require(ticket(limiter.reserve(at: 0)))
+        limiter.completed(first, limit: 60, remaining: 0, at: 0.1)              // someone else used the budget
+        let seconds = wait(limiter.reserve(at: 0.1))
+        #expect(seconds > 0.99 && seconds <= 1.0)                                 // one slot: window / limit
+        #expect(ticket(limiter.reserve(at: 1.2)) != nil)                         // then a probe goes
+    }
+
+    @Test func theServersLimitWins() throws {
+        let limiter = RateLimiter(limit: 60, window: 60)
+        let first = try #require(ticket(limiter.reserve(at: 0)))
+        limiter.completed(first, limit: 25, remaining: 24, at: 0.01)            // unauthenticated: 25
+        for i in 1..<25 { #expect(ticket(limiter.reserve(at: 0.01 + Double(i) * 0.001)) != nil) }
+        #expect(wait(limiter.reserve(at: 0.1)) > 0)
     }
 
     @Test func a429BlocksEverything() {
         let limiter = RateLimiter(limit: 60, window: 60)
         limiter.block(for: 5, at: 10)
-        #expect(abs(limiter.reserve(at: 11) - 4) < 1e-9)
-        #expect(limiter.reserve(at: 15.001) == 0)
+        #expect(abs(wait(limiter.reserve(at: 11)) - 4) < 1e-9)
+        #expect(ticket(limiter.reserve(at: 15.001)) != nil)
     }
 
     @Test func retryDelaysGrowAndStayBounded() {
@@ -54,13 +81,23 @@ import Testing
     }
 
     @Test func plainHTTPIsOnlyForThisMachine() throws {
-        for good in ["https://api.discogs.com", "http://127.0.0.1:8080", "http://localhost:1"] {
+        for good in ["https://api.discogs.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9/x"] {
             #expect(throws: Never.self) { try DiscogsClient.validate(URL(string: good)!) }
         }
-        for bad in ["http://api.discogs.com", "ftp://127.0.0.1", "http://10.0.0.5"] {
+        for bad in ["http://api.discogs.com", "ftp://127.0.0.1", "http://10.0.0.5", "http://127.0.0.1.evil.example/"] {
             #expect(throws: DiscogsError.insecureBaseURL(bad)) { try DiscogsClient.validate(URL(string: bad)!) }
         }
+        // Credentials in the URL never reach a message.
+        #expect(throws: DiscogsError.insecureBaseURL("http://shop.example/api")) {
+            try DiscogsClient.validate(URL(string: "http://user:hunter2@shop.example/api")!)
+        }
+    }
+
+    @Test func originsCompareSchemeHostAndPort() {
+        let base = URL(string: "https://api.discogs.com")!
+        #expect(TokenSafety.sameOrigin(base, URL(string: "https://api.discogs.com:443/inventory/export/1")!))
+        #expect(!TokenSafety.sameOrigin(base, URL(string: "http://api.discogs.com/x")!))
+        #expect(!TokenSafety.sameOrigin(base, URL(string: "https://api.discogs.com:8443/x")!))
+        #expect(!TokenSafety.sameOrigin(base, URL(string: "https://s3.amazonaws.com/x")!))
     }
 }
-
-import Foundation

@@ -115,15 +115,17 @@ import WaxTestSupport
     }
 
     @Test func retryAfterIsHonoured() async throws {
-        let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 8, listings: 50) }, retry: .quick(attempts: 3))
+        var retry = RetryPolicy.quick(attempts: 3)
+        retry.maxDelay = 5      // Retry-After is honoured up to the policy's longest wait
+        let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 8, listings: 50) }, retry: retry)
         defer { Task { await harness.stop() } }
         harness.server.setFaults {
             $0.rateLimitStorm = 1
             $0.retryAfterSeconds = 1
         }
-        let start = Date()
+        let start = harness.clock.now()
         try await harness.sync(harness.options(enrichment: .none))
-        #expect(Date().timeIntervalSince(start) >= 0.95)    // not the quick policy's 20 ms
+        #expect(harness.clock.now() - start >= 1)    // the server's 1 s, not the quick policy's 20 ms
     }
 
     @Test func aServerThatKeepsFailingFailsInBoundedTimeAndChangesNothing() async throws {
@@ -134,12 +136,15 @@ import WaxTestSupport
         let ids = harness.server.liveListings().map(\.id)
         harness.server.sell(ids[0])
         harness.server.setFaults { $0.alwaysFail = true }
-        let start = Date()
+        let start = harness.clock.now()
+        let requestsBefore = harness.client.counters.requests
         await #expect { try await harness.sync() } throws: { error in
             guard let failure = error as? SyncFailure else { return false }
             return failure.kind == .failed && failure.message.contains("kept failing (HTTP 503)")
         }
-        #expect(Date().timeIntervalSince(start) < 5)
+        // Six attempts, then it stops; the waits between them are the quick policy's, no more.
+        #expect(harness.client.counters.requests - requestsBefore == 6)
+        #expect(harness.clock.now() - start < 1)
         #expect(try harness.inventory.generation() == generation)              // no listing touched
         #expect(try harness.inventory.listing(id: ids[0])?.isRemoved == false)
         let run = try #require(try harness.inventory.syncRuns().first)
@@ -247,7 +252,7 @@ import WaxTestSupport
         let first = try await harness.sync(harness.options(enrichment: .budget))
         #expect(first.releasesFetched > 0 && first.releasesPending > 0)
         #expect(first.enrichmentNote?.contains("left for the next sync") == true)
-        try await Task.sleep(for: .seconds(1.1))
+        harness.clock.advance(by: 1.1)
         let second = try await harness.sync(harness.options(enrichment: .budget))
         #expect(second.releasesPending < first.releasesPending)
     }

@@ -14,13 +14,17 @@ final class SyncHarness: Sendable {
     let inventory: InventoryService
     let client: DiscogsClient
     let engine: SyncEngine
+    /// The time the client paces by and the fake counts its window in: it moves only when the
+    /// client waits, so no machine load can push a request across the window.
+    let clock: ManualPacingClock
     let events = Mutex<[SyncEvent]>([])
     /// What the engine logged: kept here instead of on the test runner's stderr, so tests can
     /// read it (the token must never be in it).
     let logs = LogCapture()
 
-    private init(server: FakeDiscogsServer, inventory: InventoryService, client: DiscogsClient) {
+    private init(server: FakeDiscogsServer, inventory: InventoryService, client: DiscogsClient, clock: ManualPacingClock) {
         self.server = server
+        self.clock = clock
         self.inventory = inventory
         self.client = client
         let logs = self.logs
@@ -31,8 +35,10 @@ final class SyncHarness: Sendable {
 
     static func start(_ configure: (inout FakeConfiguration) -> Void = { _ in },
                       token: String? = nil, retry: RetryPolicy = .quick(), timeout: TimeInterval = 60) async throws -> SyncHarness {
+        let clock = ManualPacingClock()
         var configuration = FakeConfiguration()
         configuration.rateLimit = 10_000      // tests give the fake a generous limit unless they test it
+        configuration.clock = { clock.now() }
         configure(&configuration)
         let server = FakeDiscogsServer(configuration: configuration)
         let url = try await server.start()
@@ -40,9 +46,11 @@ final class SyncHarness: Sendable {
         var clientConfiguration = DiscogsClient.Configuration(baseURL: url, token: Secret(token ?? configuration.ownerToken), userAgent: "wax-tests/1.0")
         clientConfiguration.retry = retry
         clientConfiguration.requestTimeout = timeout
+        clientConfiguration.attemptDeadline = timeout
         clientConfiguration.rateWindow = configuration.rateWindow
+        clientConfiguration.clock = clock
         let client = try DiscogsClient(configuration: clientConfiguration)
-        let harness = SyncHarness(server: server, inventory: try InventoryService.open(at: dir.file("wax.db")), client: client)
+        let harness = SyncHarness(server: server, inventory: try InventoryService.open(at: dir.file("wax.db")), client: client, clock: clock)
         return harness.keeping(dir)
     }
 

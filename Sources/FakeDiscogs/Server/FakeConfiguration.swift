@@ -22,6 +22,9 @@ public struct FakeConfiguration: Sendable {
     public var ownerIsCapped = false
     /// Polls of an export's status before it reports success.
     public var exportPolls = 1
+    /// Monotonic seconds the rate window counts in. Tests share one manual clock between the
+    /// client and the fake, so that no machine load can move a request across the window.
+    public var clock: @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     public init() {}
 
@@ -54,6 +57,14 @@ public struct FakeFaults: Sendable, Equatable {
     public var addWhenServingPage: Int?
     /// Every token is rejected (401), as after the token was revoked.
     public var rejectTokens = false
+    /// The next N API requests answer `302 Found` pointing at `redirectOrigin` + the same path
+    /// and query (a server that sends wax elsewhere: the token must not follow).
+    public var redirects = 0
+    public var redirectOrigin: String?
+    /// Every answer trickles out one byte per this many seconds (a drip-feeding server).
+    public var dripInterval: TimeInterval?
+    /// Requests are accepted and never answered.
+    public var hang = false
 
     public init() {}
 }

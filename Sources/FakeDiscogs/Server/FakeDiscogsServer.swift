@@ -97,9 +97,12 @@ public struct FakeStats: Sendable, Equatable {
     /// Requests that passed the rate window.
     public var admitted = 0
     public var rateLimited = 0
-    public var byRoute: [String: Int] = [:]
     /// The most requests seen inside any one window (never above the limit).
     public var peakInWindow = 0
+    public var redirected = 0
+    /// Requests that arrived with an `Authorization` header, by path (what a token-stealing
+    /// host would have learnt).
+    public var authorizedPaths: [String] = []
 }
 
 struct FakeServerError: Error, CustomStringConvertible {

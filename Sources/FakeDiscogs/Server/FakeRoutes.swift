@@ -15,9 +15,17 @@ struct FakeRoutes: HTTPHandler {
         if configuration.latency > 0 { try? await Task.sleep(for: .seconds(configuration.latency)) }
         let path = request.path
         if path.hasPrefix("/_fake/") { return control(request) }
+        if request.headers[.authorization] != nil {
+            server.state.withLock { $0.stats.authorizedPaths.append(path) }
+        }
         guard let agent = request.headers[HTTPHeader("User-Agent")], !agent.isEmpty else {
             // What Discogs (Cloudflare) answers when the User-Agent is missing.
             return HTTPResponse(statusCode: .forbidden, headers: [.contentType: "text/html; charset=UTF-8"], body: Render.cloudflarePage)
+        }
+        if let redirect = redirect(request) { return redirect }
+        if server.faults.hang {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+            throw CancellationError()
         }
         let caller: Caller
         switch authenticate(request) {
@@ -26,7 +34,7 @@ struct FakeRoutes: HTTPHandler {
         }
         var response = server.state.withLock { state -> HTTPResponse in
             if let faulted = injectedFault(&state) { return faulted }
-            let (accepted, used) = state.window.admit(at: Date().timeIntervalSince1970)
+            let (accepted, used) = state.window.admit(at: configuration.clock())
             guard accepted else {
                 state.stats.rateLimited += 1
                 var headers = rateHeaders(used: used)
@@ -43,7 +51,24 @@ struct FakeRoutes: HTTPHandler {
             return reply.response
         }
         if response.headers[.contentType] == nil { response.headers[.contentType] = "application/json" }
+        if let interval = server.faults.dripInterval {
+            let data = try await response.bodyData
+            response = HTTPResponse(statusCode: response.statusCode, headers: response.headers,
+                                    body: HTTPBodySequence(from: DripSequence(bytes: Array(data), interval: interval), count: data.count))
+        }
         return response
+    }
+
+    /// `302 Found` to another origin, while the fault lasts.
+    private func redirect(_ request: HTTPRequest) -> HTTPResponse? {
+        let target: String? = server.state.withLock { state in
+            guard state.faults.redirects > 0, let origin = state.faults.redirectOrigin else { return nil }
+            state.faults.redirects -= 1
+            state.stats.redirected += 1
+            return origin + request.target.rawValue
+        }
+        guard let target else { return nil }
+        return HTTPResponse(statusCode: .found, headers: [.location: target, .contentType: "text/html"], body: Data("<a>moved</a>".utf8))
     }
 
     private func rateHeaders(used: Int) -> HTTPHeaders {
@@ -326,6 +351,10 @@ struct FakeRoutes: HTTPHandler {
                 if let n = query["truncatedBodies"].flatMap(Int.init) { faults.truncatedBodies = n }
                 if let flag = query["alwaysFail"] { faults.alwaysFail = flag == "1" || flag == "true" }
                 if let flag = query["rejectTokens"] { faults.rejectTokens = flag == "1" || flag == "true" }
+                if let flag = query["hang"] { faults.hang = flag == "1" || flag == "true" }
+                if let seconds = query["dripInterval"].flatMap(Double.init) { faults.dripInterval = seconds > 0 ? seconds : nil }
+                if let n = query["redirects"].flatMap(Int.init) { faults.redirects = n }
+                if let origin = query["redirectOrigin"] { faults.redirectOrigin = origin }
             }
             object = ["done": .bool(true)]
         case "stats":

@@ -13,14 +13,17 @@ public final class DiscogsClient: Sendable {
         public var baseURL: URL
         public var token: Secret?
         public var userAgent: String
-        /// Longest wait for the connection or for more data.
+        /// Longest silence while connecting or waiting for more data.
         public var requestTimeout: TimeInterval = 30
-        /// Longest time for a whole request.
-        public var resourceTimeout: TimeInterval = 120
+        /// Longest time for one attempt, all of it (connect, head, body): a server that drips
+        /// a byte now and then is given up on too.
+        public var attemptDeadline: TimeInterval = 60
         public var retry = RetryPolicy()
         /// Until the first response says otherwise.
         public var assumedRateLimit = 60
         public var rateWindow: TimeInterval = 60
+        /// What pacing and back-off count in (tests pass a `ManualPacingClock`).
+        public var clock: any PacingClock = SystemPacingClock()
 
         public init(baseURL: URL, token: Secret?, userAgent: String) {
             self.baseURL = baseURL
@@ -42,6 +45,10 @@ public final class DiscogsClient: Sendable {
         public var waitedSeconds = 0.0
     }
 
+    /// The latest moment a request may still be answered, for the work under way (a sync's
+    /// phase): each attempt's deadline is cut to it, and no request starts after it.
+    @TaskLocal public static var deadline: WorkDeadline?
+
     public let configuration: Configuration
     private let session: URLSession
     let limiter: RateLimiter
@@ -49,18 +56,21 @@ public final class DiscogsClient: Sendable {
     private let eventHandler = Mutex<(@Sendable (Event) -> Void)?>(nil)
 
     public init(configuration: Configuration) throws {
-        try Self.validate(configuration.baseURL)
+        guard TokenSafety.isAllowed(configuration.baseURL) else {
+            throw DiscogsError.insecureBaseURL(Self.label(configuration.baseURL, full: true))
+        }
         self.configuration = configuration
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
-        sessionConfiguration.timeoutIntervalForResource = configuration.resourceTimeout
+        // A backstop only: `Exchange` enforces the attempt's deadline itself, a little earlier.
+        sessionConfiguration.timeoutIntervalForResource = configuration.attemptDeadline * 2
         sessionConfiguration.httpMaximumConnectionsPerHost = 4
         sessionConfiguration.urlCache = nil
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.httpShouldSetCookies = false
-        session = URLSession(configuration: sessionConfiguration)
-        limiter = RateLimiter(limit: configuration.assumedRateLimit, window: configuration.rateWindow)
+        session = URLSession(configuration: sessionConfiguration, delegate: RedirectGuard(origin: configuration.baseURL), delegateQueue: nil)
+        limiter = RateLimiter(limit: configuration.assumedRateLimit, window: configuration.rateWindow, clock: configuration.clock)
     }
 
     deinit { session.invalidateAndCancel() }
@@ -68,24 +78,20 @@ public final class DiscogsClient: Sendable {
     /// https, or plain http to this machine only (the fake Discogs): a token must never cross a
     /// network in the clear.
     static func validate(_ url: URL) throws {
-        let scheme = url.scheme?.lowercased()
-        let host = url.host?.lowercased() ?? ""
-        if scheme == "https", !host.isEmpty { return }
-        if scheme == "http", ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) { return }
-        throw DiscogsError.insecureBaseURL(url.absoluteString)
+        guard TokenSafety.isAllowed(url) else { throw DiscogsError.insecureBaseURL(label(url, full: true)) }
     }
 
     public var counters: Counters { tally.withLock { $0 } }
 
     /// Recent request times, to hand to the next run (see `RateHistory`).
     public var rateHistory: [Date] {
-        let wallNow = Date(), monotonicNow = RateLimiter.now()
+        let wallNow = configuration.clock.wallNow(), monotonicNow = configuration.clock.now()
         return limiter.history.map { wallNow.addingTimeInterval($0 - monotonicNow) }
     }
 
     /// Adopts an earlier run's request times, and the limit they were made under.
     public func adoptRateHistory(_ dates: [Date], limit: Int?) {
-        let wallNow = Date(), monotonicNow = RateLimiter.now()
+        let wallNow = configuration.clock.wallNow(), monotonicNow = configuration.clock.now()
         if let limit { limiter.setLimit(limit) }
         limiter.adopt(dates.map { monotonicNow - wallNow.timeIntervalSince($0) }.filter { $0 > monotonicNow - configuration.rateWindow })
     }
@@ -158,7 +164,7 @@ public final class DiscogsClient: Sendable {
         var request = self.request(url("/inventory/export"))
         request.httpMethod = "POST"
         let (_, headers) = try await send(request) { _ in () }
-        guard let location = headers["Location"] ?? headers["location"], let url = URL(string: location), sameOrigin(url) else {
+        guard let location = headers["location"], let url = URL(string: location), TokenSafety.sameOrigin(url, configuration.baseURL) else {
             throw DiscogsError.badResponse(url: "/inventory/export", status: 200, detail: "no Location header naming the export")
         }
         return url
@@ -177,11 +183,10 @@ public final class DiscogsClient: Sendable {
         }
     }
 
+    /// The export's file. A link to another host is fetched without the token (and only over
+    /// https); see `TokenSafety`.
     func download(_ url: URL) async throws -> Data {
-        guard sameOrigin(url) else {
-            throw DiscogsError.badResponse(url: url.absoluteString, status: 200, detail: "the download points at another host")
-        }
-        return try await get(url) { $0 }
+        try await get(url) { $0 }
     }
 
     // MARK: Plumbing
@@ -197,15 +202,12 @@ public final class DiscogsClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
     }
 
-    func sameOrigin(_ url: URL) -> Bool {
-        url.scheme == configuration.baseURL.scheme && url.host == configuration.baseURL.host && url.port == configuration.baseURL.port
-    }
-
     private func request(_ url: URL) -> URLRequest {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: configuration.requestTimeout)
         request.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue("application/vnd.discogs.v2.discogs+json, application/json", forHTTPHeaderField: "Accept")
-        if let token = configuration.token {
+        // The token goes to the API's own origin only.
+        if let token = configuration.token, TokenSafety.sameOrigin(url, configuration.baseURL) {
             request.setValue("Discogs token=\(token.revealed)", forHTTPHeaderField: "Authorization")
         }
         return request
@@ -216,34 +218,52 @@ public final class DiscogsClient: Sendable {
     }
 
     /// Sends with pacing and bounded retries: 429s back off (honouring Retry-After), 5xx, network
-    /// errors and unreadable bodies back off exponentially, everything else fails at once.
+    /// errors, timeouts and unreadable bodies back off exponentially, everything else fails at
+    /// once. Retries stop after `retry.attempts`, or once `retry.budget` seconds have gone on the
+    /// request, or at the task's `deadline`.
     private func send<T>(_ request: URLRequest, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
         let label = request.url.map { Self.label($0) } ?? "?"
+        if let url = request.url, !TokenSafety.isAllowed(url) {
+            throw DiscogsError.insecureURL(Self.label(url, full: true))
+        }
         let policy = configuration.retry
+        let started = ContinuousClock.now
         var lastError = DiscogsError.network(url: label, detail: "no attempt made", attempts: 0)
         for attempt in 1...max(1, policy.attempts) {
-            let sentAt = try await pace()
+            let ticket = try await pace()
+            let remaining = Self.deadline?.remaining
+            if let remaining, remaining <= 0 {
+                limiter.completed(ticket, limit: nil, remaining: nil)
+                throw DiscogsError.outOfTime(url: label, bound: Self.deadline?.bound ?? 0)
+            }
+            let allowed = min(configuration.attemptDeadline, remaining ?? .infinity)
+            let attemptStarted = ContinuousClock.now
             let data: Data
             let response: HTTPURLResponse
             do {
-                let (body, raw) = try await session.data(for: request)
-                guard let http = raw as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-                data = body
-                response = http
+                (data, response) = try await Exchange.run(session, request, deadline: allowed)
             } catch is CancellationError {
-                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                limiter.completed(ticket, limit: nil, remaining: nil)
                 throw DiscogsError.cancelled
             } catch let error as URLError where error.code == .cancelled {
-                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                limiter.completed(ticket, limit: nil, remaining: nil)
                 throw DiscogsError.cancelled
+            } catch let error where Self.isTimeout(error) {
+                // Ours (the whole attempt took too long) or URLSession's (silence).
+                limiter.completed(ticket, limit: nil, remaining: nil)
+                let seconds = (error as? Exchange.TimedOut)?.seconds ?? Self.seconds(attemptStarted.duration(to: .now))
+                lastError = .timedOut(url: label, seconds: seconds, attempts: attempt)
+                try await backOff(attempt, of: policy.attempts, since: started, reason: "no complete answer in \(Int(seconds.rounded())) s",
+                                  rateLimited: false, retryAfter: nil, lastError: lastError)
+                continue
             } catch {
-                limiter.completed(sentAt: sentAt, limit: nil, remaining: nil)
+                limiter.completed(ticket, limit: nil, remaining: nil)
                 lastError = .network(url: label, detail: Self.describe(error), attempts: attempt)
-                try await backOff(attempt, of: policy.attempts, reason: "network error", rateLimited: false, retryAfter: nil)
+                try await backOff(attempt, of: policy.attempts, since: started, reason: "network error", rateLimited: false, retryAfter: nil, lastError: lastError)
                 continue
             }
             let headers = Self.headers(response)
-            limiter.completed(sentAt: sentAt, limit: headers["x-discogs-ratelimit"].flatMap(Int.init),
+            limiter.completed(ticket, limit: headers["x-discogs-ratelimit"].flatMap(Int.init),
                               remaining: headers["x-discogs-ratelimit-remaining"].flatMap(Int.init))
             tally.withLock { $0.requests += 1 }
             let status = response.statusCode
@@ -253,14 +273,19 @@ public final class DiscogsClient: Sendable {
                     return (try decode(data), headers)
                 } catch {
                     lastError = .badResponse(url: label, status: status, detail: "\(error)")
-                    try await backOff(attempt, of: policy.attempts, reason: "unreadable response", rateLimited: false, retryAfter: nil)
+                    try await backOff(attempt, of: policy.attempts, since: started, reason: "unreadable response", rateLimited: false, retryAfter: nil, lastError: lastError)
                 }
+            case 300..<400:
+                // Only redirects the guard refused come back here (another host over plain http,
+                // another scheme): never followed, never retried.
+                let target = headers["location"] ?? "(no Location)"
+                throw DiscogsError.refusedRedirect(url: label, location: Self.label(target))
             case 401:
                 throw DiscogsError.tokenRejected
             case 403:
                 let message = Self.message(data)
                 if message.contains("Pagination above") {
-                    throw DiscogsError.pageCap(page: Int(request.url?.query?.components(separatedBy: "page=").last ?? "") ?? 0)
+                    throw DiscogsError.pageCap(page: request.url.flatMap(Self.pageNumber) ?? 0)
                 }
                 throw DiscogsError.forbidden(url: label, message: message)
             case 404:
@@ -271,10 +296,11 @@ public final class DiscogsClient: Sendable {
                 tally.withLock { $0.rateLimited += 1 }
                 lastError = .rateLimited(url: label, attempts: attempt)
                 let retryAfter = headers["retry-after"].flatMap(Double.init)
-                try await backOff(attempt, of: policy.attempts, reason: "rate limited (429)", rateLimited: true, retryAfter: retryAfter)
+                try await backOff(attempt, of: policy.attempts, since: started, reason: "rate limited (429)", rateLimited: true,
+                                  retryAfter: retryAfter, lastError: lastError)
             case 500..<600:
                 lastError = .server(url: label, status: status, attempts: attempt)
-                try await backOff(attempt, of: policy.attempts, reason: "HTTP \(status)", rateLimited: false, retryAfter: nil)
+                try await backOff(attempt, of: policy.attempts, since: started, reason: "HTTP \(status)", rateLimited: false, retryAfter: nil, lastError: lastError)
             default:
                 throw DiscogsError.badResponse(url: label, status: status, detail: Self.message(data))
             }
@@ -282,25 +308,42 @@ public final class DiscogsClient: Sendable {
         throw lastError
     }
 
-    /// Waits for room in the rate window; returns the reservation's time.
-    private func pace() async throws -> TimeInterval {
+    private static func isTimeout(_ error: any Error) -> Bool {
+        error is Exchange.TimedOut || (error as? URLError)?.code == .timedOut
+    }
+
+    /// The `page` parameter of a request's query.
+    static func pageNumber(_ url: URL) -> Int? {
+        URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "page" }?.value.flatMap(Int.init)
+    }
+
+    /// Waits for room in the rate window; returns the slot.
+    private func pace() async throws -> RateLimiter.Ticket {
         var reported = false
         while true {
-            let now = RateLimiter.now()
-            let delay = limiter.reserve(at: now)
-            if delay <= 0 { return now }
-            if !reported, delay >= 0.05 {
-                onEvent(.waitingForRateLimit(seconds: delay))
-                reported = true
+            switch limiter.reserve() {
+            case .go(let ticket):
+                return ticket
+            case .wait(let delay):
+                if !reported, delay >= 0.05 {
+                    onEvent(.waitingForRateLimit(seconds: delay))
+                    reported = true
+                }
+                tally.withLock { $0.waitedSeconds += delay }
+                try await sleep(delay)
             }
-            tally.withLock { $0.waitedSeconds += delay }
-            try await sleep(delay)
         }
     }
 
-    private func backOff(_ attempt: Int, of attempts: Int, reason: String, rateLimited: Bool, retryAfter: TimeInterval?) async throws {
-        guard attempt < attempts else { return }
+    /// Waits before the next attempt, or throws `lastError` when no attempt is left, the
+    /// request's time budget is spent, or the deadline would pass during the wait.
+    private func backOff(_ attempt: Int, of attempts: Int, since started: ContinuousClock.Instant, reason: String,
+                         rateLimited: Bool, retryAfter: TimeInterval?, lastError: DiscogsError) async throws {
+        guard attempt < attempts else { throw lastError }
         let delay = configuration.retry.delay(afterAttempt: attempt, rateLimited: rateLimited, retryAfter: retryAfter)
+        let spent = Self.seconds(started.duration(to: .now))
+        if spent + delay > configuration.retry.budget { throw lastError }
+        if let remaining = Self.deadline?.remaining, remaining < delay { throw lastError }
         if rateLimited { limiter.block(for: delay) }
         tally.withLock { $0.retries += 1 }
         onEvent(.retrying(attempt: attempt + 1, of: attempts, reason: reason, delay: delay))
@@ -309,10 +352,14 @@ public final class DiscogsClient: Sendable {
 
     private func sleep(_ seconds: TimeInterval) async throws {
         do {
-            try await Task.sleep(for: .seconds(seconds))
+            try await configuration.clock.sleep(for: seconds)
         } catch {
             throw DiscogsError.cancelled
         }
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func headers(_ response: HTTPURLResponse) -> [String: String] {
@@ -344,11 +391,20 @@ public final class DiscogsClient: Sendable {
         return "\(error)"
     }
 
-    /// The URL as shown in messages: path and query, no credentials (there are none in URLs).
-    static func label(_ url: URL) -> String {
+    /// The URL as shown in messages: path and query, or (`full`) the whole URL, never any
+    /// `user:password@` part.
+    static func label(_ url: URL, full: Bool = false) -> String {
         var text = url.path
         if let query = url.query, !query.isEmpty { text += "?" + query }
-        return text
+        guard full else { return text }
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        components?.user = nil
+        components?.password = nil
+        return components?.string ?? text
+    }
+
+    static func label(_ text: String) -> String {
+        URL(string: text).map { label($0, full: true) } ?? text
     }
 }
 

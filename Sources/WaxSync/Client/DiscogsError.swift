@@ -14,6 +14,13 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
     case network(url: String, detail: String, attempts: Int)
     case badResponse(url: String, status: Int, detail: String)
     case insecureBaseURL(String)
+    /// A URL other than the base (an export link) that breaks the https rule.
+    case insecureURL(String)
+    case refusedRedirect(url: String, location: String)
+    /// No complete answer in time: `seconds` for the last attempt.
+    case timedOut(url: String, seconds: Double, attempts: Int)
+    /// The work's own time bound (a sync's phase) passed.
+    case outOfTime(url: String, bound: Double)
     case cancelled
 
     public var description: String {
@@ -40,6 +47,14 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(url) (HTTP \(status)) sent something that is not the expected JSON: \(detail)"
         case .insecureBaseURL(let url):
             "DISCOGS_API_URL \"\(url)\" must be https (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
+        case .insecureURL(let url):
+            "refused to request \(url): wax sends the Discogs token only over https (plain http only to 127.0.0.1, ::1 or localhost)"
+        case .refusedRedirect(let url, let location):
+            "\(url) redirected to \(location), which wax does not follow: the token never goes over plain http or to another scheme"
+        case .timedOut(let url, let seconds, let attempts):
+            "\(url) sent no complete answer within \(Int(seconds.rounded())) s (\(attempts) attempt\(attempts == 1 ? "" : "s")): Discogs or the network is too slow, try again later"
+        case .outOfTime(let url, let bound):
+            "gave up before \(url): the work took longer than its bound of \(WorkDeadline.describe(bound)) (Discogs or the network is too slow)"
         case .cancelled:
             "cancelled"
         }
@@ -48,7 +63,7 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Worth another try (the same request may succeed in a moment).
     var isTransient: Bool {
         switch self {
-        case .rateLimited, .server, .network, .badResponse: true
+        case .rateLimited, .server, .network, .badResponse, .timedOut: true
         default: false
         }
     }

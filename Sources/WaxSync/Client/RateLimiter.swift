@@ -4,70 +4,97 @@ import Synchronization
 /// Paces requests so that a sync never draws a 429 from a server that allows `limit` requests in
 /// any `window` seconds, while sending at once whenever the window has room (no fixed sleeps).
 ///
-/// It keeps the times of its own recent requests: request N+limit goes when request N leaves
-/// the window. A request's time is when its answer came back (the server counted it somewhere
-/// between sending and answering, so the answer's time is the safe one; stamping the send time
-/// drew 429s when a busy server admitted requests late). It also believes the server: `X-Discogs-Ratelimit` sets the limit, and a
-/// low `X-Discogs-Ratelimit-Remaining` (something else on this IP is using the budget) slows it
-/// down to one probe per `window/limit` until the server reports room again.
+/// A request occupies a slot from the moment it is reserved until `window` seconds after its
+/// answer came back. The server counted it somewhere between the two, so the answer's time is
+/// the safe one; and a request still in flight holds its slot however long it takes (forgetting
+/// a slow one let the next request go while the server still counted it: under load, the fake
+/// saw 15 requests in a window of 12). With both rules, any `limit + 1` requests the server
+/// admits within one window would need the last of them to have been reserved while the other
+/// `limit` were all counted here, which the limiter refuses: no timing can break it.
+///
+/// It also believes the server: `X-Discogs-Ratelimit` sets the limit, and a low
+/// `X-Discogs-Ratelimit-Remaining` (something else on this IP is using the budget) slows it to
+/// one probe per `window / limit` until the server reports room again.
 final class RateLimiter: Sendable {
+    /// A reserved slot, handed back with `completed`.
+    struct Ticket: Sendable, Equatable {
+        fileprivate let id: UInt64
+        /// When it was reserved.
+        let at: TimeInterval
+    }
+
+    enum Reservation: Sendable, Equatable {
+        case go(Ticket)
+        case wait(TimeInterval)
+    }
+
     private struct State {
         var limit: Int
         var window: TimeInterval
-        var sent: [TimeInterval] = []
-        var inFlight = 0
+        /// Answer times of completed requests still inside the window, oldest first.
+        var answered: [TimeInterval] = []
+        /// Reservation times of requests not answered yet, by ticket.
+        var inFlight: [UInt64: TimeInterval] = [:]
+        var nextTicket: UInt64 = 1
         var serverRemaining: Int?
         var serverReportedAt: TimeInterval = 0
         var blockedUntil: TimeInterval = 0
+
+        mutating func prune(_ now: TimeInterval) {
+            let first = answered.firstIndex { $0 > now - window } ?? answered.count
+            if first > 0 { answered.removeFirst(first) }
+        }
     }
 
     private let state: Mutex<State>
-    /// Requests go out this long after their predecessor leaves the window, so that latency
-    /// jitter can't make the server see limit+1 requests in one window.
+    let clock: any PacingClock
+    /// Requests go out this long after their predecessor leaves the window, so that rounding
+    /// can't make the server see limit+1 requests in one window.
     let margin: TimeInterval
 
-    init(limit: Int = 60, window: TimeInterval = 60, margin: TimeInterval = 0.01) {
+    init(limit: Int = 60, window: TimeInterval = 60, margin: TimeInterval = 0.01, clock: any PacingClock = SystemPacingClock()) {
         state = Mutex(State(limit: limit, window: window))
         self.margin = margin
+        self.clock = clock
     }
 
-    static func now() -> TimeInterval { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    /// How long to wait before the next request may go; zero means it was counted (stamped `now`
-    /// until `completed` restamps it) and may go now.
-    func reserve(at now: TimeInterval = now()) -> TimeInterval {
-        state.withLock { s in
-            if let first = s.sent.firstIndex(where: { $0 > now - s.window }) {
-                if first > 0 { s.sent.removeFirst(first) }
-            } else {
-                s.sent.removeAll()
-            }
-            if now < s.blockedUntil { return s.blockedUntil - now }
-            // Our own requests fill the window: wait exactly until the oldest leaves it.
-            if s.sent.count >= s.limit {
-                return max(0.001, s.sent[s.sent.count - s.limit] + s.window + margin - now)
+    /// A slot now, or how long to wait before asking again.
+    func reserve(at now: TimeInterval? = nil) -> Reservation {
+        let now = now ?? clock.now()
+        return state.withLock { s in
+            s.prune(now)
+            if now < s.blockedUntil { return .wait(s.blockedUntil - now) }
+            let occupied = s.answered.count + s.inFlight.count
+            if occupied >= s.limit {
+                // The oldest answered request that must leave the window before one more fits;
+                // when only requests in flight fill it, look again a slot's time later.
+                let index = occupied - s.limit
+                if index < s.answered.count {
+                    return .wait(max(0.001, s.answered[index] + s.window + margin - now))
+                }
+                return .wait(s.window / Double(max(1, s.limit)))
             }
             // The server says it is full though our own requests don't explain it (something
             // else on this IP): probe once per slot.
             let beat = s.window / Double(max(1, s.limit))
-            if let remaining = s.serverRemaining, remaining - s.inFlight <= 0, now < s.serverReportedAt + beat {
-                return s.serverReportedAt + beat - now
+            if let remaining = s.serverRemaining, remaining - s.inFlight.count <= 0, now < s.serverReportedAt + beat {
+                return .wait(s.serverReportedAt + beat - now)
             }
-            s.sent.append(now)
-            s.inFlight += 1
-            return 0
+            let ticket = Ticket(id: s.nextTicket, at: now)
+            s.nextTicket += 1
+            s.inFlight[ticket.id] = now
+            return .go(ticket)
         }
     }
 
-    /// A request reserved at `sentAt` was answered now; the server said this in its headers.
-    func completed(sentAt: TimeInterval?, limit: Int?, remaining: Int?, at now: TimeInterval = now()) {
+    /// The request holding `ticket` was answered (or failed) now; the server said this in its
+    /// headers.
+    func completed(_ ticket: Ticket, limit: Int?, remaining: Int?, at now: TimeInterval? = nil) {
+        let now = now ?? clock.now()
         state.withLock { s in
-            s.inFlight = max(0, s.inFlight - 1)
-            if let sentAt, let index = s.sent.firstIndex(of: sentAt) {
-                s.sent.remove(at: index)
-                let at = s.sent.firstIndex { $0 > now } ?? s.sent.count
-                s.sent.insert(now, at: at)
-            }
+            guard s.inFlight.removeValue(forKey: ticket.id) != nil else { return }
+            let at = s.answered.lastIndex { $0 <= now }.map { $0 + 1 } ?? 0
+            s.answered.insert(now, at: at)
             if let limit, limit > 0 { s.limit = limit }
             if let remaining {
                 s.serverRemaining = remaining
@@ -81,65 +108,37 @@ final class RateLimiter: Sendable {
     }
 
     /// After a 429: nothing goes out for `seconds`.
-    func block(for seconds: TimeInterval, at now: TimeInterval = now()) {
+    func block(for seconds: TimeInterval, at now: TimeInterval? = nil) {
+        let now = now ?? clock.now()
         state.withLock { s in s.blockedUntil = max(s.blockedUntil, now + seconds) }
     }
 
     var limit: Int { state.withLock { $0.limit } }
 
-    /// Request times still inside the window (monotonic seconds).
+    /// Answer times still inside the window, and requests in flight as of now (clock seconds):
+    /// what the next process must count as used.
     var history: [TimeInterval] {
-        state.withLock { s in
-            let now = Self.now()
-            return s.sent.filter { $0 > now - s.window }
+        let now = clock.now()
+        return state.withLock { s in
+            s.prune(now)
+            return s.answered + Array(repeating: now, count: s.inFlight.count)
         }
     }
 
-    /// Adopts request times from an earlier run (monotonic seconds, oldest first).
+    /// Adopts answer times from an earlier run (clock seconds).
     func adopt(_ times: [TimeInterval]) {
         state.withLock { s in
-            s.sent = (s.sent + times).sorted()
-            if s.sent.count > s.limit * 4 { s.sent.removeFirst(s.sent.count - s.limit * 4) }
+            s.answered = (s.answered + times).sorted()
+            if s.answered.count > s.limit * 4 { s.answered.removeFirst(s.answered.count - s.limit * 4) }
         }
     }
 
     /// Requests that may go right now without waiting.
     var available: Int {
-        state.withLock { s in
-            let now = Self.now()
-            return max(0, s.limit - s.sent.filter { $0 > now - s.window }.count)
+        let now = clock.now()
+        return state.withLock { s in
+            s.prune(now)
+            return max(0, s.limit - s.answered.count - s.inFlight.count)
         }
-    }
-}
-
-/// How hard to try again.
-public struct RetryPolicy: Sendable {
-    /// Tries per request, the first included (a full rate window costs one slot's wait each).
-    public var attempts = 8
-    /// First wait after a 5xx, an unreadable body or a network error; doubles each time.
-    public var baseDelay: TimeInterval = 1
-    /// First wait after a 429 without Retry-After; doubles each time.
-    public var rateLimitDelay: TimeInterval = 5
-    public var maxDelay: TimeInterval = 60
-    /// ± this fraction, so that many clients don't retry in step.
-    public var jitter = 0.25
-
-    public init() {}
-
-    /// Small delays for tests against the fake.
-    public static func quick(attempts: Int = 6) -> RetryPolicy {
-        var policy = RetryPolicy()
-        policy.attempts = attempts
-        policy.baseDelay = 0.01
-        policy.rateLimitDelay = 0.02
-        policy.maxDelay = 0.2
-        return policy
-    }
-
-    func delay(afterAttempt attempt: Int, rateLimited: Bool, retryAfter: TimeInterval?) -> TimeInterval {
-        if let retryAfter { return min(maxDelay, max(0, retryAfter)) }
-        let base = (rateLimited ? rateLimitDelay : baseDelay) * pow(2, Double(attempt - 1))
-        let spread = base * jitter * Double.random(in: -1...1)
-        return min(maxDelay, max(0, base + spread))
     }
 }

@@ -12,6 +12,11 @@ extension SyncEngine {
     /// `releaseBatch`, so that an interrupted enrichment keeps what it got and the next sync
     /// carries on. It never fails the sync: the listings are already applied.
     func enrich(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async -> EnrichmentResult {
+        let pending = (try? await onStore { try self.inventory.pendingReleaseCount() }) ?? 0
+        return (try? await within(requests: pending) { await self.enrichWithinBound(options, events: events) }) ?? EnrichmentResult()
+    }
+
+    private func enrichWithinBound(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async -> EnrichmentResult {
         var result = EnrichmentResult()
         let pending: [Int64]
         do {

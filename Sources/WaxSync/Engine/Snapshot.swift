@@ -11,6 +11,8 @@ struct Snapshot {
     var pages = 0
     var capped = false
     var completedByExport = false
+    /// Whether the token is the seller's own (owner-only fields, the export).
+    var owner = false
 
     /// Every page was read, the inventory's size did not move while it was read, and the ids
     /// collected are exactly as many as Discogs counts. Only then may a missing listing be a
@@ -30,6 +32,7 @@ extension SyncEngine {
     /// The owner of a large inventory gets the rest from an inventory export.
     func takeSnapshot(_ options: SyncOptions, owner: Bool, events: @Sendable (SyncEvent) -> Void) async throws -> Snapshot {
         var snapshot = Snapshot()
+        snapshot.owner = owner
         var page = 1
         while true {
             try Task.checkCancellation()
@@ -41,6 +44,7 @@ extension SyncEngine {
                 break
             }
             snapshot.pagesRead = page
+            if page == 1 { expect(requests: result.pages + 1) }
             snapshot.pages = max(result.pages, page)
             snapshot.reportedItems.append(result.items)
             snapshot.seller = snapshot.seller ?? result.seller
@@ -59,6 +63,7 @@ extension SyncEngine {
     /// Beyond 10,000 listings the owner learns the full id set (and prices) from an export.
     private func completeWithExport(_ snapshot: inout Snapshot, _ options: SyncOptions, events: @Sendable (SyncEvent) -> Void) async throws {
         events(.exporting("requesting an inventory export"))
+        expect(requests: 10, plus: options.exportTimeout)
         let statusURL = try await client.startExport()
         let deadline = Date().addingTimeInterval(options.exportTimeout)
         var status = try await client.exportStatus(statusURL)

@@ -89,11 +89,17 @@ public final class SyncEngine: Sendable {
             logger.debug("\(name) in \(String(format: "%.3f", Date().timeIntervalSince(lap))) s")
             lap = Date()
         }
-        let identity = try await client.identity()
-        let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
-        events(.identity(username: identity.username, owner: owner))
-        phase("identity")
-        var snapshot = try await takeSnapshot(options, owner: owner, events: events)
+        // Every phase has a time bound derived from its work (see `WorkDeadline`), so that a
+        // server that keeps answering slowly can't hold the sync lock for ever.
+        let mirrored = try await onStore { try self.inventory.count(ListingQuery()) }
+        var snapshot = try await within(requests: mirrored / 100 + 2) {
+            let identity = try await self.client.identity()
+            let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
+            events(.identity(username: identity.username, owner: owner))
+            phase("identity")
+            return try await self.takeSnapshot(options, owner: owner, events: events)
+        }
+        let owner = snapshot.owner
         phase("snapshot of \(snapshot.pagesRead) pages")
         var summary = SyncSummary()
         summary.unreachable = snapshot.unreachable
@@ -102,7 +108,9 @@ public final class SyncEngine: Sendable {
         if snapshot.trustworthy {
             let mirrored = try await onStore { try self.inventory.mirroredStatuses() }
             let missing = mirrored.keys.filter { snapshot.listings[$0] == nil }.sorted()
-            let verdicts = try await verify(missing, owner: owner, options: options, events: events)
+            let verdicts = try await within(requests: missing.count) {
+                try await self.verify(missing, owner: owner, options: options, events: events)
+            }
             for (id, verdict) in verdicts {
                 switch verdict {
                 case .gone(let reason): removals[id] = reason
@@ -141,6 +149,20 @@ public final class SyncEngine: Sendable {
         summary.releasesPending = enrichment.pending
         summary.enrichmentNote = enrichment.note
         return summary
+    }
+
+    /// Runs `work` under a deadline sized for `requests` requests at the rate window's pace;
+    /// `WorkDeadline.ensure` extends it when more work turns up.
+    func within<T: Sendable>(requests: Int, _ work: () async throws -> T) async throws -> T {
+        let slot = client.configuration.rateWindow / Double(max(1, client.rateLimit))
+        let deadline = WorkDeadline(seconds: WorkDeadline.seconds(forRequests: requests, slot: slot))
+        return try await DiscogsClient.$deadline.withValue(deadline) { try await work() }
+    }
+
+    /// More requests have become known for the work under way (pages, an export).
+    func expect(requests: Int, plus seconds: Double = 0) {
+        let slot = client.configuration.rateWindow / Double(max(1, client.rateLimit))
+        DiscogsClient.deadline?.ensure(atLeast: WorkDeadline.seconds(forRequests: requests, slot: slot) + seconds)
     }
 
     enum Verdict: Sendable {
