@@ -107,6 +107,28 @@ import WaxTestSupport
         #expect(!log.contains(token))
     }
 
+    @Test func infoRedactsCredentialsAndShowsDefaults() async throws {
+        let result = try await run(["info"], env: ["DISCOGS_API_URL": "https://shop:hunter2@api.example.com/v2"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("hunter2") && !result.stdout.contains("shop:"))
+        #expect(result.stdout.contains("DISCOGS_API_URL            https://api.example.com/v2 (environment)"))
+        // Defaults in effect are shown as such, not as "not set".
+        #expect(result.stdout.contains("SYNC_INTERVAL_HOURS        1.0 (default)"))
+        #expect(result.stdout.contains("DISCOGS_INVENTORY_STATUS   For Sale (default)"))
+        #expect(result.stdout.contains("DATABASE_URL               \(home.url.appendingPathComponent("data/wax/wax.db").path) (default)"))
+        #expect(result.stdout.contains("DISCOGS_TOKEN              not set"))
+    }
+
+    @Test func aMirrorOthersCanReadIsWarnedAbout() async throws {
+        #expect(try await run(["stats"]).stderr.isEmpty)
+        let db = home.url.appendingPathComponent("data/wax/wax.db")
+        #expect(((try FileManager.default.attributesOfItem(atPath: db.path))[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        chmod(db.path, 0o644)
+        let warned = try await run(["stats"])
+        #expect(warned.status == 0)
+        #expect(warned.stderr == "wax: warning: the mirror \(db.path) is readable by every user of this machine: run chmod o-rwx \(db.path)\n")
+    }
+
     @Test func helpDocumentsTheExitCodes() async throws {
         let help = try await run(["--help"])
         #expect(help.status == 0)

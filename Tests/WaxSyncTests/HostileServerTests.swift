@@ -83,3 +83,46 @@ import WaxTestSupport
         #expect(client.counters.retries < 49)
     }
 }
+
+/// The mirror and the files beside it are the shop's: no other user of the server reads them.
+@Suite struct FileModeTests {
+    private func mode(_ url: URL) -> Int? {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? NSNumber)?.intValue
+    }
+
+    @Test func aSyncCreatesEveryFileForItsOwnerOnly() async throws {
+        let harness = try await SyncHarness.start { $0.inventory = .generated(seed: 23, listings: 30) }
+        defer { Task { await harness.stop() } }
+        try await harness.sync()
+        let db = harness.inventory.database.path
+        for suffix in ["", "-wal", "-shm", ".sync-lock", ".sync-rate"] {
+            let file = db.deletingLastPathComponent().appendingPathComponent(db.lastPathComponent + suffix)
+            #expect(mode(file) == 0o600, "\(file.lastPathComponent) is \(String(mode(file) ?? 0, radix: 8))")
+        }
+    }
+
+    /// A group other than our primary one that we may give a folder to: any as root, else one
+    /// of our supplementary groups.
+    static let otherGroup: gid_t? = {
+        if geteuid() == 0 { return 4_242 }
+        var groups = [gid_t](repeating: 0, count: 64)
+        let count = getgroups(Int32(groups.count), &groups)
+        return groups.prefix(Int(max(0, count))).first { $0 != getegid() }
+    }()
+
+    @Test(.enabled(if: otherGroup != nil, "skipped: this user belongs to no group but its own, so no folder can be given to a staff group"))
+    func aStaffGroupsFolderSharesWithTheGroup() throws {
+        let dir = TemporaryDirectory()
+        let shared = dir.file("shop")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        // The admin gave the folder to the staff group.
+        #expect(chown(shared.path, getuid(), Self.otherGroup!) == 0)
+        let inventory = try InventoryService.open(at: shared.appendingPathComponent("wax.db"))
+        _ = try inventory.importListings([Fixture.listing(1, artist: "A", title: "T")])
+        #expect(mode(shared.appendingPathComponent("wax.db")) == 0o660)
+        #expect(mode(shared.appendingPathComponent("wax.db.lock")) == 0o660)
+        #expect(FilePermissions.worldReadableWarning(shared.appendingPathComponent("wax.db"), what: "the mirror") == nil)
+        chmod(shared.appendingPathComponent("wax.db").path, 0o664)
+        #expect(FilePermissions.worldReadableWarning(shared.appendingPathComponent("wax.db"), what: "the mirror")?.contains("chmod o-rwx") == true)
+    }
+}

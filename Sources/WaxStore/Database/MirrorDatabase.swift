@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WaxConfig
 
 /// The SQLite file that mirrors the shop's inventory, opened in WAL mode so that several wax
 /// processes (staff on one server) read while one writes.
@@ -31,6 +32,14 @@ public final class MirrorDatabase: Sendable {
             try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw StoreError.cannotOpen(path: path.path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
+        do {
+            // Created here, not by SQLite, so that it gets the mode the shop's setup calls for
+            // (0600, or 0660 in a staff group's folder) rather than 0644; SQLite gives its
+            // -wal and -shm files the same mode.
+            try FilePermissions.createIfMissing(path)
+        } catch {
+            throw StoreError.cannotOpen(path: path.path, reason: "cannot create it: \(error.localizedDescription)")
         }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -135,7 +144,7 @@ public final class MirrorDatabase: Sendable {
 /// dies, so a crashed holder never leaves it stuck.
 public enum FileLock {
     public static func withExclusiveLock<T>(at url: URL, _ body: () throws -> T) throws -> T {
-        let fd = Foundation.open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = FilePermissions.open(url)
         guard fd >= 0 else {
             throw StoreError.cannotOpen(path: url.path, reason: String(cString: strerror(errno)))
         }

@@ -396,11 +396,7 @@ public final class DiscogsClient: Sendable {
     static func label(_ url: URL, full: Bool = false) -> String {
         var text = url.path
         if let query = url.query, !query.isEmpty { text += "?" + query }
-        guard full else { return text }
-        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        components?.user = nil
-        components?.password = nil
-        return components?.string ?? text
+        return full ? URLText.withoutCredentials(url.absoluteString) : text
     }
 
     static func label(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import WaxConfig
 
 /// The times of recent requests, handed from one sync to the next through a file beside the
 /// database (syncs of one database take turns, under the sync lock). Discogs counts requests
@@ -27,6 +28,6 @@ enum RateHistory {
 
     static func save(limit: Int, times: [Date], forDatabase database: URL) {
         let text = (["limit \(limit)"] + times.map { String(format: "%.3f", $0.timeIntervalSince1970) }).joined(separator: "\n")
-        try? Data(text.utf8).write(to: path(forDatabase: database), options: .atomic)
+        try? FilePermissions.writeAtomically(Data(text.utf8), to: path(forDatabase: database))
     }
 }

@@ -25,7 +25,7 @@ public final class SyncLock: Sendable {
     /// Takes the lock or throws `Busy` naming the holder. Never waits.
     public static func acquire(forDatabase database: URL, trigger: String) throws -> SyncLock {
         let path = Self.path(forDatabase: database)
-        let fd = open(path.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = FilePermissions.open(path)
         guard fd >= 0 else {
             throw SyncFailure(.failed, "cannot open \(path.path): \(String(cString: strerror(errno)))")
         }

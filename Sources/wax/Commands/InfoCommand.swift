@@ -24,12 +24,11 @@ struct InfoCommand: AsyncParsableCommand {
             for key in Settings.Key.allCases {
                 let source = settings.sources[key] ?? .defaultValue
                 let shown: String
-                if source == .defaultValue {
-                    shown = "not set"
-                } else if key.isSecret {
-                    shown = "set (\(source.rawValue))"
+                if key.isSecret {
+                    shown = source == .defaultValue ? "not set" : "set (\(source.rawValue))"
                 } else {
-                    shown = "\(value(of: key, in: settings)) (\(source.rawValue))"
+                    let value = value(of: key, in: settings, database: database)
+                    shown = value.isEmpty ? "not set" : "\(value) (\(source.rawValue))"
                 }
                 out += "  \(key.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(shown)\n"
             }
@@ -37,17 +36,18 @@ struct InfoCommand: AsyncParsableCommand {
         }
     }
 
-    private func value(of key: Settings.Key, in settings: Settings) -> String {
+    /// The value in effect (the default when nothing sets it); "" when there is none.
+    private func value(of key: Settings.Key, in settings: Settings, database: URL) -> String {
         switch key {
         case .discogsToken, .apiToken: "set"
         case .sellerUsername: settings.sellerUsername ?? ""
         case .userAgent: settings.userAgent
         case .enableAutoSync: String(settings.enableAutoSync)
         case .syncIntervalHours: String(settings.syncIntervalHours)
-        case .databaseURL: settings.databaseURL ?? ""
-        case .discogsAPIURL: settings.discogsAPIURL
+        case .databaseURL: settings.databaseURL.map(URLText.withoutCredentials) ?? database.path
+        case .discogsAPIURL: URLText.withoutCredentials(settings.discogsAPIURL)
         case .inventoryStatus: settings.inventoryStatus
-        case .theme: settings.theme ?? ""
+        case .theme: settings.theme ?? "default"
         case .corsOrigin: settings.corsOrigin ?? ""
         case .logLevel: settings.logLevel
         }

@@ -37,10 +37,18 @@ struct AppContext {
 
     func openInventory(staleWhileReloading: Bool = false) throws -> InventoryService {
         let path = try databasePath()
+        let inventory: InventoryService
         do {
-            return try InventoryService.open(at: path, staleWhileReloading: staleWhileReloading)
+            inventory = try InventoryService.open(at: path, staleWhileReloading: staleWhileReloading)
         } catch {
             throw Failure.failed("\(error)")
         }
+        if let warning = mirrorWarning(path) { Console.warn(warning) }
+        return inventory
+    }
+
+    /// Other users of the machine can read the mirror (owner-only fields, soon buyers' addresses).
+    func mirrorWarning(_ path: URL) -> String? {
+        FilePermissions.worldReadableWarning(path, what: "the mirror")
     }
 }
