@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaxStore
 import WaxTestSupport
 
 /// Drives the built `wax` binary the way an operator would.
@@ -80,6 +81,27 @@ import WaxTestSupport
         try Data().write(to: empty)
         #expect(try await run(["import", empty.path]).stderr.contains("the file is empty"))
         #expect(try await run(["import", home.file("absent.csv").path]).status == 1)
+    }
+
+    @Test(.needsSharedData) func aFailedImportNeverEmptiesTheMirror() async throws {
+        #expect(try await run(["import", SharedData.shopCSV.path]).status == 0)
+        // Every row bad: nothing changes, even with --clear-db.
+        let bad = home.file("bad.csv")
+        try (CSVImport.discogsColumns.joined(separator: ",") + "\n1,A,T,L,C,LP,10,For Sale,abc,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try await run(["import", "--clear-db", bad.path])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("bad.csv has no row to import (1 read, 1 bad): the mirror was not cleared"))
+        // A header and nothing else: the same.
+        let headerOnly = home.file("header.csv")
+        try (CSVImport.discogsColumns.joined(separator: ",") + "\n").write(to: headerOnly, atomically: true, encoding: .utf8)
+        let empty = try await run(["import", "--clear-db", headerOnly.path])
+        #expect(empty.status == 1 && empty.stderr.contains("the mirror was not cleared"))
+        let stats = try await run(["stats", "--json"])
+        #expect(stats.stdout.contains("\"total_listings\": 520"))
+        // A directory is said to be one.
+        let directory = try await run(["import", home.url.path])
+        #expect(directory.status == 1 && directory.stderr == "wax: \(home.url.path) is a directory, not a CSV file\n")
     }
 
     @Test func configurationMistakesExitTwo() async throws {

@@ -118,7 +118,55 @@ import WaxTestSupport
         var junk = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00])
         junk.append(Data((0..<200).map { UInt8($0) }))
         #expect { try CSVImport.parse(junk) } throws: { "\($0)".contains("not a CSV text file") }
-        #expect { try CSVImport.parse(Data([0xC3, 0x28, 0x41])) } throws: { "\($0)".contains("not valid UTF-8") }
+        // Not one well-formed UTF-8 letter: read as Latin-1, which makes no known header.
+        #expect { try CSVImport.parse(Data([0xC3, 0x28, 0x41])) } throws: { "\($0)".contains("unrecognised CSV header") }
+    }
+
+    @Test(.needsSharedData)
+    func oneLatin1ByteSkipsItsRowNotTheFile() throws {
+        // The real file with one `é` re-saved as Latin-1 (0xE9) on a row from line 301 on.
+        var bytes = [UInt8](try Data(contentsOf: SharedData.shopCSV))
+        var line = 1, index = 0
+        while index + 1 < bytes.count, !(line >= 301 && bytes[index] == 0xC3 && bytes[index + 1] == 0xA9) {
+            if bytes[index] == 0x0A { line += 1 }
+            index += 1
+        }
+        bytes.replaceSubrange(index...(index + 1), with: [0xE9])
+        let parsed = try CSVImport.parse(Data(bytes))
+        #expect(parsed.encoding == .utf8)
+        #expect(parsed.records.count == 519 && parsed.totalRows == 520)
+        // The record holding that byte starts on its line or, inside a multi-line comment, before.
+        let error = try #require(parsed.errors.first)
+        #expect(parsed.errors.count == 1 && error.line <= line && error.line > line - 10)
+        #expect(error.reason.contains("is not UTF-8 text"))
+    }
+
+    @Test func aWholeLatin1FileIsReadAsLatin1() throws {
+        let text = "\(Self.header)\n1,Bj\u{F6}rk,Caf\u{E9},L,C,LP,10,For Sale,5,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n"
+        let parsed = try CSVImport.parse(Data(text.unicodeScalars.map { UInt8($0.value) }))
+        #expect(parsed.encoding == .latin1)
+        #expect(parsed.records.first?.artist == "Björk" && parsed.records.first?.title == "Café")
+    }
+
+    @Test func numbersAndDatesAreCheckedRowByRow() throws {
+        func row(_ id: Int, price: String, listed: String = "2025-01-01 10:00:00", weight: String = "") -> String {
+            "\(id),A,T,L,C,LP,10,For Sale,\(price),\(listed),,M,M,Y,,\(weight),1,,1"
+        }
+        let rows = [row(1, price: "12.50"), row(2, price: "0x10"), row(3, price: "1e308"), row(4, price: "-5"),
+                    row(5, price: "inf"), row(6, price: "7", listed: "not a date"), row(7, price: "0"),
+                    row(8, price: "3", weight: "-1"), row(9, price: "1000001")]
+        let parsed = try parse(([Self.header] + rows).joined(separator: "\n") + "\n")
+        #expect(parsed.records.map(\.listingID) == [1])
+        #expect(parsed.errors.map(\.description) == [
+            "line 3: price \"0x10\" is not a number",
+            "line 4: price \"1e308\" is not a number",
+            "line 5: price \"-5\" is not between 0.01 and 1000000",
+            "line 6: price \"inf\" is not a number",
+            "line 7: listed \"not a date\" is not a date and time (YYYY-MM-DDTHH:MM:SS, with or without an offset)",
+            "line 8: price \"0\" is not between 0.01 and 1000000",
+            "line 9: weight \"-1\" is not between 0 and 1000000",
+            "line 10: price \"1000001\" is not between 0.01 and 1000000",
+        ])
     }
 
     @Test func anUnknownHeaderIsAnError() {

@@ -15,6 +15,8 @@ public enum CSVImport {
         public var records: [ListingRecord]
         public var releases: [ReleaseRecord]
         public var errors: [CSVReader.RowError]
+        /// How the bytes were read (a whole-file Latin-1 export is converted, and said so).
+        public var encoding: CSVReader.Encoding = .utf8
     }
 
     public struct HeaderError: Error, CustomStringConvertible, Equatable {
@@ -43,7 +45,8 @@ public enum CSVImport {
     ]
 
     public static func parse(_ data: Data) throws -> Parsed {
-        var rows = try CSVReader.parse(data)[...]
+        let (records, encoding) = try CSVReader.parse(data)
+        var rows = records[...]
         guard let first = rows.popFirst() else { throw CSVReader.FileError.empty }
         let header: [String]
         switch first {
@@ -59,7 +62,7 @@ public enum CSVImport {
         } else {
             throw HeaderError(header: header)
         }
-        var parsed = Parsed(format: format, totalRows: 0, records: [], releases: [], errors: [])
+        var parsed = Parsed(format: format, totalRows: 0, records: [], releases: [], errors: [], encoding: encoding)
         var seen: [Int64: Int] = [:]
         var releasesSeen = Set<Int64>()
         let columns = Fields.index(header)
@@ -102,22 +105,52 @@ public enum CSVImport {
             return value.isBlank ? nil : value
         }
 
-        func double(_ name: String) throws -> Double? {
+        /// A plain decimal (`12.50`, `-3`, `230.0`) within `range`: no hex, no exponent, no
+        /// infinity, nothing Swift's `Double("0x10")` would quietly accept.
+        func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
             guard let text = text(name)?.trimmed else { return nil }
-            guard let value = Double(text), value.isFinite else { throw bad(name, text, "a number") }
+            guard let value = Self.decimal(text), value.isFinite else { throw bad(name, text, "a number") }
+            guard range.contains(value) else { throw bad(name, text, "between \(Self.show(range.lowerBound)) and \(Self.show(range.upperBound))") }
             return value
         }
 
-        func int(_ name: String) throws -> Int? {
-            guard let value = try double(name) else { return nil }
-            guard value == value.rounded(), abs(value) < 1e15 else { throw bad(name, text(name) ?? "", "a whole number") }
+        func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+            guard let value = try double(name, in: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
+            guard value == value.rounded() else { throw bad(name, text(name) ?? "", "a whole number") }
             return Int(value)
         }
 
         func id(_ name: String) throws -> Int64? {
             guard let text = text(name)?.trimmed else { return nil }
-            guard let value = Int64(text), value > 0 else { throw bad(name, text, "a positive whole number") }
+            guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int64(text), value > 0 else {
+                throw bad(name, text, "a positive whole number")
+            }
             return value
+        }
+
+        /// A time Discogs or the old app wrote (`2025-06-27T15:36:31-07:00`, `2025-06-27 15:36:31`).
+        func date(_ name: String) throws -> String? {
+            guard let text = text(name) else { return nil }
+            guard PostedDate.parse(text) != nil else { throw bad(name, text, "a date and time (YYYY-MM-DDTHH:MM:SS, with or without an offset)") }
+            return text
+        }
+
+        static func decimal(_ text: String) -> Double? {
+            var digits = 0, dots = 0
+            for (index, byte) in text.utf8.enumerated() {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+                case UInt8(ascii: "."): dots += 1
+                case UInt8(ascii: "-"), UInt8(ascii: "+") where index == 0: break
+                default: return nil
+                }
+            }
+            guard digits > 0, digits <= 18, dots <= 1 else { return nil }
+            return Double(text)
+        }
+
+        static func show(_ value: Double) -> String {
+            value == value.rounded() ? String(Int(value)) : String(value)
         }
 
         func list(_ name: String) -> [String] {
@@ -132,6 +165,17 @@ public enum CSVImport {
         }
     }
 
+    /// What a cell may hold: a price of `1e308` made the stock worth "inf USD".
+    enum Bounds {
+        static let price: ClosedRange<Double> = 0.01...1_000_000
+        static let shipping: ClosedRange<Double> = 0...1_000_000
+        static let weight: ClosedRange<Double> = 0...1_000_000
+        static let formatQuantity = 0...1_000
+        static let quantity = 0...100_000
+        static let year = 0...9_999
+        static let count = 0...1_000_000_000
+    }
+
     static func waxRow(_ f: Fields) throws -> (ListingRecord, ReleaseRecord?) {
         guard let id = try f.id("listing_id") else {
             throw CSVReader.RowError(line: f.record.line, reason: "listing_id is empty")
@@ -139,16 +183,16 @@ public enum CSVImport {
         var r = ListingRecord(listingID: id, status: f.text("status") ?? "For Sale")
         r.condition = f.text("condition")
         r.sleeveCondition = f.text("sleeve_condition")
-        r.posted = f.text("posted")
-        r.priceValue = try f.double("price_value")
+        r.posted = try f.date("posted")
+        r.priceValue = try f.double("price_value", in: Bounds.price)
         r.priceCurrency = f.text("price_currency")
-        r.shippingPrice = try f.double("shipping_price")
+        r.shippingPrice = try f.double("shipping_price", in: Bounds.shipping)
         r.shippingCurrency = f.text("shipping_currency")
         r.comments = f.text("comments")
         r.uri = f.text("uri")
         r.resourceURL = f.text("resource_url")
-        r.weight = try f.double("weight")
-        r.formatQuantity = try f.int("format_quantity")
+        r.weight = try f.double("weight", in: Bounds.weight)
+        r.formatQuantity = try f.int("format_quantity", in: Bounds.formatQuantity)
         r.externalID = f.text("external_id")
         r.location = f.text("location")
         r.releaseID = try f.id("release_id")
@@ -157,12 +201,12 @@ public enum CSVImport {
         r.label = f.text("label_names") ?? f.text("primary_label")
         r.catalogNumber = f.text("catalog_number")
         r.format = f.text("format_names") ?? f.text("primary_format")
-        r.year = try f.int("release_year").flatMap { $0 == 0 ? nil : $0 }
+        r.year = try f.int("release_year", in: Bounds.year).flatMap { $0 == 0 ? nil : $0 }
         r.releaseResourceURL = f.text("release_resource_url")
         r.imageURI = f.text("image_uri")
         r.imageResourceURL = f.text("image_resource_url")
-        r.communityHave = try f.int("release_community_have")
-        r.communityWant = try f.int("release_community_want")
+        r.communityHave = try f.int("release_community_have", in: Bounds.count)
+        r.communityWant = try f.int("release_community_want", in: Bounds.count)
 
         // Release-level columns the old app filled from /releases: keep them as a release row
         // that enrichment will still refresh from Discogs.
@@ -200,8 +244,8 @@ public enum CSVImport {
         r.catalogNumber = f.text("catno")
         r.format = f.text("format")
         r.releaseID = try f.id("release_id")
-        r.priceValue = try f.double("price")
-        r.posted = f.text("listed")
+        r.priceValue = try f.double("price", in: Bounds.price)
+        r.posted = try f.date("listed")
         r.comments = f.text("comments")
         r.condition = f.text("media_condition")
         r.sleeveCondition = f.text("sleeve_condition")
@@ -210,10 +254,10 @@ public enum CSVImport {
             r.allowOffers = offers == "Y"
         }
         r.externalID = f.text("external_id")
-        r.weight = try f.double("weight")
-        r.formatQuantity = try f.int("format_quantity")
+        r.weight = try f.double("weight", in: Bounds.weight)
+        r.formatQuantity = try f.int("format_quantity", in: Bounds.formatQuantity)
         r.location = f.text("location")
-        r.quantity = try f.int("quantity")
+        r.quantity = try f.int("quantity", in: Bounds.quantity)
         // The export carries no URLs; these two follow from the id.
         r.uri = "https://www.discogs.com/sell/item/\(id)"
         r.resourceURL = "https://api.discogs.com/marketplace/listings/\(id)"

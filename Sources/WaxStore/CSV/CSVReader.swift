@@ -34,18 +34,71 @@ public enum CSVReader {
         }
     }
 
-    /// Parses the whole file. Records come back in order, each either parsed or an error.
-    public static func parse(_ data: Data) throws(FileError) -> [Result<Record, RowError>] {
+    /// What the reader made of the file's bytes.
+    public enum Encoding: Sendable, Equatable {
+        case utf8
+        /// Not UTF-8 anywhere (accented letters as single bytes): read as Latin-1.
+        case latin1
+    }
+
+    /// Parses the whole file. Records come back in order, each either parsed or an error; a
+    /// row whose text is not valid UTF-8 is an error of its own (the rest of the file is read),
+    /// unless the whole file is Latin-1, which is then read as such.
+    public static func parse(_ data: Data) throws(FileError) -> (records: [Result<Record, RowError>], encoding: Encoding) {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty }
         if let nul = bytes.firstIndex(of: 0) {
             throw .notText(detail: "a NUL byte at offset \(nul)")
         }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            throw .notText(detail: "not valid UTF-8")
+        let check = UTF8Check(bytes)
+        var encoding = Encoding.utf8
+        if check.invalid > 0 && check.multibyte == 0 {
+            // Not one well-formed accented letter, and some that are not UTF-8: an old Latin-1
+            // export. Every byte is then one character.
+            bytes = latin1ToUTF8(bytes)
+            encoding = .latin1
         }
-        return bytes.withUnsafeBufferPointer { parse($0) }
+        let records = bytes.withUnsafeBufferPointer { parse($0) }
+        return (records, encoding)
+    }
+
+    /// Counts of well-formed multi-byte UTF-8 sequences and of bytes that break UTF-8.
+    struct UTF8Check {
+        var multibyte = 0
+        var invalid = 0
+
+        init(_ bytes: [UInt8]) {
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 { i += 1; continue }
+                let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
+                if length > 0, i + length <= n, (1..<length).allSatisfy({ bytes[i + $0] & 0xC0 == 0x80 }),
+                   String(validating: bytes[i..<(i + length)], as: UTF8.self) != nil {
+                    multibyte += 1
+                    i += length
+                } else {
+                    invalid += 1
+                    i += 1
+                }
+            }
+        }
+    }
+
+    static func latin1ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        for b in bytes {
+            if b < 0x80 {
+                out.append(b)
+            } else {
+                out.append(0xC0 | (b >> 6))
+                out.append(0x80 | (b & 0x3F))
+            }
+        }
+        return out
     }
 
     private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
@@ -85,7 +138,12 @@ public enum CSVReader {
                         results.append(.failure(RowError(line: recordLine, reason: "a quoted field opened here is never closed (unterminated quote)")))
                         return results
                     }
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    if let text = String(validating: field, as: UTF8.self) {
+                        fields.append(text)
+                    } else {
+                        problem = problem ?? notUTF8(column: fields.count + 1)
+                        fields.append("")
+                    }
                     if i < n, b[i] != comma, b[i] != cr, b[i] != lf {
                         problem = problem ?? "text after a closing quote in column \(fields.count)"
                         while i < n, b[i] != comma, b[i] != lf { i += 1 }
@@ -93,7 +151,12 @@ public enum CSVReader {
                 } else {
                     let start = i
                     while i < n, b[i] != comma, b[i] != lf, b[i] != cr { i += 1 }
-                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+                    if let text = String(validating: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self) {
+                        fields.append(text)
+                    } else {
+                        problem = problem ?? notUTF8(column: fields.count + 1)
+                        fields.append("")
+                    }
                 }
                 if i >= n {
                     endOfRecord = true
@@ -114,6 +177,10 @@ public enum CSVReader {
             }
         }
         return results
+    }
+
+    private static func notUTF8(column: Int) -> String {
+        "column \(column) is not UTF-8 text (a byte from another encoding, such as Latin-1): fix or re-save the file as UTF-8"
     }
 
     /// One field, quoted when it must be.

@@ -32,9 +32,12 @@ struct PhaseClock {
 extension InventoryService {
     /// Upserts listings (and the release details a CSV carried) by listing id in one
     /// transaction. A listing marked removed that appears again is current again.
-    /// With `clearFirst`, every listing is deleted first, in the same transaction.
+    /// With `clearFirst`, every listing is deleted first, in the same transaction, but only when
+    /// there are listings to put in their place: an import whose every row failed must not
+    /// empty the mirror.
     public func importListings(_ records: [ListingRecord], releases: [ReleaseRecord] = [], clearFirst: Bool = false) throws -> ImportOutcome {
         let records = records.map(\.canonicalized)
+        let clearFirst = clearFirst && !records.isEmpty
         var clock = PhaseClock()
         var outcome = try database.write { db in
             var outcome = ImportOutcome()

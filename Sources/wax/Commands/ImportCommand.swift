@@ -29,11 +29,15 @@ struct ImportCommand: AsyncParsableCommand {
         try await Failure.reporting {
             let context = try AppContext.load()
             let file = URL(fileURLWithPath: path ?? csvFile!)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw Failure.failed("\(file.path) is a directory, not a CSV file")
+            }
             let data: Data
             do {
                 data = try Data(contentsOf: file)
             } catch {
-                throw Failure.failed("cannot read \(file.path): \((error as NSError).localizedDescription)")
+                throw Failure.failed("cannot read \(file.path): \(FileErrorText.describe(error))")
             }
             let parsed: CSVImport.Parsed
             do {
@@ -42,6 +46,10 @@ struct ImportCommand: AsyncParsableCommand {
                 throw Failure.failed("\(file.path): \(error)")
             }
             for error in parsed.errors { Console.error("\(file.lastPathComponent): \(error)") }
+            if parsed.encoding == .latin1 { Console.warn("\(file.lastPathComponent) is not UTF-8: read as Latin-1") }
+            if clearDB && parsed.records.isEmpty {
+                throw Failure.failed("\(file.lastPathComponent) has no row to import (\(parsed.totalRows) read, \(parsed.errors.count) bad): the mirror was not cleared")
+            }
             let inventory = try context.openInventory()
             let outcome = try inventory.importListings(parsed.records, releases: parsed.releases, clearFirst: clearDB)
             context.logger.info("imported \(file.path): \(parsed.format.rawValue), \(outcome)")

@@ -86,3 +86,20 @@ enum Console {
         return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
     }
 }
+
+/// Foundation's file errors as a person reads them ("No such file or directory", not
+/// "NSCocoaErrorDomain error 260").
+enum FileErrorText {
+    static func describe(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch CocoaError.Code(rawValue: ns.code) {
+        case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+        case .fileReadNoPermission: return "permission denied"
+        default: return ns.localizedDescription
+        }
+    }
+}
