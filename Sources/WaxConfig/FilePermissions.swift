@@ -18,6 +18,8 @@ public enum FilePermissions {
     /// Opens `url`, creating it with `mode(forFileIn:)` if it does not exist (the exact mode,
     /// whatever the umask). Returns the descriptor, or -1 with `errno` set.
     public static func open(_ url: URL, flags: Int32 = O_RDWR) -> Int32 {
+        // An existing file is opened as it is (on a read-only filesystem, O_CREAT alone fails).
+        if access(url.path, F_OK) == 0 { return Foundation.open(url.path, flags | O_CLOEXEC) }
         let mode = mode(forFileIn: url.deletingLastPathComponent())
         let fd = Foundation.open(url.path, flags | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd >= 0 {
@@ -31,6 +33,7 @@ public enum FilePermissions {
     /// Creates `url` empty with the right mode if it does not exist yet (before SQLite opens
     /// it: SQLite gives its -wal and -shm files the database's own mode).
     public static func createIfMissing(_ url: URL) throws {
+        if access(url.path, F_OK) == 0 { return }
         let fd = open(url, flags: O_RDWR)
         guard fd >= 0 else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path,

@@ -6,7 +6,11 @@ import WaxConfig
 /// processes (staff on one server) read while one writes.
 public final class MirrorDatabase: Sendable {
     public let path: URL
-    let pool: DatabasePool
+    /// Reads and writes; nil when the file could only be opened for reading.
+    private let pool: DatabasePool?
+    private let reader: any DatabaseReader
+    /// Why the mirror is read-only here (a read-only filesystem, a full disk), if it is.
+    public let readOnlyReason: String?
 
     /// Page cache of the writing connection (KiB): an incremental sync's updates touch pages
     /// all over the FTS and secondary indexes.
@@ -24,10 +28,33 @@ public final class MirrorDatabase: Sendable {
     private init(path: URL, pool: DatabasePool) {
         self.path = path
         self.pool = pool
+        self.reader = pool
+        self.readOnlyReason = nil
     }
 
-    /// Opens (creating folders and file as needed) and migrates the mirror at `path`.
+    private init(path: URL, reader: any DatabaseReader, readOnlyReason: String) {
+        self.path = path
+        self.pool = nil
+        self.reader = reader
+        self.readOnlyReason = readOnlyReason
+    }
+
+    public var isReadOnly: Bool { pool == nil }
+
+    /// Opens (creating folders and file as needed) and migrates the mirror at `path`. When the
+    /// file can't be written (a read-only filesystem, a full disk) but can be read, it is opened
+    /// read-only: searches and stats keep working, and writes say why they can't.
     public static func open(at path: URL) throws -> MirrorDatabase {
+        do {
+            return try openForWriting(at: path)
+        } catch let error as StoreError {
+            guard error.allowsReading, FileManager.default.fileExists(atPath: path.path),
+                  let database = openForReading(at: path, because: error) else { throw error }
+            return database
+        }
+    }
+
+    private static func openForWriting(at path: URL) throws -> MirrorDatabase {
         do {
             try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -62,10 +89,34 @@ public final class MirrorDatabase: Sendable {
         return database
     }
 
+    /// Read-only, as SQLite allows: through the WAL index when it can be used, else (no WAL
+    /// content to miss) as an immutable file. Nil when neither reads.
+    private static func openForReading(at path: URL, because cause: StoreError) -> MirrorDatabase? {
+        var config = Configuration()
+        config.readonly = true
+        config.label = "wax-readonly"
+        let wal = path.deletingLastPathComponent().appendingPathComponent(path.lastPathComponent + "-wal")
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? NSNumber)?.intValue ?? 0
+        var candidates = [path.path]
+        if walSize == 0 {
+            // Nothing committed beyond the main file: reading it as immutable misses nothing.
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#")
+            candidates.append("file:\(path.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path.path)?immutable=1")
+        }
+        for candidate in candidates {
+            guard let queue = try? DatabaseQueue(path: candidate, configuration: config),
+                  (try? queue.read({ try Schema.migrator.hasCompletedMigrations($0) })) == true else { continue }
+            return MirrorDatabase(path: path, reader: queue, readOnlyReason: cause.cause)
+        }
+        return nil
+    }
+
     /// Runs pending migrations. Two processes starting on a new file at once must not both
     /// migrate, so migrations run under an exclusive lock on `<db>.lock`.
     private func migrate() throws {
         let migrator = Schema.migrator
+        guard let pool else { return }
         do {
             if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
             try FileLock.withExclusiveLock(at: path.appendingPathExtension("lock")) {
@@ -80,7 +131,7 @@ public final class MirrorDatabase: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try reader.read(body)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -91,6 +142,7 @@ public final class MirrorDatabase: Sendable {
     /// One write transaction that bumps the generation counter, so that every reader (in this
     /// process or another) can tell the mirror changed.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        let pool = try writable()
         do {
             return try pool.write { db in
                 let result = try body(db)
@@ -106,6 +158,7 @@ public final class MirrorDatabase: Sendable {
 
     /// A write that does not count as a change to the listings (sync bookkeeping).
     func writeBookkeeping<T>(_ body: (Database) throws -> T) throws -> T {
+        let pool = try writable()
         do {
             return try pool.write(body)
         } catch let error as StoreError {
@@ -133,10 +186,19 @@ public final class MirrorDatabase: Sendable {
         }
     }
 
+    private func writable() throws -> DatabasePool {
+        guard let pool else { throw StoreError.readOnlyMirror(path: path.path, reason: readOnlyReason ?? "opened read-only") }
+        return pool
+    }
+
     /// Checkpoints the WAL and closes the file.
     public func close() throws {
-        _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        try pool.close()
+        if let pool {
+            _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try pool.close()
+        } else if let queue = reader as? DatabaseQueue {
+            try queue.close()
+        }
     }
 }
 

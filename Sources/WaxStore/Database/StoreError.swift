@@ -11,6 +11,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, detail: String)
     case other(path: String, detail: String)
     case notFound(listingID: Int64)
+    /// Opened for reading only (see `MirrorDatabase.open`): `reason` says why.
+    case readOnlyMirror(path: String, reason: String)
 
     init(_ error: any Error, path: String) {
         guard let error = error as? DatabaseError else {
@@ -24,13 +26,50 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
         case .SQLITE_CORRUPT: self = .corrupt(path: path, detail: error.message ?? "")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-            self = .cannotOpen(path: path, reason: error.message ?? "permission denied")
+            self = Self.filesystemIsReadOnly(path) ? .readOnly(path: path)
+                : .cannotOpen(path: path, reason: error.message ?? "permission denied")
         case .SQLITE_IOERR:
-            // SQLITE_IOERR_WRITE and friends are how a full disk often shows up under WAL.
-            self = error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_FSYNC
-                ? .diskFull(path: path) : .other(path: path, detail: error.message ?? "I/O error")
+            // SQLITE_IOERR_WRITE and friends are how a full disk often shows up under WAL; when
+            // the code says nothing, the filesystem does.
+            if [.SQLITE_IOERR_WRITE, .SQLITE_IOERR_FSYNC, .SQLITE_IOERR_SHMSIZE, .SQLITE_IOERR_TRUNCATE].contains(error.extendedResultCode)
+                || Self.filesystemIsFull(path) {
+                self = .diskFull(path: path)
+            } else {
+                self = .other(path: path, detail: error.message ?? "I/O error")
+            }
         default: self = .other(path: path, detail: error.message ?? "\(error)")
         }
+    }
+
+    /// Why writing failed, in a few words (for "open for reading only (…)").
+    var cause: String {
+        switch self {
+        case .diskFull: "its disk is full"
+        case .readOnly: "its filesystem or file is read-only"
+        case .cannotOpen(_, let reason): reason
+        case .other(_, let detail): detail
+        default: description
+        }
+    }
+
+    /// The file may still be readable (writing is what failed).
+    var allowsReading: Bool {
+        switch self {
+        case .diskFull, .readOnly, .cannotOpen, .other: true
+        default: false
+        }
+    }
+
+    static func filesystemIsFull(_ path: String) -> Bool {
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        return statvfs(folder.isEmpty ? "." : folder, &info) == 0 && info.f_bavail == 0
+    }
+
+    static func filesystemIsReadOnly(_ path: String) -> Bool {
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        return statvfs(folder.isEmpty ? "." : folder, &info) == 0 && info.f_flag & UInt(ST_RDONLY) != 0
     }
 
     public var description: String {
@@ -38,7 +77,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .cannotOpen(let path, let reason): "cannot open the mirror at \(path): \(reason)"
         case .diskFull(let path): "the disk holding \(path) is full: nothing was written, the mirror is unchanged"
         case .notADatabase(let path): "\(path) is not a wax database (not SQLite): point DATABASE_URL elsewhere"
-        case .readOnly(let path): "\(path) is read-only for this user: nothing was written"
+        case .readOnly(let path): "\(path) cannot be written (a read-only filesystem or file): nothing was written"
+        case .readOnlyMirror(let path, let reason): "the mirror at \(path) is open for reading only (\(reason)): nothing was written"
         case .busy(let path): "\(path) stayed locked by another process for \(Int(MirrorDatabase.busyTimeout)) s: try again"
         case .corrupt(let path, let detail): "\(path) is damaged (\(detail)): restore it or delete it and sync again"
         case .other(let path, let detail): "database error on \(path): \(detail)"
