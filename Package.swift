@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // Settings, XDG paths and the log file: what every other target reads at start-up.
@@ -42,14 +43,14 @@ let package = Package(
         ),
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
-        .target(name: "FakeDiscogs", dependencies: ["WaxJSON", "WaxHTTP", .product(name: "FlyingFox", package: "FlyingFox")]),
-        // FlyingFox pieces shared by the fake Discogs and `wax serve`.
-        .target(name: "WaxHTTP", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
-        // `wax serve`: the old app's JSON API over the mirror.
+        .target(name: "FakeDiscogs", dependencies: ["WaxJSON", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // `wax serve`: the old app's JSON API over the mirror, on SwiftNIO (built for hostile
+        // traffic: bounded heads, capped connections, back-pressure; see the README).
         .target(
             name: "WaxServer",
-            dependencies: ["WaxStore", "WaxSync", "WaxConfig", "WaxJSON", "WaxHTTP",
-                           .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["WaxStore", "WaxSync", "WaxConfig", "WaxJSON",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         // The browser: state, commands, rendering into a grid, themes. No curses in here.
         .target(name: "WaxUI", dependencies: ["WaxStore", "WaxSync", "WaxText", "WaxConfig"]),

@@ -21,6 +21,7 @@ public struct Settings: Sendable {
         case theme = "WAX_THEME"
         case apiToken = "WAX_API_TOKEN"
         case corsOrigin = "WAX_CORS_ORIGIN"
+        case serveMaxConnections = "WAX_SERVE_MAX_CONNECTIONS"
         case logLevel = "WAX_LOG_LEVEL"
 
         public var isSecret: Bool { self == .discogsToken || self == .apiToken }
@@ -38,6 +39,7 @@ public struct Settings: Sendable {
             case .theme: "colour theme: default, light, high-contrast, mono or your own"
             case .apiToken: "bearer token that `wax serve` requires for POST /api/sync"
             case .corsOrigin: "Access-Control-Allow-Origin for `wax serve`"
+            case .serveMaxConnections: "connections `wax serve` serves at once (default 256); more get a 503"
             case .logLevel: "log level: trace, debug, info, notice, warning, error (default info)"
             }
         }
@@ -56,6 +58,7 @@ public struct Settings: Sendable {
     public var theme: String?
     public var apiToken: Secret?
     public var corsOrigin: String?
+    public var serveMaxConnections: Int
     public var logLevel: String
     /// Where each setting came from.
     public var sources: [Key: Source]
@@ -106,6 +109,7 @@ public struct Settings: Sendable {
         let theme = value(.theme)
         let apiToken = value(.apiToken)
         let cors = value(.corsOrigin)
+        let maxConnectionsText = value(.serveMaxConnections)
         let logLevel = (value(.logLevel) ?? "info").lowercased()
 
         let autoSync = try autoSyncText.map { try parseBool($0, key: .enableAutoSync) } ?? true
@@ -115,6 +119,13 @@ public struct Settings: Sendable {
                 throw Invalid(key: Key.syncIntervalHours.rawValue, value: intervalText, expected: "a positive number of hours, e.g. 1 or 0.25")
             }
             interval = hours
+        }
+        var maxConnections = 256
+        if let maxConnectionsText {
+            guard let count = Int(maxConnectionsText.trimmingCharacters(in: .whitespaces)), count > 0 else {
+                throw Invalid(key: Key.serveMaxConnections.rawValue, value: maxConnectionsText, expected: "a positive whole number, e.g. 256")
+            }
+            maxConnections = count
         }
         guard let match = inventoryStatuses.first(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else {
             throw Invalid(key: Key.inventoryStatus.rawValue, value: status, expected: inventoryStatuses.joined(separator: ", "))
@@ -129,7 +140,7 @@ public struct Settings: Sendable {
             discogsToken: Secret(token), sellerUsername: seller?.isEmpty == true ? nil : seller,
             userAgent: userAgent, enableAutoSync: autoSync, syncIntervalHours: interval,
             databaseURL: databaseURL, discogsAPIURL: apiURL, inventoryStatus: match, theme: theme,
-            apiToken: Secret(apiToken), corsOrigin: cors, logLevel: logLevel,
+            apiToken: Secret(apiToken), corsOrigin: cors, serveMaxConnections: maxConnections, logLevel: logLevel,
             sources: sources, warnings: warnings, configFilePath: file?.path
         )
     }

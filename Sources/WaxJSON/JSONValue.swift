@@ -39,16 +39,21 @@ public enum JSONValue: Sendable, Equatable {
     /// the bytes `.array(objects.map { .object(…) }).utf8` would give, without building and
     /// hashing a dictionary per object.
     public static func utf8(orderedObjects objects: [[(String, JSONValue)]]) -> [UInt8] {
-        var out: [UInt8] = []
+        var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(objects.count * 1_024 + 2)
-        var keys = KeyOrder()
-        out.append(UInt8(ascii: "["))
-        for (i, pairs) in objects.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeObject(pairs, to: &out, indent: nil, level: 1, keys: &keys)
-        }
+        appendElements(orderedObjects: objects, to: &out, first: true)
         out.append(UInt8(ascii: "]"))
         return out
+    }
+
+    /// The elements of such an array without its brackets, each after a comma unless it is the
+    /// array's `first`: how a long array is streamed a piece at a time, the bytes unchanged.
+    public static func appendElements(orderedObjects objects: [[(String, JSONValue)]], to out: inout [UInt8], first: Bool) {
+        var keys = KeyOrder()
+        for (i, pairs) in objects.enumerated() {
+            if i > 0 || !first { out.append(UInt8(ascii: ",")) }
+            writeObject(pairs, to: &out, indent: nil, level: 1, keys: &keys)
+        }
     }
 
     /// Indented JSON text for people.

@@ -72,4 +72,32 @@ import WaxTestSupport
         first.signal(SIGINT)
         #expect(try await first.wait(timeout: 20).status == 0)
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "skipped: needs prlimit(1) (util-linux) to lower the descriptor limit"))
+    func runningOutOfFileDescriptorsDoesNotStopTheListener() async throws {
+        // 64 descriptors, and no cap below them: accepting runs into EMFILE.
+        let serve = try Subprocess.start(URL(fileURLWithPath: "/usr/bin/prlimit"),
+                                         ["--nofile=64:64", wax.path, "serve", "--port", "0", "--max-connections", "10000"], environment: env())
+        let banner = try await serve.waitForError(containing: "serving http://")
+        let match = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
+        let port = try #require(Int(match))
+        // Hold more connections than the process has descriptors, until it has met the limit
+        // (prlimit runs wax in its own pid) and said so.
+        var flood: [RawConnection] = []
+        for _ in 0..<150 { if let connection = try? RawConnection(port: port) { flood.append(connection) } }
+        for _ in 0..<200 where !log.contains("cannot accept a connection") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(log.contains("cannot accept a connection"), "the back-off was not logged; open descriptors: \((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(serve.pid)/fd").count) ?? -1)")
+        flood.removeAll()
+        // The listener backed off and came back: it answers again once descriptors are free.
+        var answered = false
+        for _ in 0..<100 where !answered {
+            answered = (try? await fetch("http://127.0.0.1:\(port)/healthz").0) == 200
+            if !answered { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(answered, "no answer after the flood; log: \(log.suffix(500))")
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait(timeout: 20).status == 0)
+    }
 }

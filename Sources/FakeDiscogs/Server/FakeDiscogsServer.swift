@@ -2,7 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import Synchronization
-import WaxHTTP
+
 
 /// A fake Discogs API on 127.0.0.1, faithful enough that wax's real HTTP client syncs from it:
 /// inventory paging with self-pointing next/last URLs, single listings (404 once deleted,

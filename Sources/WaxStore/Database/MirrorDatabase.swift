@@ -186,6 +186,18 @@ public final class MirrorDatabase: Sendable {
         }
     }
 
+    /// A reader frozen at the mirror as it is now, for reads spread over time (a long answer
+    /// streamed to a slow client) that must all see one state. Holds a read transaction open
+    /// while it lives.
+    func snapshot() throws -> any DatabaseReader {
+        guard let pool else { return reader }   // read-only: nothing here writes meanwhile
+        do {
+            return try pool.makeSnapshot()
+        } catch {
+            throw StoreError(error, path: path.path)
+        }
+    }
+
     private func writable() throws -> DatabasePool {
         guard let pool else { throw StoreError.readOnlyMirror(path: path.path, reason: readOnlyReason ?? "opened read-only") }
         return pool

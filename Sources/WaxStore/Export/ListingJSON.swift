@@ -24,10 +24,18 @@ public enum ListingJSON {
     /// `.array(listings.map(object)).utf8`, without a dictionary per listing (hashing 55 keys
     /// per listing was most of the time a page of results took to write).
     public static func arrayUTF8(_ listings: [Listing]) -> [UInt8] {
-        JSONValue.utf8(orderedObjects: listings.map { listing in
-            let unordered = pairs(listing)
-            return sortedOrder.map { unordered[$0] }
-        })
+        JSONValue.utf8(orderedObjects: listings.map(orderedPairs))
+    }
+
+    /// Listing objects as array elements (see `JSONValue.appendElements`): a streamed array's
+    /// pieces, byte for byte what `arrayUTF8` writes between its brackets.
+    public static func appendElements(_ listings: [Listing], to out: inout [UInt8], first: Bool) {
+        JSONValue.appendElements(orderedObjects: listings.map(orderedPairs), to: &out, first: first)
+    }
+
+    private static func orderedPairs(_ listing: Listing) -> [(String, JSONValue)] {
+        let unordered = pairs(listing)
+        return sortedOrder.map { unordered[$0] }
     }
 
     /// The positions of `pairs`' keys in sorted order (every listing has the same keys).

@@ -108,7 +108,7 @@ public final class InventoryService: Sendable {
 
     // MARK: Evaluation
 
-    private func windowIDs(_ query: ListingQuery, _ db: Database) throws -> [Int64] {
+    func windowIDs(_ query: ListingQuery, _ db: Database) throws -> [Int64] {
         let index = try self.index(db)
         if query.includeRemoved {
             let plan = QueryPlan(query, catalog: index.catalog)

@@ -49,6 +49,7 @@ struct InfoCommand: AsyncParsableCommand {
         case .inventoryStatus: settings.inventoryStatus
         case .theme: settings.theme ?? "default"
         case .corsOrigin: settings.corsOrigin ?? ""
+        case .serveMaxConnections: String(settings.serveMaxConnections)
         case .logLevel: settings.logLevel
         }
     }

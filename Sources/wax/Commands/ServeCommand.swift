@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the address is printed).") var port: UInt16 = 3000
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more get a 503 (default WAX_SERVE_MAX_CONNECTIONS, else 256).")
+    var maxConnections: Int?
+
+    func validate() throws {
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be 1 or more") }
+    }
 
     func run() async throws {
         try await Failure.reporting {
@@ -34,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.port = port
             configuration.apiToken = settings.apiToken
             configuration.corsOrigin = settings.corsOrigin
+            configuration.maxConnections = maxConnections ?? settings.serveMaxConnections
             do {
                 _ = try APIServer.address(host: host, port: port)
             } catch {
