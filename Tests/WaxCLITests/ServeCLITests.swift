@@ -85,7 +85,7 @@ import WaxTestSupport
         // (prlimit runs wax in its own pid) and said so.
         var flood: [RawConnection] = []
         for _ in 0..<150 { if let connection = try? RawConnection(port: port) { flood.append(connection) } }
-        for _ in 0..<200 where !log.contains("cannot accept a connection") {
+        for _ in 0..<600 where !log.contains("cannot accept a connection") {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(log.contains("cannot accept a connection"), "the back-off was not logged; open descriptors: \((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(serve.pid)/fd").count) ?? -1)")
