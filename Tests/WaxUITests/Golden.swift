@@ -3,20 +3,40 @@ import Testing
 import WaxUI
 import WaxTestSupport
 
-/// Golden screens: the rendered grid's text against a committed file. Set WAX_UPDATE_GOLDEN=1 to
-/// write the files after checking the new screens by eye.
+/// Golden screens: the rendered grid against committed files, its text (`NAME-WxH.txt`) and the
+/// style role of every cell (`NAME-WxH.roles.txt`, a letter per cell: the selected row, errors,
+/// dim text are part of what a screen says). Set WAX_UPDATE_GOLDEN=1 to write the files after
+/// checking the new screens by eye.
 enum Golden {
     static let directory = SharedData.packageRoot.appendingPathComponent("Tests/WaxUITests/Golden")
 
+    /// One letter per role; normal text is a space, so a roles file reads like the screen.
+    static let letters: [StyleRole: Character] = [
+        .normal: " ", .header: "H", .headerAccent: "h", .columns: "C", .selected: "S", .selectedUnfocused: "s",
+        .dim: "d", .accent: "a", .rule: "r", .label: "l", .value: "v", .removed: "x", .active: "A", .status: "T",
+        .statusRunning: "R", .statusError: "E", .hint: "i", .hintKey: "k", .prompt: "p", .overlay: "o",
+        .overlayTitle: "O", .added: "+", .changed: "~",
+    ]
+
+    static func roles(_ grid: ScreenGrid) -> String {
+        grid.cells.map { row in
+            String(row.map { letters[$0.role] ?? "?" }).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n") + "\n"
+    }
+
     static func check(_ grid: ScreenGrid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let file = directory.appendingPathComponent("\(name)-\(grid.columns)x\(grid.rows).txt")
-        let actual = grid.text
+        let base = "\(name)-\(grid.columns)x\(grid.rows)"
+        compare(grid.text, file: directory.appendingPathComponent("\(base).txt"), screen: grid.text, sourceLocation: sourceLocation)
+        compare(roles(grid), file: directory.appendingPathComponent("\(base).roles.txt"), screen: grid.text, sourceLocation: sourceLocation)
+    }
+
+    private static func compare(_ actual: String, file: URL, screen: String, sourceLocation: SourceLocation) {
         if ProcessInfo.processInfo.environment["WAX_UPDATE_GOLDEN"] == "1" {
             try? actual.write(to: file, atomically: true, encoding: .utf8)
             return
         }
         guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("no golden file \(file.lastPathComponent); this screen was:\n\(actual)", sourceLocation: sourceLocation)
+            Issue.record("no golden file \(file.lastPathComponent); this was:\n\(actual)", sourceLocation: sourceLocation)
             return
         }
         guard expected != actual else { return }
@@ -27,7 +47,14 @@ enum Golden {
               expected: \(line < a.count ? a[line] : "(end)")
               actual:   \(line < b.count ? b[line] : "(end)")
             whole screen:
-            \(actual)
+            \(screen)
             """, sourceLocation: sourceLocation)
+    }
+}
+
+@Suite struct GoldenLegendTests {
+    @Test func everyRoleHasALetterOfItsOwn() {
+        #expect(Set(Golden.letters.keys) == Set(StyleRole.allCases))
+        #expect(Set(Golden.letters.values).count == Golden.letters.count)
     }
 }

@@ -9,84 +9,97 @@ import WaxTestSupport
 @Suite struct GoldenScreenTests {
     static let sizes = [(80, 24), (120, 35)]
 
-    func session(_ columns: Int, _ rows: Int, empty: Bool = false) throws -> (Session, SyncInbox, TemporaryDirectory) {
+    /// A session on the fixture shop, its database folder kept for the whole of `body` (a
+    /// folder dropped early made the screens read a deleted database).
+    func withSession(_ columns: Int, _ rows: Int, empty: Bool = false, _ body: (Session, SyncInbox) throws -> Void) throws {
         let dir = TemporaryDirectory()
-        let inventory = try dir.inventory()
-        if !empty {
-            let shop = ShopFixture.listings()
-            _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        try withExtendedLifetime(dir) {
+            let inventory = try dir.inventory()
+            if !empty {
+                let shop = ShopFixture.listings()
+                _ = try inventory.importListings(shop.listings, releases: shop.releases)
+            }
+            let inbox = SyncInbox()
+            let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
+                                      columns: columns, rows: rows, syncAvailable: true, now: { ShopFixture.now })
+            try body(session, inbox)
         }
-        let inbox = SyncInbox()
-        let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
-                                  columns: columns, rows: rows, syncAvailable: true, now: { ShopFixture.now })
-        return (session, inbox, dir)
     }
 
     @Test(arguments: sizes) func emptyMirror(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows, empty: true)
-        Golden.check(session.frame, "empty")
+        try withSession(columns, rows, empty: true) { session, _ in
+            Golden.check(session.frame, "empty")
+        }
     }
 
     @Test(arguments: sizes) func list(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows)
-        try session.handle(.character("j"))
-        try session.handle(.character("j"))
-        Golden.check(session.frame, "list")
+        try withSession(columns, rows) { session, _ in
+            try session.handle(.character("j"))
+            try session.handle(.character("j"))
+            Golden.check(session.frame, "list")
+        }
     }
 
     @Test(arguments: sizes) func detail(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows)
-        try session.handle(.enter)
-        Golden.check(session.frame, "detail")
+        try withSession(columns, rows) { session, _ in
+            try session.handle(.enter)
+            Golden.check(session.frame, "detail")
+        }
     }
 
     @Test(arguments: sizes) func filterPaneWithCounts(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows)
-        try session.handle(.character("f"))
-        try session.handle(.character("l"))     // Genre
-        try session.handle(.enter)              // the most frequent: Electronic
-        Golden.check(session.frame, "filters")
+        try withSession(columns, rows) { session, _ in
+            try session.handle(.character("f"))
+            try session.handle(.character("l"))     // Genre
+            try session.handle(.enter)              // the most frequent: Electronic
+            Golden.check(session.frame, "filters")
+        }
     }
 
     @Test(arguments: sizes) func helpOverlay(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows)
-        try session.handle(.character("?"))
-        Golden.check(session.frame, "help")
+        try withSession(columns, rows) { session, _ in
+            try session.handle(.character("?"))
+            Golden.check(session.frame, "help")
+        }
     }
 
     @Test(arguments: sizes) func syncRunning(columns: Int, rows: Int) throws {
-        let (session, inbox, _) = try session(columns, rows)
-        inbox.post(.started(seller: "freakinbeats", trigger: "key"))
-        inbox.post(.page(3, of: 6, listings: 300))
-        inbox.post(.waitingForRateLimit(seconds: 4))
-        _ = try session.tick()
-        Golden.check(session.frame, "sync-running")
+        try withSession(columns, rows) { session, inbox in
+            inbox.post(.started(seller: "freakinbeats", trigger: "key"))
+            inbox.post(.page(3, of: 6, listings: 300))
+            inbox.post(.waitingForRateLimit(seconds: 4))
+            _ = try session.tick()
+            Golden.check(session.frame, "sync-running")
+        }
     }
 
     @Test(arguments: sizes) func syncFailed(columns: Int, rows: Int) throws {
-        let (session, inbox, _) = try session(columns, rows)
-        inbox.post(.started(seller: "freakinbeats", trigger: "key"))
-        inbox.post(.failed(SyncFailure(.failed, "/users/freakinbeats/inventory kept failing (HTTP 503) after 8 attempts: Discogs may be down, try again later")))
-        _ = try session.tick()
-        Golden.check(session.frame, "sync-failed")
+        try withSession(columns, rows) { session, inbox in
+            inbox.post(.started(seller: "freakinbeats", trigger: "key"))
+            inbox.post(.failed(SyncFailure(.failed, "/users/freakinbeats/inventory kept failing (HTTP 503) after 8 attempts: Discogs may be down, try again later")))
+            _ = try session.tick()
+            Golden.check(session.frame, "sync-failed")
+        }
     }
 
     @Test(arguments: sizes) func wideAndAccentedRowsStayAligned(columns: Int, rows: Int) throws {
-        let (session, _, _) = try session(columns, rows)
-        try session.handle(.character("o"))     // sort by price
-        try session.handle(.character("o"))     // by artist: Beatles, Björk, Café, … 坂本龍一 last
-        let grid = session.frame
-        Golden.check(grid, "unicode")
-        // Every row's price ends in the Price column's last cell, whatever the scripts before it.
-        let columns = ListingFormat.columns(width: columns)
-        let priceEnd = columns.prefix { $0.field != .price }.reduce(0) { $0 + $1.width + 1 } + columns.first { $0.field == .price }!.width - 1
-        for y in 2..<18 {
-            #expect(grid.cells[y][priceEnd].text == "D" && grid.cells[y][priceEnd - 2].text == "U", "row \(y): \(grid.line(y))")
+        try withSession(columns, rows) { session, _ in
+            try session.handle(.character("o"))     // sort by price
+            try session.handle(.character("o"))     // by artist: Beatles, Björk, Café, … 坂本龍一 last
+            let grid = session.frame
+            Golden.check(grid, "unicode")
+            // Every row's price ends in the Price column's last cell, whatever the scripts before it.
+            let columns = ListingFormat.columns(width: columns)
+            let priceEnd = columns.prefix { $0.field != .price }.reduce(0) { $0 + $1.width + 1 } + columns.first { $0.field == .price }!.width - 1
+            for y in 2..<18 {
+                #expect(grid.cells[y][priceEnd].text == "D" && grid.cells[y][priceEnd - 2].text == "U", "row \(y): \(grid.line(y))")
+            }
         }
     }
 
     @Test func sideBySideOnAWideTerminal() throws {
-        let (session, _, _) = try session(160, 40)
-        Golden.check(session.frame, "split")
+        try withSession(160, 40) { session, _ in
+            Golden.check(session.frame, "split")
+        }
     }
 }
