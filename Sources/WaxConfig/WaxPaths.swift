@@ -10,15 +10,12 @@ public struct WaxPaths: Sendable, Equatable {
     public var stateHome: URL
     /// The installed share folder (`<prefix>/share/wax`) next to the running binary, if any.
     public var installedShare: URL?
-    /// The package's own folder, for `themes/` when running from a checkout.
-    public var packageRoot: URL?
 
-    public init(dataHome: URL, configHome: URL, stateHome: URL, installedShare: URL? = nil, packageRoot: URL? = nil) {
+    public init(dataHome: URL, configHome: URL, stateHome: URL, installedShare: URL? = nil) {
         self.dataHome = dataHome
         self.configHome = configHome
         self.stateHome = stateHome
         self.installedShare = installedShare
-        self.packageRoot = packageRoot
     }
 
     public static func resolve(
@@ -32,28 +29,15 @@ public struct WaxPaths: Sendable, Equatable {
             }
             return home.appendingPathComponent(fallback)
         }
-        var share: URL?
-        var root: URL?
-        if let executable {
-            // <prefix>/bin/wax → <prefix>/share/wax
-            let prefix = executable.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
-            share = prefix.appendingPathComponent("share/wax")
-            // <root>/.build/<config>/wax → <root>
-            var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<5 {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                    root = dir
-                    break
-                }
-                dir = dir.deletingLastPathComponent()
-            }
+        // <prefix>/bin/wax → <prefix>/share/wax
+        let share = executable.map {
+            $0.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/wax")
         }
         return WaxPaths(
             dataHome: xdg("XDG_DATA_HOME", ".local/share").appendingPathComponent("wax"),
             configHome: xdg("XDG_CONFIG_HOME", ".config").appendingPathComponent("wax"),
             stateHome: xdg("XDG_STATE_HOME", ".local/state").appendingPathComponent("wax"),
-            installedShare: share,
-            packageRoot: root
+            installedShare: share
         )
     }
 
@@ -61,11 +45,11 @@ public struct WaxPaths: Sendable, Equatable {
     public var logFile: URL { stateHome.appendingPathComponent("wax.log") }
     public var defaultDatabase: URL { dataHome.appendingPathComponent("wax.db") }
 
-    /// Theme folders in search order: the user's, the installed ones, the package's own.
+    /// Theme folders in search order: the user's, then the installed share folder's. (The
+    /// shipped themes are compiled in: a binary copied anywhere has them.)
     public var themeDirectories: [URL] {
         var dirs = [dataHome.appendingPathComponent("themes")]
         if let installedShare { dirs.append(installedShare.appendingPathComponent("themes")) }
-        if let packageRoot { dirs.append(packageRoot.appendingPathComponent("themes")) }
         return dirs
     }
 }

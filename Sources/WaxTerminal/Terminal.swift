@@ -23,7 +23,12 @@ public final class Terminal {
             throw TerminalError(description: "wax needs a UTF-8 locale: set LANG=C.UTF-8 (or another .UTF-8 locale)")
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard !term.isEmpty, ncw_terminal_known(term) == 1 else {
+        switch term.isEmpty ? 0 : ncw_terminal_known(term) {
+        case 1:
+            break
+        case 2:
+            throw TerminalError(description: "the terminal \"\(term)\" (TERM) cannot move the cursor: wax needs a full-screen terminal, e.g. TERM=xterm-256color")
+        default:
             throw TerminalError(description: "unknown terminal type \"\(term)\" (TERM): set TERM to one this machine knows, e.g. xterm-256color")
         }
         guard let screen = ncw_newterm() else {
@@ -35,6 +40,7 @@ public final class Terminal {
         noecho()
         nonl()
         keypad(ncw_stdscr(), true)
+        ncw_define_extra_keys()
         intrflush(ncw_stdscr(), false)
         curs_set(0)
         // No mousemask: text selection keeps working over ssh.
@@ -42,13 +48,16 @@ public final class Terminal {
         updateSize()
     }
 
-    private func setUpColours(_ theme: Theme) {
+    private func setUpColours(_ chosen: Theme) {
         let hasColours = has_colors() && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         if hasColours {
             start_color()
             use_default_colors()
             colors = Int(ncw_colors())
         }
+        // Without colours (vt100, NO_COLOR) a theme's colours would leave the selected row
+        // looking like any other: attributes only (reverse video for the selection).
+        let theme = hasColours ? chosen : Theme.builtInMono
         for (index, role) in StyleRole.allCases.enumerated() {
             let style = theme.style(role)
             var attributes = ncw_a_normal()
@@ -59,7 +68,8 @@ public final class Terminal {
             var pair: Int16 = 0
             if hasColours, index + 1 < Int(ncw_color_pairs()) {
                 pair = Int16(index + 1)
-                init_pair(pair, style.foreground.number(forColors: colors), style.background.number(forColors: colors))
+                let numbers = style.colorNumbers(forColors: colors)
+                init_pair(pair, numbers.foreground, numbers.background)
             }
             roles[role] = (attributes, pair)
         }
@@ -100,6 +110,12 @@ public final class Terminal {
             }
         }
         return Key.from(scalar: UInt32(character))
+    }
+
+    /// Draws everything again at the next `draw` (Ctrl-L: a screen garbled by line noise).
+    public func repaint() {
+        ncw_clear_on_next_refresh()
+        previous = nil
     }
 
     /// Copies a grid to the terminal, redrawing only rows that changed.

@@ -6,15 +6,19 @@ import WaxTestSupport
 @Suite struct ThemeTests {
     let themes = SharedData.packageRoot.appendingPathComponent("themes")
 
-    @Test func theShippedDefaultFileIsTheBuiltInTheme() throws {
-        let text = try String(contentsOf: themes.appendingPathComponent("default.theme"), encoding: .utf8)
-        let parsed = try Theme.parse(text, name: "default", file: "default.theme", over: Theme(name: "default", styles: [:]))
-        #expect(parsed == Theme.builtInDefault)
+    @Test func theThemeFilesAreTheCompiledInThemes() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: themes.path).filter { $0.hasSuffix(".theme") }
+        #expect(Set(files.map { String($0.dropLast(6)) }) == Set(ShippedThemes.names))
+        for name in ShippedThemes.names {
+            let text = try String(contentsOf: themes.appendingPathComponent(name + ".theme"), encoding: .utf8)
+            #expect(text == ShippedThemes.text(name), "themes/\(name).theme differs from the theme compiled into wax")
+        }
         #expect(Set(Theme.builtInDefault.styles.keys) == Set(StyleRole.allCases))
     }
 
-    @Test(arguments: ["light", "high-contrast", "mono"]) func everyShippedThemeLoads(name: String) {
-        let result = ThemeLoader.load(name: name, directories: [themes], noColor: false)
+    @Test(arguments: ["light", "high-contrast", "mono"]) func everyShippedThemeLoadsWithNoFileAnywhere(name: String) {
+        // A binary copied to /usr/local/bin, with no theme folder at all.
+        let result = ThemeLoader.load(name: name, directories: [URL(fileURLWithPath: "/nonexistent")], noColor: false)
         #expect(result.warning == nil)
         #expect(result.theme.name == name)
         #expect(result.theme != Theme.builtInDefault)
@@ -32,7 +36,8 @@ import WaxTestSupport
         let result = ThemeLoader.load(name: "bad", directories: [dir.url], noColor: false)
         #expect(result.theme == Theme.builtInDefault)
         #expect(result.warning == "theme \(dir.file("bad.theme").path) line 2: unknown colour or attribute \"purplish\"; using the default theme")
-        #expect(ThemeLoader.load(name: "nope", directories: [dir.url], noColor: false).warning?.contains("no theme named \"nope\"") == true)
+        #expect(ThemeLoader.load(name: "nope", directories: [dir.url], noColor: false).warning
+                == "no theme named \"nope\" (themes: bad, default, high-contrast, light, mono); using the default")
     }
 
     @Test func userThemesComeFirst() throws {
@@ -58,5 +63,20 @@ import WaxTestSupport
         #expect(ThemeColor.indexed(196).number(forColors: 8) == 1)
         #expect(ThemeColor.rgb(0, 0, 0).number(forColors: 8) == 0)
         #expect(ThemeColor.terminalDefault.number(forColors: 256) == -1)
+    }
+
+    @Test(arguments: [8, 16, 256]) func noShippedThemeHidesTextOnAnyTerminal(colors: Int) throws {
+        for name in ShippedThemes.names {
+            let theme = ThemeLoader.load(name: name, directories: [], noColor: false).theme
+            for role in StyleRole.allCases {
+                let numbers = theme.style(role).colorNumbers(forColors: colors)
+                #expect(numbers.foreground < 0 || numbers.foreground != numbers.background,
+                        "\(name) \(role) on \(colors) colours: \(numbers)")
+            }
+        }
+        // The light theme's status bar (white on dark grey 238) on an 8-colour xterm.
+        let status = ThemeLoader.load(name: "light", directories: [], noColor: false).theme.style(.status)
+        #expect(status.colorNumbers(forColors: 8) == (7, 0))
+        #expect(ThemeColor.indexed(238).number(forColors: 8) == 0 && ThemeColor.indexed(254).number(forColors: 8) == 7)
     }
 }

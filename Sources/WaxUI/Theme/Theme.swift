@@ -52,23 +52,44 @@ public enum ThemeColor: Sendable, Equatable {
         return cube
     }
 
-    /// An xterm-256 colour as one of the 8 or 16 basic ones.
+    /// xterm's default values for the 16 basic colours.
+    static let basicPalette: [(Int, Int, Int)] = [
+        (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+    ]
+
+    /// An xterm-256 colour as the nearest of the 8 or 16 basic ones. (Rounding each channel
+    /// made the light theme's dark-grey status bar white, under white text, on 8 colours.)
     static func basic(ofIndexed n: Int, colors: Int) -> Int16 {
-        var r = 0, g = 0, b = 0
-        if n < 16 {
-            return Int16(colors >= 16 ? n : n % 8)
-        } else if n < 232 {
+        if n < 16 { return Int16(colors >= 16 ? n : n % 8) }
+        let (r, g, b) = rgb(ofIndexed: n)
+        let candidates = basicPalette.prefix(colors >= 16 ? 16 : 8).enumerated()
+        let nearest = candidates.min { x, y in
+            distance(x.element, (r, g, b)) < distance(y.element, (r, g, b))
+        }
+        return Int16(nearest?.offset ?? 0)
+    }
+
+    static func rgb(ofIndexed n: Int) -> (Int, Int, Int) {
+        if n < 16 { return basicPalette[n] }
+        if n < 232 {
             let v = n - 16
             let steps = [0, 95, 135, 175, 215, 255]
-            r = steps[v / 36]; g = steps[(v / 6) % 6]; b = steps[v % 6]
-        } else {
-            r = 8 + (n - 232) * 10; g = r; b = r
+            return (steps[v / 36], steps[(v / 6) % 6], steps[v % 6])
         }
-        let bright = max(r, g, b) > 200 && colors >= 16
-        let threshold = max(r, g, b) / 2
-        let index = (r > threshold ? 1 : 0) | (g > threshold ? 2 : 0) | (b > threshold ? 4 : 0)
-        let basic = max(r, g, b) < 60 ? 0 : index
-        return Int16(basic + (bright ? 8 : 0))
+        let grey = 8 + (n - 232) * 10
+        return (grey, grey, grey)
+    }
+
+    private static func distance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
+        let (dr, dg, db) = (a.0 - b.0, a.1 - b.1, a.2 - b.2)
+        return dr * dr + dg * dg + db * db
+    }
+
+    /// Black or white, whichever stands out on colour `n` (a terminal colour number).
+    static func contrasting(_ n: Int16, colors: Int) -> Int16 {
+        let (r, g, b) = rgb(ofIndexed: Int(max(0, n)))
+        return (r * 299 + g * 587 + b * 114) / 1_000 > 128 ? 0 : (colors >= 16 ? 15 : 7)
     }
 }
 
@@ -82,6 +103,18 @@ public struct Style: Sendable, Equatable {
     public var reverse = false
 
     public init() {}
+
+    /// The curses colour numbers on a terminal with `colors` colours. Two colours that become
+    /// one there (a light grey and white on 8 colours) would hide the text: the foreground then
+    /// turns black or white, whichever stands out.
+    public func colorNumbers(forColors colors: Int) -> (foreground: Int16, background: Int16) {
+        var foreground = self.foreground.number(forColors: colors)
+        let background = self.background.number(forColors: colors)
+        if foreground == background, foreground >= 0 {
+            foreground = ThemeColor.contrasting(background, colors: colors)
+        }
+        return (foreground, background)
+    }
 }
 
 /// Styles for every role. A theme file names only what it changes; the rest comes from the
@@ -144,67 +177,15 @@ public struct Theme: Sendable, Equatable {
         return theme
     }
 
-    public static let defaultText = """
-    # wax's default theme (dark). Copy this file to $XDG_DATA_HOME/wax/themes/NAME.theme, keep
-    # only the lines you change, and choose it with --theme NAME or WAX_THEME=NAME.
-    # role = [foreground] [on background] [bold] [dim] [underline] [reverse]
-    # colours: default, black, red, green, yellow, blue, magenta, cyan, white, bright-<colour>,
-    # 0-255 (approximated on 8- and 16-colour terminals) or #rrggbb (approximated)
-    normal = default on default
-    header = bright-white on blue
-    headerAccent = bright-yellow on blue bold
-    columns = bright-white bold underline
-    selected = black on cyan
-    selectedUnfocused = black on white
-    dim = bright-black
-    accent = cyan bold
-    rule = bright-black
-    label = cyan
-    value = default
-    removed = red
-    active = green bold
-    status = black on white
-    statusRunning = black on yellow
-    statusError = bright-white on red bold
-    hint = black on white
-    hintKey = blue on white bold
-    prompt = bright-yellow bold
-    overlay = black on white
-    overlayTitle = blue on white bold
-    added = green
-    changed = yellow
-    """
-
     /// The built-in dark theme (themes/default.theme holds the same, for people to copy).
     public static let builtInDefault: Theme = {
         // The text is part of the program, so a parse error is a programming error.
-        try! parse(defaultText, name: "default", file: "(built-in)", over: Theme(name: "default", styles: [:]))
+        try! parse(ShippedThemes.defaultText, name: "default", file: "(built-in)", over: Theme(name: "default", styles: [:]))
     }()
 
     /// No colours, attributes only: for NO_COLOR and the `mono` theme.
     public static let builtInMono: Theme = {
-        try! parse("""
-        header = reverse
-        headerAccent = reverse bold
-        columns = bold underline
-        selected = reverse bold
-        selectedUnfocused = reverse
-        dim = dim
-        accent = bold
-        label = bold
-        removed = dim
-        active = bold
-        status = reverse
-        statusRunning = reverse bold
-        statusError = reverse bold
-        hint = reverse
-        hintKey = reverse bold
-        prompt = bold
-        overlay = reverse
-        overlayTitle = reverse bold
-        added = bold
-        changed = underline
-        """, name: "mono", file: "(built-in)", over: Theme(name: "mono", styles: [:]))
+        try! parse(ShippedThemes.monoText, name: "mono", file: "(built-in)", over: Theme(name: "mono", styles: [:]))
     }()
 
     /// Removes every colour, keeping attributes (NO_COLOR).
@@ -220,33 +201,37 @@ public struct Theme: Sendable, Equatable {
     }
 }
 
-/// Finds and reads a theme by name: `$XDG_DATA_HOME/wax/themes`, then the installed share
-/// folder, then the package's `themes/`.
+/// Finds a theme by name: a file in the user's theme folder, then in the installed share
+/// folder (a theme the shop's admin put there), then the themes compiled into wax.
 public enum ThemeLoader {
     public struct Result: Sendable {
         public var theme: Theme
-        /// A one-line problem to show (a broken file: the default is used instead).
+        /// A one-line problem to show (a broken file, an unknown name: the default is used).
         public var warning: String?
     }
 
     public static func load(name: String?, directories: [URL], noColor: Bool) -> Result {
         if noColor { return Result(theme: Theme.builtInMono, warning: nil) }
         let name = name?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? "default"
-        if name == "mono" && !directories.contains(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("mono.theme").path) }) {
-            return Result(theme: Theme.builtInMono, warning: nil)
-        }
+        let base = name == "mono" ? Theme.builtInMono : Theme.builtInDefault
         for directory in directories {
             let file = directory.appendingPathComponent(name + ".theme")
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
             do {
-                let base = name == "mono" ? Theme.builtInMono : Theme.builtInDefault
                 return Result(theme: try Theme.parse(text, name: name, file: file.path, over: base), warning: nil)
             } catch {
                 return Result(theme: Theme.builtInDefault, warning: "\(error); using the default theme")
             }
         }
-        if name == "default" { return Result(theme: Theme.builtInDefault, warning: nil) }
-        return Result(theme: Theme.builtInDefault, warning: "no theme named \"\(name)\" in \(directories.map(\.path).joined(separator: ", ")); using the default")
+        if let text = ShippedThemes.text(name) {
+            // The texts are part of the program (a test parses each): an error is a bug.
+            return Result(theme: try! Theme.parse(text, name: name, file: "(built-in \(name))", over: base), warning: nil)
+        }
+        let known = Set(ShippedThemes.names).union(directories.flatMap { directory in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+                .filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }
+        })
+        return Result(theme: Theme.builtInDefault, warning: "no theme named \"\(name)\" (themes: \(known.sorted().joined(separator: ", "))); using the default")
     }
 }
 
