@@ -151,6 +151,23 @@ import WaxTestSupport
         #expect(warned.stderr == "wax: warning: the mirror \(db.path) is readable by every user of this machine: run chmod o-rwx \(db.path)\n")
     }
 
+    @Test func usageMistakesAreExitTwoAndOneLine() async throws {
+        let cases: [([String], String)] = [
+            (["import"], "wax: give the CSV file: wax import PATH (see wax import --help)\n"),
+            (["show", "abc"], "wax: The value 'abc' is invalid for '<listing-id>' (see wax show --help)\n"),
+            (["search", "--qeury", "x"], "wax: Unknown option '--qeury'. Did you mean '--query'? (see wax search --help)\n"),
+            (["serch", "love"], "wax: unknown command \"serch\" (did you mean search?)\n"),
+            (["frobnicate"], "wax: unknown command \"frobnicate\" (see wax --help)\n"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try await run(arguments)
+            #expect(result.status == 2 && result.stderr == expected && result.stdout.isEmpty, "\(arguments): \(result.status) \(result.stderr)")
+        }
+        // Help and the version are not mistakes.
+        #expect(try await run(["import", "--help"]).status == 0)
+        #expect(try await run(["--version"]).stdout == "0.1.0\n")
+    }
+
     @Test func helpDocumentsTheExitCodes() async throws {
         let help = try await run(["--help"])
         #expect(help.status == 0)
