@@ -168,6 +168,28 @@ import WaxTestSupport
         #expect(try await run(["--version"]).stdout == "0.1.0\n")
     }
 
+    @Test func theInstalledManPageListsEveryCommandAndOption() async throws {
+        // deploy/wax.1 is generated from the help (see deploy/install.sh) and committed: a
+        // command or option added since must make it regenerate.
+        let manual = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("deploy/wax.1"), encoding: .utf8)
+        let dump = try await run(["--experimental-dump-help"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        func visit(_ command: [String: Any]) {
+            let name = command["commandName"] as? String ?? "?"
+            if name != "wax" && name != "help" {
+                #expect(manual.contains(".It Em \(name)"), "deploy/wax.1 lacks the command \(name): regenerate it")
+            }
+            for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool != false {
+                for case let option as [String: String] in argument["names"] as? [Any] ?? [] where option["kind"] == "long" {
+                    let long = option["name"]!
+                    #expect(manual.contains("Fl -\(long)") || manual.contains(" , -\(long)"), "deploy/wax.1 lacks --\(long) of \(name): regenerate it")
+                }
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] { visit(sub) }
+        }
+        visit(try #require(root["command"] as? [String: Any]))
+    }
+
     @Test func helpDocumentsTheExitCodes() async throws {
         let help = try await run(["--help"])
         #expect(help.status == 0)
