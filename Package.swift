@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "WaxTestSupport", dependencies: ["WaxStore"], path: "Tests/Support"),
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
-        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxJSON", "WaxConfig", "WaxTestSupport"]),
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxJSON", "WaxConfig", "WaxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
                                                    .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),

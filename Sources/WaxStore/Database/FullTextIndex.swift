@@ -7,7 +7,7 @@ import GRDB
 /// writes, and rebuilds both indexes once, inside the same transaction: 0.3 s instead of many
 /// seconds of per-row index maintenance, and readers never see a half-built index.
 enum FullTextIndex {
-    static let columns = ["artist", "title", "label", "catalog_number", "genres", "styles", "location", "comments"]
+    static let columns = ListingColumn.searchable.map(\.name)
 
     /// Above this many written rows a write rebuilds the index instead of maintaining it per row.
     static let bulkThreshold = 2_000

@@ -40,11 +40,17 @@ struct SQLiteBinder {
         if let value, !value.isNaN { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
-    /// Runs the statement once with what was bound, then readies it for the next row.
+    /// Runs the statement once with what was bound, then readies it for the next row. Binding
+    /// fewer or more values than the statement has parameters is a bug, and fails loudly rather
+    /// than writing a value into the wrong column.
     mutating func run(_ db: Database) throws {
         defer {
             sqlite3_reset(handle)
             index = 1
+        }
+        let parameters = sqlite3_bind_parameter_count(handle)
+        guard index - 1 == parameters else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(index - 1) values bound to \(parameters) parameters", sql: statement.sql)
         }
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {

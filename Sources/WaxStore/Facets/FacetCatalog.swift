@@ -33,7 +33,7 @@ struct FacetCatalog: Sendable {
 
     /// The id columns in the order `countColumns` selects them.
     static let countedKinds: [FacetKind] = [.artist, .label, .format, .genre, .style, .location, .condition, .sleeveCondition, .status]
-    static var countColumns: String { (countedKinds.map { "l.\($0.idColumn)" } + ["l.year"]).joined(separator: ", ") }
+    static var countColumns: String { ListingColumn.qualified(countedKinds.map(\.idColumn) + [.year]) }
 
     static func load(_ db: Database, generation: Int64, removedTotal: Int) throws -> FacetCatalog {
         var catalog = FacetCatalog(generation: generation)

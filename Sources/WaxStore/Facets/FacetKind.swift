@@ -10,19 +10,19 @@ public enum FacetKind: String, CaseIterable, Sendable, Codable, Hashable {
     /// Kinds whose listing column holds a `; `-joined list (a release has several genres).
     var isMultiValued: Bool { self == .genre || self == .style }
 
-    /// The listing column holding this kind's value id.
-    var idColumn: String {
+    /// The listing column holding this kind's value id (the year itself for years).
+    var idColumn: ListingColumn {
         switch self {
-        case .artist: "artist_fid"
-        case .genre: "genre_fid"
-        case .style: "style_fid"
-        case .format: "format_fid"
-        case .label: "label_fid"
-        case .condition: "condition_fid"
-        case .sleeveCondition: "sleeve_fid"
-        case .location: "location_fid"
-        case .status: "status_fid"
-        case .year: "year"
+        case .artist: .artistFID
+        case .genre: .genreFID
+        case .style: .styleFID
+        case .format: .formatFID
+        case .label: .labelFID
+        case .condition: .conditionFID
+        case .sleeveCondition: .sleeveFID
+        case .location: .locationFID
+        case .status: .statusFID
+        case .year: .year
         }
     }
 

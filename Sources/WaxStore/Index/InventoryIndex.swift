@@ -61,7 +61,8 @@ final class InventoryIndex: Sendable {
     /// 1 µs each: 100 ms for a large shop).
     static func load(_ db: Database, generation: Int64) throws -> InventoryIndex {
         let kinds = FacetCatalog.countedKinds
-        let sql = "SELECT l.listing_id, \(kinds.map { "l.\($0.idColumn)" }.joined(separator: ", ")), l.price_value, l.year, l.condition_rank "
+        let columns: [ListingColumn] = [.listingID] + kinds.map(\.idColumn) + [.priceValue, .year, .conditionRank]
+        let sql = "SELECT \(ListingColumn.qualified(columns)) "
             + "FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL ORDER BY l.posted_at DESC, l.listing_id DESC"
         // No count(*) first to reserve exactly: walking the index twice cost 10 ms at 100,000
         // listings, more than the columns' geometric growth costs.
@@ -214,8 +215,8 @@ final class InventoryIndex: Sendable {
         case .condition:
             order = numericOrder { self.conditionRanks[$0] == 0 ? nil : Double(self.conditionRanks[$0]) }
         case .artist, .title, .location:
-            // The text keys live in their own indexes, already sorted byte-wise as SQLite does.
-            let column = ["artist": "artist_key", "title": "title_key", "location": "location_key"][field.rawValue]!
+            // The text keys live in their own indexes (l_<column>), already sorted byte-wise as SQLite does.
+            let column = field.column.name
             var positions: [Int32] = []
             positions.reserveCapacity(count)
             try SQLiteRows.step(db, sql: "SELECT listing_id FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL ORDER BY \(column), listing_id") { handle in
@@ -243,29 +244,5 @@ final class InventoryIndex: Sendable {
             }
         }
         return order
-    }
-}
-
-/// Steps a statement through the C API, for the few loops over a whole shop.
-enum SQLiteRows {
-    static func step(_ db: Database, sql: String, arguments: StatementArguments = [], _ body: (OpaquePointer) throws -> Void) throws {
-        let statement = try db.makeStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-            }
-            try body(handle)
-        }
-    }
-
-    /// A text column of the current row ("" for NULL).
-    static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        return String(cString: bytes)
     }
 }

@@ -28,28 +28,23 @@ struct QueryPlan {
                 isEmpty = true
                 return
             }
-            conditions.append("l.\(kind.idColumn) IN (\(ids.map(String.init).joined(separator: ",")))")
+            conditions.append("l.\(kind.idColumn.name) IN (\(ids.map(String.init).joined(separator: ",")))")
         }
-        for (column, bound, op) in [("price_value", query.minPrice?.databaseValue, ">="),
-                                    ("price_value", query.maxPrice?.databaseValue, "<="),
-                                    ("year", query.minYear?.databaseValue, ">="),
-                                    ("year", query.maxYear?.databaseValue, "<=")] {
+        for (column, bound, op) in [(ListingColumn.priceValue, query.minPrice?.databaseValue, ">="),
+                                    (.priceValue, query.maxPrice?.databaseValue, "<="),
+                                    (.year, query.minYear?.databaseValue, ">="),
+                                    (.year, query.maxYear?.databaseValue, "<=")] {
             guard let bound else { continue }
-            conditions.append("l.\(column) \(op) ?")
+            conditions.append("l.\(column.name) \(op) ?")
             arguments.append(bound)
         }
     }
 
     private var whereClause: String { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
 
-    static let sortColumn: [SortField: String] = [
-        .posted: "l.posted_at", .price: "l.price_value", .artist: "l.artist_key", .title: "l.title_key",
-        .year: "l.year", .condition: "l.condition_rank", .location: "l.location_key",
-    ]
-
     var idsSQL: (String, StatementArguments) {
         let direction = query.sort.descending ? "DESC" : "ASC"
-        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY \(Self.sortColumn[query.sort.field]!) \(direction), l.listing_id \(direction)"
+        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY l.\(query.sort.field.column.name) \(direction), l.listing_id \(direction)"
         if let limit = query.limit {
             sql += " LIMIT \(max(0, limit)) OFFSET \(max(0, query.offset))"
         } else if query.offset > 0 {

@@ -26,7 +26,7 @@ final class ListingWriter {
         self.rawBinder = SQLiteBinder(try db.makeStatement(sql: """
             INSERT INTO listing_raw(listing_id, json) VALUES (?, ?) ON CONFLICT(listing_id) DO UPDATE SET json = excluded.json
             """))
-        let columns = ReleaseColumns.all
+        let columns = ReleaseColumn.allCases.map(\.name)
         self.releaseBinder = SQLiteBinder(try db.makeStatement(sql: """
             INSERT INTO releases(\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
             ON CONFLICT(release_id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
@@ -38,25 +38,12 @@ final class ListingWriter {
         self.now = Timestamp.string(now)
     }
 
-    static let recordColumns = [
-        "listing_id", "status", "condition", "sleeve_condition", "posted", "price_value", "price_currency",
-        "original_price_value", "original_price_currency", "shipping_price", "shipping_currency", "allow_offers",
-        "ships_from", "comments", "uri", "resource_url", "weight", "estimated_weight", "format_quantity",
-        "external_id", "location", "quantity", "release_id", "artist", "title", "label", "catalog_number",
-        "format", "year", "release_description", "release_resource_url", "thumbnail_url", "image_uri",
-        "image_resource_url", "community_have", "community_want", "seller_username",
-    ]
-    static let derivedColumns = [
-        "condition_rank", "posted_at", "genres", "styles", "artist_key", "title_key", "location_key",
-        "artist_fid", "label_fid", "format_fid", "genre_fid", "style_fid", "location_fid", "condition_fid",
-        "sleeve_fid", "status_fid", "content_hash", "updated_at", "removed_at", "removed_reason",
-    ]
-
+    /// Every column, in `ListingColumn` order; an update keeps `first_seen_at`.
     private static let upsertSQL: String = {
-        let columns = recordColumns + derivedColumns + ["first_seen_at"]
+        let columns = ListingColumn.allCases
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let updates = (recordColumns.dropFirst() + derivedColumns).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        return "INSERT INTO listings(\(columns.joined(separator: ", "))) VALUES (\(placeholders)) " +
+        let updates = columns.filter { !$0.keptOnUpdate }.map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", ")
+        return "INSERT INTO listings(\(columns.map(\.name).joined(separator: ", "))) VALUES (\(placeholders)) " +
             "ON CONFLICT(listing_id) DO UPDATE SET \(updates)"
     }()
 
@@ -64,39 +51,86 @@ final class ListingWriter {
     func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: String? = nil) throws {
         listingsWereEmpty = false
         let lists = try releaseLists(for: r.releaseID)
-        let genres = ListText.join(lists.genres)
-        let styles = ListText.join(lists.styles)
+        let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), removedAt: removedAt, removedReason: removedReason)
         var b = listingBinder
-        // Record columns, in `recordColumns` order.
-        b.bind(r.listingID); b.bind(r.status); b.bind(r.condition); b.bind(r.sleeveCondition); b.bind(r.posted)
-        b.bind(r.priceValue); b.bind(r.priceCurrency); b.bind(r.originalPriceValue); b.bind(r.originalPriceCurrency)
-        b.bind(r.shippingPrice); b.bind(r.shippingCurrency); b.bind(r.allowOffers); b.bind(r.shipsFrom); b.bind(r.comments)
-        b.bind(r.uri == ListingRecord.canonicalURI(r.listingID) ? nil : r.uri)
-        b.bind(r.resourceURL == ListingRecord.canonicalResourceURL(r.listingID) ? nil : r.resourceURL)
-        b.bind(r.weight); b.bind(r.estimatedWeight); b.bind(r.formatQuantity); b.bind(r.externalID); b.bind(r.location)
-        b.bind(r.quantity); b.bind(r.releaseID); b.bind(r.artist); b.bind(r.title); b.bind(r.label); b.bind(r.catalogNumber)
-        b.bind(r.format); b.bind(r.year); b.bind(r.releaseDescription)
-        b.bind(r.releaseID.map(ListingRecord.canonicalReleaseURL) == r.releaseResourceURL ? nil : r.releaseResourceURL)
-        b.bind(r.thumbnailURL); b.bind(r.imageURI); b.bind(r.imageResourceURL == r.imageURI ? nil : r.imageResourceURL)
-        b.bind(r.communityHave); b.bind(r.communityWant); b.bind(r.sellerUsername)
-        // Derived columns, in `derivedColumns` order.
-        b.bind(ConditionGrade(discogs: r.condition)?.rawValue)
-        b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
-        b.bind(genres); b.bind(styles)
-        b.bind(fold(r.artist)); b.bind(fold(r.title)); b.bind(fold(r.location))
-        b.bind(try facets.id(.artist, r.artist)); b.bind(try facets.id(.label, r.label)); b.bind(try facets.id(.format, r.format))
-        b.bind(try facets.id(.genre, genres)); b.bind(try facets.id(.style, styles)); b.bind(try facets.id(.location, r.location))
-        b.bind(try facets.id(.condition, r.condition)); b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
-        b.bind(try facets.id(.status, r.status))
-        b.bind(ContentHash.of(r))
-        b.bind(now); b.bind(removedAt); b.bind(removedReason)
-        b.bind(now)   // first_seen_at, for new rows only
+        for column in ListingColumn.allCases { try bind(column, of: r, row, into: &b) }
         try b.run(db)
         if let raw = r.rawJSON {
             var raws = rawBinder
             raws.bind(r.listingID)
             raws.bind(raw)
             try raws.run(db)
+        }
+    }
+
+    /// What a row holds besides its record.
+    private struct Derived {
+        var genres: String?
+        var styles: String?
+        var removedAt: String?
+        var removedReason: String?
+    }
+
+    /// The value of `column` for this record: the one place that knows what each column holds.
+    private func bind(_ column: ListingColumn, of r: ListingRecord, _ row: Derived, into b: inout SQLiteBinder) throws {
+        switch column {
+        case .listingID: b.bind(r.listingID)
+        case .status: b.bind(r.status)
+        case .condition: b.bind(r.condition)
+        case .sleeveCondition: b.bind(r.sleeveCondition)
+        case .posted: b.bind(r.posted)
+        case .priceValue: b.bind(r.priceValue)
+        case .priceCurrency: b.bind(r.priceCurrency)
+        case .originalPriceValue: b.bind(r.originalPriceValue)
+        case .originalPriceCurrency: b.bind(r.originalPriceCurrency)
+        case .shippingPrice: b.bind(r.shippingPrice)
+        case .shippingCurrency: b.bind(r.shippingCurrency)
+        case .allowOffers: b.bind(r.allowOffers)
+        case .shipsFrom: b.bind(r.shipsFrom)
+        case .comments: b.bind(r.comments)
+        case .uri: b.bind(r.uri == ListingRecord.canonicalURI(r.listingID) ? nil : r.uri)
+        case .resourceURL: b.bind(r.resourceURL == ListingRecord.canonicalResourceURL(r.listingID) ? nil : r.resourceURL)
+        case .weight: b.bind(r.weight)
+        case .estimatedWeight: b.bind(r.estimatedWeight)
+        case .formatQuantity: b.bind(r.formatQuantity)
+        case .externalID: b.bind(r.externalID)
+        case .location: b.bind(r.location)
+        case .quantity: b.bind(r.quantity)
+        case .releaseID: b.bind(r.releaseID)
+        case .artist: b.bind(r.artist)
+        case .title: b.bind(r.title)
+        case .label: b.bind(r.label)
+        case .catalogNumber: b.bind(r.catalogNumber)
+        case .format: b.bind(r.format)
+        case .year: b.bind(r.year)
+        case .releaseDescription: b.bind(r.releaseDescription)
+        case .releaseResourceURL: b.bind(r.releaseID.map(ListingRecord.canonicalReleaseURL) == r.releaseResourceURL ? nil : r.releaseResourceURL)
+        case .thumbnailURL: b.bind(r.thumbnailURL)
+        case .imageURI: b.bind(r.imageURI)
+        case .imageResourceURL: b.bind(r.imageResourceURL == r.imageURI ? nil : r.imageResourceURL)
+        case .communityHave: b.bind(r.communityHave)
+        case .communityWant: b.bind(r.communityWant)
+        case .sellerUsername: b.bind(r.sellerUsername)
+        case .genres: b.bind(row.genres)
+        case .styles: b.bind(row.styles)
+        case .conditionRank: b.bind(ConditionGrade(discogs: r.condition)?.rawValue)
+        case .postedAt: b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
+        case .artistKey: b.bind(fold(r.artist))
+        case .titleKey: b.bind(fold(r.title))
+        case .locationKey: b.bind(fold(r.location))
+        case .artistFID: b.bind(try facets.id(.artist, r.artist))
+        case .labelFID: b.bind(try facets.id(.label, r.label))
+        case .formatFID: b.bind(try facets.id(.format, r.format))
+        case .genreFID: b.bind(try facets.id(.genre, row.genres))
+        case .styleFID: b.bind(try facets.id(.style, row.styles))
+        case .locationFID: b.bind(try facets.id(.location, r.location))
+        case .conditionFID: b.bind(try facets.id(.condition, r.condition))
+        case .sleeveFID: b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
+        case .statusFID: b.bind(try facets.id(.status, r.status))
+        case .contentHash: b.bind(ContentHash.of(r))
+        case .firstSeenAt, .updatedAt: b.bind(now)
+        case .removedAt: b.bind(row.removedAt)
+        case .removedReason: b.bind(row.removedReason)
         }
     }
 
@@ -112,14 +146,33 @@ final class ListingWriter {
     /// A release fetched from Discogs is never overwritten by one from a CSV file.
     func upsert(_ release: ReleaseRecord) throws {
         if release.source == .csv, discogsReleaseIDs.contains(release.releaseID) { return }
-        var b = releaseBinder   // in `ReleaseColumns.all` order
-        b.bind(release.releaseID); b.bind(release.title); b.bind(release.year); b.bind(release.country)
-        b.bind(ListText.encode(release.barcodes)); b.bind(release.masterID); b.bind(release.masterURL); b.bind(release.uri)
-        b.bind(release.resourceURL); b.bind(ListText.encode(release.artists)); b.bind(ListText.encode(release.labels))
-        b.bind(ListText.encode(release.formats)); b.bind(ListText.encode(release.genres)); b.bind(ListText.encode(release.styles))
-        b.bind(ListText.encode(release.tracklist)); b.bind(release.communityHave); b.bind(release.communityWant)
-        b.bind(release.ratingAverage); b.bind(release.ratingCount); b.bind(release.source.rawValue)
-        b.bind(release.fetchedAt.map(Timestamp.string)); b.bind(release.rawJSON)
+        var b = releaseBinder
+        for column in ReleaseColumn.allCases {
+            switch column {
+            case .releaseID: b.bind(release.releaseID)
+            case .title: b.bind(release.title)
+            case .year: b.bind(release.year)
+            case .country: b.bind(release.country)
+            case .barcodes: b.bind(ListText.encode(release.barcodes))
+            case .masterID: b.bind(release.masterID)
+            case .masterURL: b.bind(release.masterURL)
+            case .uri: b.bind(release.uri)
+            case .resourceURL: b.bind(release.resourceURL)
+            case .artists: b.bind(ListText.encode(release.artists))
+            case .labels: b.bind(ListText.encode(release.labels))
+            case .formats: b.bind(ListText.encode(release.formats))
+            case .genres: b.bind(ListText.encode(release.genres))
+            case .styles: b.bind(ListText.encode(release.styles))
+            case .tracklist: b.bind(ListText.encode(release.tracklist))
+            case .communityHave: b.bind(release.communityHave)
+            case .communityWant: b.bind(release.communityWant)
+            case .ratingAverage: b.bind(release.ratingAverage)
+            case .ratingCount: b.bind(release.ratingCount)
+            case .source: b.bind(release.source.rawValue)
+            case .fetchedAt: b.bind(release.fetchedAt.map(Timestamp.string))
+            case .rawJSON: b.bind(release.rawJSON)
+            }
+        }
         try b.run(db)
         knownReleaseIDs.insert(release.releaseID)
         if release.source == .discogs { discogsReleaseIDs.insert(release.releaseID) }
