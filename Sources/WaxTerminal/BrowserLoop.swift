@@ -22,40 +22,40 @@ public enum Interrupts {
     public static var pending: Int32 { received.load(ordering: .relaxed) }
 }
 
-/// The UI loop: a key (or 50 ms of none) → the session → a frame. Keys already waiting are
-/// handled before drawing, so a fast typist or a paste costs one draw, not one per key.
+/// The UI loop: a key (or 50 ms of none) → the session → what the terminal must do. Keys
+/// already waiting are handled before drawing, so a fast typist or a paste costs one draw, not
+/// one per key; and nothing is drawn unless some effect asked for it.
 public enum BrowserLoop {
     public static let keyTimeout: Int32 = 50
 
     public static func run(session: Session, terminal: Terminal) {
-        var dirty = true
-        while Interrupts.pending == 0 {
-            if dirty {
-                terminal.draw(session.frame)
-                if let text = session.clipboard {
-                    terminal.copyToClipboard(text)
-                    session.clipboard = nil
-                }
-                dirty = false
-            }
+        var pending: Effects = .repaint
+        while Interrupts.pending == 0, !pending.contains(.quit) {
+            act(on: pending, session: session, terminal: terminal)
+            pending = []
             var key = terminal.readKey(timeout: keyTimeout)
-            while let pressed = key {
-                do {
-                    if pressed == .resize { try session.resize(columns: terminal.columns, rows: terminal.rows) }
-                    try session.handle(pressed)
-                } catch {
-                    session.report(error)
-                }
-                if session.state.quit { return }
-                dirty = true
+            while let pressed = key, !pending.contains(.quit) {
+                pending.formUnion(attempt(session) { try session.handle(pressed) })
                 key = terminal.readKey(timeout: 0)
             }
-            do {
-                if try session.tick() { dirty = true }
-            } catch {
-                session.report(error)
-                dirty = true
-            }
+            pending.formUnion(attempt(session) { try session.tick() })
+        }
+    }
+
+    /// The terminal's part of the effects: copy, repaint, draw.
+    static func act(on effects: Effects, session: Session, terminal: Terminal) {
+        if effects.contains(.copyURL), let url = session.state.copyTarget { terminal.copyToClipboard(url) }
+        if effects.contains(.repaint) { terminal.repaint() }
+        if effects.contains(.redraw) { terminal.draw(session.frame) }
+    }
+
+    /// A failure (a locked database, a full disk) is shown in the message line, not fatal.
+    private static func attempt(_ session: Session, _ body: () throws -> Effects) -> Effects {
+        do {
+            return try body()
+        } catch {
+            session.report(error)
+            return .redraw
         }
     }
 }

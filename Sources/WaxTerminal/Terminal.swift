@@ -102,10 +102,9 @@ public final class Terminal {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case KEY_DC: return .delete
-            case KEY_BTAB: return .backTab
             case KEY_RESIZE:
                 updateSize()
-                return .resize
+                return .resize(columns: columns, rows: rows)
             default: return nil
             }
         }

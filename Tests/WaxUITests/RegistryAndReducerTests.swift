@@ -34,7 +34,7 @@ import WaxTestSupport
             (.character("f"), .list, .filters), (.character("o"), .list, .cycleSort), (.character("O"), .list, .reverseSort),
             (.character("s"), .list, .sync), (.character("c"), .list, .changes), (.character("y"), .list, .copyURL),
             (.character("r"), .list, .reload), (.character("?"), .list, .help), (.character("q"), .list, .quit),
-            (.control("c"), .searching, .quit),
+            (.control("c"), .searching, .interrupt), (.control("c"), .help, .interrupt), (.control("l"), .searching, .repaint),
         ]
         for (key, scope, command) in expected {
             #expect(CommandRegistry.command(for: key, in: scope) == command, "\(key) in \(scope)")
@@ -88,8 +88,8 @@ import WaxTestSupport
         #expect(s.query.text == "be")
         _ = Reducer.handle(.backspace, &s)
         #expect(s.query.text == "b")
-        #expect(Reducer.handle(.character("q"), &s).contains(.refilter))   // q is text while searching
-        #expect(!s.quit && s.query.text == "bq")
+        let typedQ = Reducer.handle(.character("q"), &s)                    // q is text while searching
+        #expect(typedQ.contains(.refilter) && !typedQ.contains(.quit) && s.query.text == "bq")
         _ = Reducer.handle(.escape, &s)
         #expect(!s.searchEditing && s.query.text.isEmpty)
         _ = Reducer.handle(.character("/"), &s)
@@ -132,9 +132,17 @@ import WaxTestSupport
         #expect(s.overlay == .help)
         _ = Reducer.handle(.character("j"), &s)
         #expect(s.overlay == .none && s.cursor == 0)
+        // q in the help closes the help, it does not quit (the search and filters stay).
+        s.query.text = "dub"
+        _ = Reducer.handle(.character("?"), &s)
+        #expect(!Reducer.handle(.character("q"), &s).contains(.quit))
+        #expect(s.overlay == .none && s.query.text == "dub")
         let effects5 = Reducer.handle(.character("q"), &s)
 
-        #expect(effects5.contains(.quit) && s.quit)
+        #expect(effects5.contains(.quit))
+        _ = Reducer.handle(.character("?"), &s)
+        #expect(Reducer.handle(.control("c"), &s).contains(.quit))
+        #expect(Reducer.handle(.control("l"), &s).contains(.repaint))
     }
 
     @Test func syncWithoutATokenSaysWhatToDo() {

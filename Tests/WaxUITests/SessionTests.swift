@@ -49,7 +49,7 @@ import WaxTestSupport
         let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "s", columns: 80, rows: 24, syncAvailable: true)
         inbox.post(.started(seller: "s", trigger: "key"))
         inbox.post(.enriching(10, of: 40))
-        #expect(try session.tick())
+        #expect(try session.tick().contains(.redraw))
         #expect(session.frame.text.contains("release details 10/40"))
         inbox.post(.failed(SyncFailure(.failed, "cannot reach /oauth/identity after 8 attempts: connection refused")))
         _ = try session.tick()
@@ -62,8 +62,8 @@ import WaxTestSupport
         let shop = ShopFixture.listings()
         _ = try inventory.importListings(shop.listings, releases: shop.releases)
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false)
-        try session.handle(.character("y"))
-        #expect(session.clipboard == "https://www.discogs.com/sell/item/3700000000")
+        let effects = try session.handle(.character("y"))
+        #expect(effects.contains(.copyURL) && session.state.copyTarget == "https://www.discogs.com/sell/item/3700000000")
         #expect(session.state.message == "copied https://www.discogs.com/sell/item/3700000000")
     }
 

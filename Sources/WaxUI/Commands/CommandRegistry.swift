@@ -4,7 +4,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case openDetail, back, switchPane, search, filters, cycleSort, reverseSort, clearAll
     case filterNextKind, filterPreviousKind, filterRemove
-    case sync, changes, copyURL, reload, help, quit
+    case sync, changes, copyURL, reload, repaint, help, quit, interrupt
 }
 
 /// Where the keyboard is: which pane has focus, or what overlay is open.
@@ -32,6 +32,7 @@ public struct CommandSpec: Sendable {
 public enum CommandRegistry {
     private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes]
     private static let panes: Set<Scope> = [.list, .detail, .filter]
+    private static let everywhere = Set(Scope.allCases)
 
     public static let all: [CommandSpec] = [
         CommandSpec(id: .moveDown, keys: [.down, .character("j")], title: "down", help: "Next row", group: .move, scopes: browsing.union([.searching]), hint: false),
@@ -55,8 +56,10 @@ public enum CommandRegistry {
         CommandSpec(id: .changes, keys: [.character("c")], title: "changes", help: "What syncs added, repriced and removed", group: .shop, scopes: browsing, hint: true),
         CommandSpec(id: .copyURL, keys: [.character("y")], title: "copy URL", help: "Copy the Discogs URL (OSC 52, over ssh)", group: .shop, scopes: panes, hint: false),
         CommandSpec(id: .reload, keys: [.character("r")], title: "reload", help: "Reload from the mirror", group: .shop, scopes: browsing, hint: false),
-        CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help", group: .view, scopes: browsing.union([.help]), hint: true),
-        CommandSpec(id: .quit, keys: [.character("q"), .control("c")], title: "quit", help: "Quit", group: .view, scopes: browsing.union([.help]), hint: true),
+        CommandSpec(id: .repaint, keys: [.control("l")], title: "repaint", help: "Draw the whole screen again (a garbled ssh session)", group: .view, scopes: everywhere, hint: false),
+        CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help (any other key closes it)", group: .view, scopes: browsing.union([.help]), hint: true),
+        CommandSpec(id: .quit, keys: [.character("q")], title: "quit", help: "Quit", group: .view, scopes: browsing, hint: true),
+        CommandSpec(id: .interrupt, keys: [.control("c")], title: "quit anywhere", help: "Quit from anywhere, even while typing", group: .view, scopes: everywhere, hint: false),
     ]
 
     public static func spec(_ id: CommandID) -> CommandSpec {
@@ -65,9 +68,7 @@ public enum CommandRegistry {
 
     /// The command a key means where the keyboard is, if any.
     public static func command(for key: Key, in scope: Scope) -> CommandID? {
-        // Ctrl-C quits from anywhere, search included.
-        if key == .control("c") { return .quit }
-        return all.first { $0.scopes.contains(scope) && $0.keys.contains(key) }?.id
+        all.first { $0.scopes.contains(scope) && $0.keys.contains(key) }?.id
     }
 
     /// `j ↓`, `q Ctrl-C`: how the help and the README show a command's keys.

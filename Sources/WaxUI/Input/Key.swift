@@ -5,9 +5,9 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case control(Character)
     case up, down, left, right
     case pageUp, pageDown, home, end
-    case enter, escape, tab, backTab, backspace, delete
-    /// The terminal changed size (curses' KEY_RESIZE).
-    case resize
+    case enter, escape, tab, backspace, delete
+    /// The terminal changed size (curses' KEY_RESIZE): its new size.
+    case resize(columns: Int, rows: Int)
 
     public var description: String {
         switch self {
@@ -25,7 +25,6 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .enter: "Enter"
         case .escape: "Esc"
         case .tab: "Tab"
-        case .backTab: "Shift-Tab"
         case .backspace: "Backspace"
         case .delete: "Del"
         case .resize: "resize"

@@ -16,6 +16,8 @@ public struct Layout: Sendable, Equatable {
     public var searchLine: Rect
     public var status: Rect
     public var split: Bool
+    /// Everything between the header and the bottom lines (a full-width view: the changes).
+    public var body: Rect
 
     public init(columns: Int, rows: Int, detailOpen: Bool, filterOpen: Bool, searchLine hasSearchLine: Bool) {
         let width = max(1, columns)
@@ -24,6 +26,7 @@ public struct Layout: Sendable, Equatable {
         searchLine = hasSearchLine ? Rect(x: 0, y: max(0, rows - 2), width: width, height: rows > 2 ? 1 : 0) : .zero
         let bodyTop = 1
         let bodyHeight = max(0, rows - 2 - (hasSearchLine ? 1 : 0))
+        body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
         split = width >= Self.splitWidth
         if split {
             // The side pane takes two fifths; a one-column rule separates them.
@@ -41,4 +44,7 @@ public struct Layout: Sendable, Equatable {
 
     /// Rows of listings the list shows (one line goes to the column titles).
     public var listRows: Int { max(0, list.height - 1) }
+
+    /// Rows of changes the changes view shows (below its title line).
+    public var changesRows: Int { max(1, body.height - 1) }
 }

@@ -26,8 +26,6 @@ public final class Session {
     private let clock: () -> Date
     private var generation: Int64 = -1
     private var lastGenerationCheck = Date.distantPast
-    /// What `y` asked to copy; the terminal driver sends it (OSC 52) and clears it.
-    public var clipboard: String?
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
                 columns: Int, rows: Int, syncAvailable: Bool, now: @escaping () -> Date = Date.init) throws {
@@ -48,25 +46,20 @@ public final class Session {
         try perform(.reload)
     }
 
-    /// A key: the reducer changes the state, then whatever it asked for is read.
+    /// A key: the reducer changes the state, the session reads what it asked for, and what is
+    /// left for the terminal (draw, repaint, copy, quit) is returned.
     @discardableResult
     public func handle(_ key: Key) throws -> Effects {
         state.now = clock()
         let effects = Reducer.handle(key, &state)
         try perform(effects)
-        return effects
-    }
-
-    public func resize(columns: Int, rows: Int) throws {
-        state.columns = columns
-        state.rows = rows
-        Reducer.scrollToCursor(&state)
-        try perform(Reducer.windowNeeded(state) ? .loadWindow : [])
+        return effects.intersection(.terminal)
     }
 
     /// Between keys: folds in sync events, and reloads when the mirror changed (a sync here or
-    /// another wax process committed). Returns whether the screen must be redrawn.
-    public func tick() throws -> Bool {
+    /// another wax process committed). Returns what the terminal must do (a redraw, or nothing).
+    @discardableResult
+    public func tick() throws -> Effects {
         var redraw = false
         var committed = false
         for event in inbox.drain() {
@@ -86,7 +79,7 @@ public final class Session {
                 redraw = true
             }
         }
-        return redraw
+        return redraw ? .redraw : []
     }
 
     public var frame: ScreenGrid { Renderer.render(state) }
@@ -108,27 +101,18 @@ public final class Session {
 
     // MARK: Effects
 
+    /// Runs the reads `effects` ask for (facets and changes only while they show).
     func perform(_ effects: Effects) throws {
-        var effects = effects
-        if effects.contains(.reload) {
-            effects.formUnion([.refilter, .findSelected, .loadDetail])
-            if state.filterOpen { effects.insert(.loadFacets) }
-            if state.overlay == .changes { effects.insert(.loadChanges) }
-        }
         if effects.contains(.refilter) { try refilter(keepSelection: effects.contains(.findSelected)) }
         else if effects.contains(.findSelected) { try findSelected() }
         if effects.contains(.loadWindow) { try loadWindow() }
         if effects.contains(.loadDetail) { try loadDetail() }
-        if effects.contains(.loadFacets) { try loadFacets() }
-        if effects.contains(.loadChanges) {
+        if effects.contains(.loadFacets), state.filterOpen { try loadFacets() }
+        if effects.contains(.loadChanges), state.overlay == .changes {
             state.changes = try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000)
         }
         if effects.contains(.startSync), let runner, !runner.start(.key) {
             state.message = "a sync is already running"
-        }
-        if effects.contains(.copyURL), let listing = state.detail ?? state.selected {
-            clipboard = listing.discogsURL
-            state.message = "copied \(listing.discogsURL)"
         }
         if effects.contains(.quit) { runner?.stop() }
     }

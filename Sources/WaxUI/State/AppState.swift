@@ -37,7 +37,6 @@ public struct AppState: Sendable {
     public var facets = Facets()
     public var filterKind = FilterKind.artist
     public var filterCursor = 0
-    public var filterScroll = 0
     /// A price or year bound being typed in the filter pane.
     public var rangeEditing: RangeField?
     public var rangeText = ""
@@ -45,12 +44,10 @@ public struct AppState: Sendable {
     // Changes view.
     public var changes: [ListingChange] = []
     public var changesCursor = 0
-    public var changesScroll = 0
 
     public var sync = SyncStatus()
     /// One line shown until the next key: "copied …", errors.
     public var message: String?
-    public var quit = false
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
 
@@ -67,6 +64,9 @@ public struct AppState: Sendable {
         case .none: return focus
         }
     }
+
+    /// What `y` copies: the Discogs URL of the listing on show.
+    public var copyTarget: String? { (detail ?? selected)?.discogsURL }
 
     public var selected: Listing? {
         let index = cursor - windowStart

@@ -5,16 +5,18 @@ import WaxStore
 /// and says what must be redone. Pure: no I/O, so every branch is testable.
 public enum Reducer {
     public static func handle(_ key: Key, _ state: inout AppState) -> Effects {
-        if key == .resize { return .resize }
+        if case .resize(let columns, let rows) = key { return resize(columns: columns, rows: rows, &state) }
         let hadMessage = state.message != nil
         state.message = nil
         if let field = state.rangeEditing { return editRange(field, key, &state) }
         if state.searchEditing, let effects = editSearch(key, &state) { return effects }
-        if state.overlay == .help, key != .escape, key != .character("?"), key != .control("c"), key != .character("q") {
-            state.overlay = .none
-            return .redraw
-        }
         guard let command = CommandRegistry.command(for: key, in: state.scope) else {
+            // The help says any key closes it: any key it does not bind (q included: closing
+            // the help must never lose the search and filters).
+            if state.overlay == .help {
+                state.overlay = .none
+                return .redraw
+            }
             return hadMessage ? .redraw : []
         }
         return apply(command, &state)
@@ -129,8 +131,7 @@ public enum Reducer {
             let kinds = FilterKind.allCases
             let step = command == .filterNextKind ? 1 : kinds.count - 1
             state.filterKind = kinds[(kinds.firstIndex(of: state.filterKind)! + step) % kinds.count]
-            state.filterCursor = 0
-            state.filterScroll = 0
+                state.filterCursor = 0
             return .loadFacets
         case .filterRemove:
             switch state.filterKind {
@@ -152,26 +153,35 @@ public enum Reducer {
         case .changes:
             state.overlay = state.overlay == .changes ? .none : .changes
             state.changesCursor = 0
-            state.changesScroll = 0
             return state.overlay == .changes ? .loadChanges : .redraw
         case .copyURL:
-            guard state.selected != nil || state.detail != nil else { return [] }
+            guard let url = state.copyTarget else { return [] }
+            state.message = "copied \(url)"
             return .copyURL
         case .reload:
             return .reload
         case .help:
             state.overlay = state.overlay == .help ? .none : .help
             return .redraw
-        case .quit:
-            state.quit = true
+        case .quit, .interrupt:
             return .quit
+        case .repaint:
+            return .repaint
         }
+    }
+
+    /// The terminal's new size: the visible rows may need reading, and everything is drawn.
+    private static func resize(columns: Int, rows: Int, _ state: inout AppState) -> Effects {
+        state.columns = columns
+        state.rows = rows
+        scrollToCursor(&state)
+        return windowNeeded(state) ? [.repaint, .loadWindow] : .repaint
     }
 
     static func pageSize(_ state: AppState) -> Int {
         switch state.scope {
         case .filter: return max(1, state.layout.side.height - 4)
-        case .changes: return max(1, state.rows - 6)
+        case .changes: return state.layout.changesRows
         default: return max(1, state.layout.listRows)
         }
     }

@@ -1,0 +1,25 @@
+import Foundation
+import WaxStore
+
+/// The filters in force, as the header and the filter pane both show them: `artist: björk`,
+/// `price: 10–20`, `year: 1990–`.
+public enum FilterSummary {
+    public static func parts(_ query: ListingQuery) -> [String] {
+        var parts: [String] = []
+        for kind in FacetKind.textFilters {
+            if let value = query[filter: kind], !value.isEmpty { parts.append("\(kind.title.lowercased()): \(value)") }
+        }
+        if query.minPrice != nil || query.maxPrice != nil {
+            parts.append("price: \(query.minPrice.map(number) ?? "")–\(query.maxPrice.map(number) ?? "")")
+        }
+        if query.minYear != nil || query.maxYear != nil {
+            parts.append("year: \(query.minYear.map(String.init) ?? "")–\(query.maxYear.map(String.init) ?? "")")
+        }
+        return parts
+    }
+
+    /// `12` or `12.5`: a bound as typed.
+    public static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
