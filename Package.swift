@@ -31,7 +31,7 @@ let package = Package(
             dependencies: [
                 "WaxConfig", "WaxJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // The SQLite C API, for the two loops that read 100,000 rows (facet counting).
+                // The SQLite C API, where 100,000 rows are read or written (binds, index loads, counts).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,7 +58,7 @@ let package = Package(
         // SwiftPM drops its -D flags anyway; the shim sets what is needed.)
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         // The only code that calls curses: terminal set-up, keys, drawing, resize, signals.
-        .target(name: "WaxTerminal", dependencies: ["CNcursesw", "WaxUI"]),
+        .target(name: "WaxTerminal", dependencies: ["CNcursesw", "WaxUI", "WaxConfig"]),
         .executableTarget(
             name: "fake-discogs",
             dependencies: ["FakeDiscogs", .product(name: "ArgumentParser", package: "swift-argument-parser")]

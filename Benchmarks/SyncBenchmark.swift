@@ -104,7 +104,7 @@ enum SyncBenchmark {
             let (applyAt, endAt) = marks.withLock { $0 }
             let applySeconds = endAt!.timeIntervalSince(applyAt!)
             print("apply \(listings) listings, \(round): \(Measure.fmt(applySeconds)) s (+\(summary.added) ~\(summary.updated) −\(summary.removed)), whole sync \(Measure.fmt(Date().timeIntervalSince(started))) s   target ≤ 3 s")
-            print("    " + summary.applyPhases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
+            print("    " + summary.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
         }
         print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
     }

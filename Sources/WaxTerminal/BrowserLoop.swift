@@ -1,26 +1,7 @@
 import Foundation
 import Synchronization
+import WaxConfig
 import WaxUI
-
-/// SIGINT, SIGTERM and SIGHUP (a dropped ssh session) only set this flag; the loop sees it
-/// within one key timeout, stops the sync and restores the terminal.
-public enum Interrupts {
-    static let received = Atomic<Int32>(0)
-
-    public static func install() {
-        // A parent may have started us with these blocked (Foundation's Process does): unblock.
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signalNumber) }
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { number in Interrupts.received.store(number, ordering: .relaxed) }
-        }
-        signal(SIGPIPE, SIG_IGN)
-    }
-
-    public static var pending: Int32 { received.load(ordering: .relaxed) }
-}
 
 /// The UI loop: a key (or 50 ms of none) → the session → what the terminal must do. Keys
 /// already waiting are handled before drawing, so a fast typist or a paste costs one draw, not
@@ -30,7 +11,8 @@ public enum BrowserLoop {
 
     public static func run(session: Session, terminal: Terminal) {
         var pending: Effects = .repaint
-        while Interrupts.pending == 0, !pending.contains(.quit) {
+        // A signal (SIGINT, SIGTERM, SIGHUP: a dropped ssh session) ends the loop within a key timeout.
+        while SignalWatch.shared.pending == 0, !pending.contains(.quit) {
             act(on: pending, session: session, terminal: terminal)
             pending = []
             var key = terminal.readKey(timeout: keyTimeout)

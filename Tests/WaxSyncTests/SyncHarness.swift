@@ -10,7 +10,6 @@ import WaxTestSupport
 /// A fake Discogs on 127.0.0.1, a fresh mirror, and the real client and engine between them.
 final class SyncHarness: Sendable {
     let server: FakeDiscogsServer
-    let dir = TemporaryDirectory()
     let inventory: InventoryService
     let client: DiscogsClient
     let engine: SyncEngine
@@ -60,7 +59,7 @@ final class SyncHarness: Sendable {
         return self
     }
 
-    func options(_ trigger: SnapshotApply.Trigger = .test, enrichment: SyncOptions.Enrichment = .all) -> SyncOptions {
+    func options(_ trigger: SyncTrigger = .test, enrichment: SyncOptions.Enrichment = .all) -> SyncOptions {
         var options = SyncOptions(seller: server.configuration.seller, trigger: trigger)
         options.enrichment = enrichment
         return options

@@ -65,7 +65,7 @@ import WaxTestSupport
 
     @Test(arguments: sizes) func syncRunning(columns: Int, rows: Int) throws {
         try withSession(columns, rows) { session, inbox in
-            inbox.post(.started(seller: "freakinbeats", trigger: "key"))
+            inbox.post(.started(seller: "freakinbeats", trigger: .key))
             inbox.post(.page(3, of: 6, listings: 300))
             inbox.post(.waitingForRateLimit(seconds: 4))
             _ = try session.tick()
@@ -75,7 +75,7 @@ import WaxTestSupport
 
     @Test(arguments: sizes) func syncFailed(columns: Int, rows: Int) throws {
         try withSession(columns, rows) { session, inbox in
-            inbox.post(.started(seller: "freakinbeats", trigger: "key"))
+            inbox.post(.started(seller: "freakinbeats", trigger: .key))
             inbox.post(.failed(SyncFailure(.failed, "/users/freakinbeats/inventory kept failing (HTTP 503) after 8 attempts: Discogs may be down, try again later")))
             _ = try session.tick()
             Golden.check(session.frame, "sync-failed")

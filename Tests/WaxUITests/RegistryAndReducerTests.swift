@@ -178,7 +178,7 @@ import WaxTestSupport
     @Test func eventsBecomeOneLine() {
         var status = SyncStatus()
         let now = Date(timeIntervalSince1970: 1_000_000)
-        status.apply(.started(seller: "s", trigger: "key"), now: now)
+        status.apply(.started(seller: "s", trigger: .key), now: now)
         status.apply(.page(2, of: 4, listings: 200), now: now)
         #expect(status.phase == .running("page 2/4 · 200 listings", progress: 0.5))
         status.apply(.waitingForRateLimit(seconds: 3.4), now: now)

@@ -47,7 +47,7 @@ import WaxTestSupport
         let inventory = try dir.inventory()
         let inbox = SyncInbox()
         let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "s", columns: 80, rows: 24, syncAvailable: true)
-        inbox.post(.started(seller: "s", trigger: "key"))
+        inbox.post(.started(seller: "s", trigger: .key))
         inbox.post(.enriching(10, of: 40))
         #expect(try session.tick().contains(.redraw))
         #expect(session.frame.text.contains("release details 10/40"))

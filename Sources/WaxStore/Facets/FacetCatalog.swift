@@ -121,8 +121,6 @@ struct FacetCatalog: Sendable {
         ids.reduce(0) { total, id in total + (Int(id) < counts.count ? Int(counts[Int(id)]) : 0) }
     }
 
-    func valueCount(_ kind: FacetKind) -> Int { values[kind]?.count ?? 0 }
-
     /// Turns per-id counts into per-value counts for each kind, splitting genre and style lists
     /// and merging values that fold alike.
     func facets(from tally: FacetTally, limit: Int?) -> Facets {

@@ -20,10 +20,6 @@ struct Bitset: Sendable {
         words[i >> 6] |= 1 << UInt64(i & 63)
     }
 
-    mutating func formIntersection(_ other: Bitset) {
-        for i in words.indices { words[i] &= other.words[i] }
-    }
-
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// Calls `body` with every member, in increasing order.

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 
 /// A verified snapshot from Discogs, ready to apply to the mirror in one transaction.
-public struct SnapshotApply: Sendable {
-    public enum Trigger: String, Sendable { case startup = "start-up", schedule, key, cli, api, demo, test }
+/// What started a sync: kept in `sync_runs`, shown in the changes view and the lock file.
+public enum SyncTrigger: String, Sendable { case startup = "start-up", schedule, key, cli, api, demo, test }
 
+public struct SnapshotApply: Sendable {
     /// Listings as Discogs describes them now. Each is inserted, updated (only when a field
     /// really changed) or left alone. Listings not in here are not touched unless removed.
     public var listings: [ListingRecord]
@@ -12,7 +13,7 @@ public struct SnapshotApply: Sendable {
     public var removals: [Int64: String]
     /// The seller object, kept once instead of in every listing's raw JSON.
     public var seller: SellerRecord?
-    public var trigger: Trigger
+    public var trigger: SyncTrigger
     public var startedAt: Date
     public var requests: Int
     /// Listings Discogs reported but the sync could not reach (the non-owner paging cap).
@@ -21,7 +22,7 @@ public struct SnapshotApply: Sendable {
     public var beforeCommit: (@Sendable () -> Void)?
 
     public init(listings: [ListingRecord], removals: [Int64: String] = [:], seller: SellerRecord? = nil,
-                trigger: Trigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
+                trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
         self.listings = listings
         self.removals = removals
         self.seller = seller
@@ -53,6 +54,8 @@ public struct ApplyCounts: Sendable, Equatable {
     public var removed = 0
     public var unchanged = 0
     public var total = 0
+
+    public init() {}
 }
 
 extension InventoryService {
@@ -157,7 +160,7 @@ extension InventoryService {
 
     /// Records a sync that failed: the listings are untouched, only the history grows.
     @discardableResult
-    public func recordFailedSync(trigger: SnapshotApply.Trigger, startedAt: Date, requests: Int, error: String, now: Date = Date()) throws -> Int64 {
+    public func recordFailedSync(trigger: SyncTrigger, startedAt: Date, requests: Int, error: String, now: Date = Date()) throws -> Int64 {
         try database.writeBookkeeping { db in
             try db.execute(sql: """
                 INSERT INTO sync_runs(trigger, started_at, finished_at, outcome, requests, error, host, pid)

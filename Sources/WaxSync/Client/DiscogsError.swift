@@ -59,12 +59,4 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
             "cancelled"
         }
     }
-
-    /// Worth another try (the same request may succeed in a moment).
-    var isTransient: Bool {
-        switch self {
-        case .rateLimited, .server, .network, .badResponse, .timedOut: true
-        default: false
-        }
-    }
 }

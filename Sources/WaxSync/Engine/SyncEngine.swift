@@ -24,7 +24,7 @@ public final class SyncEngine: Sendable {
 
     /// Takes this database's sync lock now, without waiting, or throws `SyncLock.Busy` naming
     /// the holder: for callers that must answer at once whether a sync could start.
-    public func acquireLock(trigger: SnapshotApply.Trigger) throws -> SyncLock {
+    public func acquireLock(trigger: SyncTrigger) throws -> SyncLock {
         try SyncLock.acquire(forDatabase: databasePath, trigger: trigger.rawValue)
     }
 
@@ -33,7 +33,7 @@ public final class SyncEngine: Sendable {
     public func run(_ options: SyncOptions, holding heldLock: SyncLock? = nil,
                     events: @escaping @Sendable (SyncEvent) -> Void) async throws -> SyncSummary {
         let started = Date()
-        events(.started(seller: options.seller, trigger: options.trigger.rawValue))
+        events(.started(seller: options.seller, trigger: options.trigger))
         let lock: SyncLock
         do {
             lock = try heldLock ?? acquireLock(trigger: options.trigger)
@@ -135,13 +135,7 @@ public final class SyncEngine: Sendable {
         let frozen = apply
         let counts = try await onStore { try self.inventory.applySnapshot(frozen) }
         phase("apply")
-        summary.syncRunID = counts.syncRunID
-        summary.added = counts.added
-        summary.updated = counts.updated
-        summary.removed = counts.removed
-        summary.unchanged = counts.unchanged
-        summary.total = counts.total
-        summary.applyPhases = counts.phases
+        summary.applied = counts
 
         let enrichment = await enrich(options, events: events)
         phase("enrichment of \(enrichment.fetched) releases")

@@ -3,7 +3,7 @@ import WaxStore
 /// What a sync reports as it goes: the CLI draws a progress bar from these, the UI its status
 /// bar. Plain values, safe to hand from the sync's queue to any other thread.
 public enum SyncEvent: Sendable, Equatable {
-    case started(seller: String, trigger: String)
+    case started(seller: String, trigger: SyncTrigger)
     case identity(username: String, owner: Bool)
     /// Page `page` of `pages` read; `listings` collected so far.
     case page(Int, of: Int, listings: Int)
@@ -17,15 +17,11 @@ public enum SyncEvent: Sendable, Equatable {
     case failed(SyncFailure)
 }
 
-/// What a finished sync did.
+/// What a finished sync did: what its apply changed (`applied`, whose counts read as the
+/// summary's own: `summary.added`), and what the rest of the sync did.
+@dynamicMemberLookup
 public struct SyncSummary: Sendable, Equatable {
-    public var syncRunID: Int64 = 0
-    public var added = 0
-    public var updated = 0
-    public var removed = 0
-    public var unchanged = 0
-    /// Current listings after the sync.
-    public var total = 0
+    public var applied = ApplyCounts()
     public var requests = 0
     public var rateLimited = 0
     public var seconds = 0.0
@@ -37,10 +33,13 @@ public struct SyncSummary: Sendable, Equatable {
     public var removalsDeferred = false
     /// Why enrichment stopped early, if it did (the listings are applied regardless).
     public var enrichmentNote: String?
-    /// Seconds spent in each step of the apply transaction (compare, rows, indexes, commit…).
-    public var applyPhases: [ImportOutcome.Phase] = []
 
     public init() {}
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ApplyCounts, Value>) -> Value {
+        get { applied[keyPath: keyPath] }
+        set { applied[keyPath: keyPath] = newValue }
+    }
 }
 
 /// Why a sync did not happen or did not finish. The mirror is unchanged in every case.

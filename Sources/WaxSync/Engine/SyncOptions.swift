@@ -15,7 +15,7 @@ public struct SyncOptions: Sendable {
     public var seller: String
     /// The inventory status mirrored (Discogs' `For Sale` unless configured).
     public var status = "For Sale"
-    public var trigger: SnapshotApply.Trigger
+    public var trigger: SyncTrigger
     public var enrichment = Enrichment.budget
     /// Verification and enrichment requests in flight at once.
     public var concurrency = 4
@@ -26,7 +26,7 @@ public struct SyncOptions: Sendable {
     /// Fault injection for tests: hold the apply transaction open this long before committing.
     public var pauseBeforeCommit: TimeInterval = 0
 
-    public init(seller: String, trigger: SnapshotApply.Trigger) {
+    public init(seller: String, trigger: SyncTrigger) {
         self.seller = seller
         self.trigger = trigger
     }

@@ -23,7 +23,7 @@ public final class SyncRunner: Sendable {
     /// Starts a sync unless one is already running in this process (another process holding
     /// the database's sync lock is reported through the sink as a `busy` failure).
     @discardableResult
-    public func start(_ trigger: SnapshotApply.Trigger) -> Bool {
+    public func start(_ trigger: SyncTrigger) -> Bool {
         current.withLock { running in
             guard running == nil else { return false }
             running = launch(trigger, holding: nil)
@@ -43,7 +43,7 @@ public final class SyncRunner: Sendable {
 
     /// Starts a sync and says at once whether it could: the lock is taken here, before the
     /// background task starts, so `.started` means this sync owns the database's sync lock.
-    public func tryStart(_ trigger: SnapshotApply.Trigger) -> StartOutcome {
+    public func tryStart(_ trigger: SyncTrigger) -> StartOutcome {
         current.withLock { running in
             guard running == nil else { return .alreadyRunning }
             let lock: SyncLock
@@ -60,7 +60,7 @@ public final class SyncRunner: Sendable {
     }
 
     /// The background task of one sync; it clears `current` when it ends. Called under `current`'s lock.
-    private func launch(_ trigger: SnapshotApply.Trigger, holding lock: SyncLock?) -> Task<Void, Never> {
+    private func launch(_ trigger: SyncTrigger, holding lock: SyncLock?) -> Task<Void, Never> {
         var options = self.options
         options.trigger = trigger
         return Task.detached(priority: .utility) { [engine, sink] in

@@ -18,7 +18,7 @@ struct BrowseCommand: ParsableCommand {
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a file name in a theme folder.") var theme: String?
 
     func run() throws {
-        try Failure.reportingTerminal {
+        try Failure.reporting {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             let setup = try? SyncSetup.engine(context, inventory: inventory)
@@ -33,7 +33,7 @@ struct BrowseCommand: ParsableCommand {
 /// and put everything back.
 enum Browser {
     static func run(context: AppContext, inventory: InventoryService, sync: (SyncEngine, SyncOptions)?, theme: String?,
-                    autoSync: Bool, interval: TimeInterval, shop: String, whileRunning: (() -> Void)? = nil) throws {
+                    autoSync: Bool, interval: TimeInterval, shop: String) throws {
         let loaded = ThemeLoader.load(name: theme, directories: context.paths.themeDirectories,
                                       noColor: ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
         if let warning = loaded.warning { context.logger.warning("\(warning)") }
@@ -44,18 +44,18 @@ enum Browser {
             background.enrichment = .all
             runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
         }
-        Interrupts.install()
+        SignalWatch.shared.install()
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
         let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
                                   columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil)
         if let warning = loaded.warning { session.report(warning) }
         if let runner, autoSync { runner.startSchedule(every: interval) }
-        whileRunning?()
         BrowserLoop.run(session: session, terminal: terminal)
         // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
         // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.
         runner?.stop()
-        context.logger.info("browser closed\(Interrupts.pending != 0 ? " by signal \(Interrupts.pending)" : "")")
+        let signal = SignalWatch.shared.pending
+        context.logger.info("browser closed\(signal != 0 ? " by signal \(signal)" : "")")
     }
 }

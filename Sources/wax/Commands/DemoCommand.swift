@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Colour theme.") var theme: String?
 
     func run() throws {
-        try Failure.reportingTerminal(runDemo)
+        try Failure.reporting(runDemo)
     }
 
     private func runDemo() throws {

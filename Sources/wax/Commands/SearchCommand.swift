@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import WaxStore
 
-/// The filter options shared by `wax search` (and later `wax serve`'s query parsing mirrors them).
+/// The filter options of `wax search` (`wax serve`'s `/api/search` takes the same, in snake case).
 struct QueryOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Free text: every word a prefix, all must match.")
     var query: String?

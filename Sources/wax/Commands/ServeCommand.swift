@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WaxConfig
 import WaxServer
 import WaxStore
 import WaxSync
@@ -59,9 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
             if case .runner(let runner) = sync, settings.enableAutoSync {
                 runner.startSchedule(every: settings.syncIntervalHours * 3600)
             }
-            let interrupt = InterruptWatch()
             await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
-                interrupt.onSignal { stopped.resume() }
+                SignalWatch.shared.onSignal { _ in stopped.resume() }
             }
             context.logger.info("serve: stopping")
             if case .runner(let runner) = sync {

@@ -1,6 +1,7 @@
 import WaxJSON
 import ArgumentParser
 import Foundation
+import WaxConfig
 import WaxStore
 import WaxSync
 
@@ -34,16 +35,15 @@ struct SyncCommand: AsyncParsableCommand {
             var (engine, options) = try SyncSetup.engine(context, inventory: inventory)
             options.enrichment = listingsOnly ? .none : (allDetails || watch ? .all : .budget)
             let progress = SyncProgress(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
-            let interrupt = InterruptWatch()
             if watch {
                 guard context.settings.enableAutoSync else {
                     throw Failure.configuration("ENABLE_AUTO_SYNC is false, so --watch would never sync: set it to true, or run `wax sync` once")
                 }
-                try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress, interrupt: interrupt)
+                try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress)
                 return
             }
             let task = Task { try await engine.run(options, events: progress.handle) }
-            interrupt.onSignal { task.cancel() }
+            SignalWatch.shared.onSignal { _ in task.cancel() }
             do {
                 print(summary: try await task.value, seller: options.seller)
             } catch let failure as SyncFailure {
@@ -81,7 +81,7 @@ struct SyncCommand: AsyncParsableCommand {
         return out
     }
 
-    private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress, interrupt: InterruptWatch) async throws {
+    private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress) async throws {
         let seller = options.seller
         let runner = SyncRunner(engine: engine, options: options) { event in
             progress.handle(event)
@@ -96,7 +96,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         runner.startSchedule(every: interval)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            interrupt.onSignal {
+            SignalWatch.shared.onSignal { _ in
                 runner.stop()
                 done.resume()
             }

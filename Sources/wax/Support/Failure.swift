@@ -26,34 +26,39 @@ enum Failure: Error {
 }
 
 extension Failure {
-    /// Runs `body`, turning any error into one line on stderr and an exit code.
+    /// Runs `body`, turning any error into one line on stderr and its exit code: a `Failure`
+    /// its own, a terminal that can't be set up 2, anything else 1.
     static func reporting(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let failure as Failure {
-            Console.error(failure.message)
-            throw ExitCode(failure.exitCode)
-        } catch let exit as ExitCode {
-            throw exit
         } catch {
-            Console.error("\(error)")
-            throw ExitCode(1)
+            throw exitCode(reporting: error)
         }
     }
-}
 
-extension Failure {
-    /// For the commands that own the terminal (the browser, the demo): a `Failure` or a
-    /// terminal that can't be set up is one line on stderr and its exit code.
-    static func reportingTerminal(_ body: () throws -> Void) throws {
+    /// The same for the commands that own the terminal and run on the main thread (the
+    /// browser, the demo).
+    static func reporting(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let failure as Failure {
+        } catch {
+            throw exitCode(reporting: error)
+        }
+    }
+
+    private static func exitCode(reporting error: any Error) -> ExitCode {
+        switch error {
+        case let exit as ExitCode:
+            return exit
+        case let failure as Failure:
             Console.error(failure.message)
-            throw ExitCode(failure.exitCode)
-        } catch let error as TerminalError {
-            Console.error(error.description)
-            throw ExitCode(2)
+            return ExitCode(failure.exitCode)
+        case let terminal as TerminalError:
+            Console.error(terminal.description)
+            return ExitCode(2)
+        default:
+            Console.error("\(error)")
+            return ExitCode(1)
         }
     }
 }
