@@ -5,8 +5,24 @@ import WaxTestSupport
 
 /// Current listings are answered from the in-memory index, queries including removed listings
 /// by SQL. Both must give what the documented semantics say: this checks random queries against
-/// a plain Swift model of those semantics.
+/// a plain Swift model of those semantics. The model folds and splits text its own way (not
+/// with `TextFold` or `FullTextQuery`), so a bug there can't hide in both.
 @Suite struct QueryPlanEquivalenceTests {
+    /// Case and accents away, the plain way: canonical decomposition, combining marks dropped,
+    /// lower case.
+    static func plainFold(_ text: String) -> String {
+        var out = ""
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+            out += String(scalar).lowercased()
+        }
+        return out
+    }
+
+    /// Words as a person sees them: runs of letters and digits, everything else a separator.
+    static func plainWords(_ text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
     struct Model {
         var listings: [ListingRecord]
         var genres: [Int64: [String]]     // release id → genres
@@ -27,7 +43,7 @@ import WaxTestSupport
                 let listingFields: [String?] = [record.artist, record.title, record.label, record.catalogNumber, record.location, record.comments]
                 let releaseFields: [String] = [(genres[record.releaseID ?? 0] ?? []).joined(separator: "; "),
                                                (styles[record.releaseID ?? 0] ?? []).joined(separator: "; ")]
-                words[record.listingID] = (listingFields.compactMap { $0 } + releaseFields).flatMap { FullTextQuery.words(fold($0)) }
+                words[record.listingID] = (listingFields.compactMap { $0 } + releaseFields).flatMap { plainWords(fold($0)) }
                 for text in listingFields.compactMap({ $0 }) + [record.format, record.condition, record.sleeveCondition, record.status].compactMap({ $0 })
                     + (genres[record.releaseID ?? 0] ?? []) + (styles[record.releaseID ?? 0] ?? []) {
                     _ = fold(text)
@@ -43,12 +59,12 @@ import WaxTestSupport
 
         private mutating func fold(_ text: String) -> String {
             if let done = folded[text] { return done }
-            let result = TextFold.fold(text)
+            let result = plainFold(text)
             folded[text] = result
             return result
         }
 
-        func f(_ text: String) -> String { folded[text] ?? TextFold.fold(text) }
+        func f(_ text: String) -> String { folded[text] ?? plainFold(text) }
 
         /// The query with its needles folded once.
         struct Needles {
@@ -57,9 +73,9 @@ import WaxTestSupport
             var filters: [FacetKind: String] = [:]
             init(_ query: ListingQuery) {
                 self.query = query
-                words = FullTextQuery.words(TextFold.fold(query.text))
+                words = plainWords(plainFold(query.text))
                 for kind in FacetKind.textFilters {
-                    if let needle = query[filter: kind], !needle.isEmpty { filters[kind] = TextFold.fold(needle) }
+                    if let needle = query[filter: kind]?.trimmingCharacters(in: .whitespaces), !needle.isEmpty { filters[kind] = plainFold(needle) }
                 }
             }
         }
@@ -169,11 +185,15 @@ import WaxTestSupport
                        "Larry Heard", "Kerri Chandra", "Aphex Twin", "Boards of Canada", "Burial", "Four Tet", "Nina Simone",
                        "Miles Davis", "Herbie Hancock", "Fela Kuti", "Lee Perry", "King Tubby", "Augustus Pablo",
                        "Dennis Brown", "Gregory Isaacs", "Bob Marley", "Daft Punk", "Stereolab", "Broadcast", "Café Tacvba",
-                       "坂本龍一", "Françoise Hardy", "Serge Gainsbourg", "Various"]
+                       "坂本龍一", "Françoise Hardy", "Serge Gainsbourg", "Various",
+                       // Names from the real shop's CSV, with its letters that are not ASCII.
+                       "1Ø PILLS MATE", "Nick León", "Thalía Featuring Fat Joe", "Ché*", "FAÏG", "Batu (4) & Nick León"]
         let titleWords = ["Love", "Night", "Dance", "Beat", "Dub", "Sound", "System", "Rhythm", "Blue", "Soul", "Fire",
-                          "Déjà", "Vu", "Über", "Alles", "Tonight", "Forever", "Theme", "Remix", "Edit", "Part", "One"]
+                          "Déjà", "Vu", "Über", "Alles", "Tonight", "Forever", "Theme", "Remix", "Edit", "Part", "One",
+                          "Fast Fünfzig EP", "I Don´t Want You Back", "AOS-009½", "Y4K → FreQ Nasty", "Détwat"]
         let labels = ["Warp Records", "Blue Note", "Motown", "Island Records", "Trojan Records", "Studio One",
-                      "Strictly Rhythm", "Rekids", "Kompakt", "Mute", "Rough Trade", "K Records", "One Little Indian"]
+                      "Strictly Rhythm", "Rekids", "Kompakt", "Mute", "Rough Trade", "K Records", "One Little Indian",
+                      "Cómeme", "ZoëMagik Records", "1ØPILLS021"]
         let formats = ["LP, Album", "12\", 33 ⅓ RPM", "7\", Single, 45 RPM", "LP, Album, RE", "CD, Album", "2xLP, Album",
                        "12\", EP", "Cassette, Album"]
         let conditions = ["Mint (M)", "Near Mint (NM or M-)", "Very Good Plus (VG+)", "Very Good (VG)", "Good Plus (G+)",
@@ -221,12 +241,13 @@ import WaxTestSupport
         func maybe(_ options: [String]) -> String? {
             Int.random(in: 0..<3, using: &rng) == 0 ? options[Int.random(in: 0..<options.count, using: &rng)] : nil
         }
-        var query = ListingQuery(text: maybe(["b", "be", "beat", "the", "love night", "bjö", "ros", "dub", "hiss", "zz", "déjà", "c", "blue soul", "a1", "house", "jazz"]) ?? "")
-        query.artist = maybe(["a", "the", "bjo", "BEAT", "ü", "nobody", "r", "tubby", "龍"])
+        var query = ListingQuery(text: maybe(["b", "be", "beat", "the", "love night", "bjö", "ros", "dub", "hiss", "zz", "déjà", "c", "blue soul", "a1", "house", "jazz",
+                                              "funf", "fünf", "leon", "ø", "1ø", "009", "aos", "don", "t", "zoe", "come", "thal", "faig", "y4k", "freq", "detw"]) ?? "")
+        query.artist = maybe(["a", "the", "bjo", "BEAT", "ü", "nobody", "r", "tubby", "龍", "león", "LEON", "ø pills", "é", "ï", "*"])
         query.genre = maybe(["electronic", "o", "jazz", "country", "xyz"])
         query.style = maybe(["house", "dub", "bop"])
         query.format = maybe(["lp", "7\"", "cassette", "⅓", "cd"])
-        query.label = maybe(["records", "blue", "warp"])
+        query.label = maybe(["records", "blue", "warp", "come", "zoë", "ømag", "ø"])
         query.condition = maybe(["vg+", "mint", "(g)", "m"])
         query.sleeveCondition = maybe(["generic", "vg"])
         query.location = maybe(["a", "50%", "bin_", "_", "%", "b1"])
@@ -268,7 +289,7 @@ import WaxTestSupport
                 let expectedFacets = model.facetCounts(query)
                 for kind in FacetKind.allCases {
                     var got: [String: Int] = [:]
-                    for value in facets[kind] { got[TextFold.fold(value.value), default: 0] += value.count }
+                    for value in facets[kind] { got[Self.plainFold(value.value), default: 0] += value.count }
                     #expect(got == expectedFacets[kind] ?? [:], "round \(round) facet \(kind): \(query)")
                 }
             }
