@@ -21,7 +21,7 @@ import WaxTestSupport
             }
             let inbox = SyncInbox()
             let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
-                                      columns: columns, rows: rows, syncAvailable: true, now: { ShopFixture.now })
+                                      columns: columns, rows: rows, syncAvailable: true, time: .utc, now: { ShopFixture.now })
             try body(session, inbox)
         }
     }

@@ -17,6 +17,23 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
     public var changedAt: Date?
     public var artist: String?
     public var title: String?
+    /// The listing's shelf now (where to pull a sold record from).
+    public var location: String?
+
+    public init(id: Int64, syncRunID: Int64?, listingID: Int64, kind: Kind, field: String?, oldValue: String?, newValue: String?,
+                changedAt: Date?, artist: String?, title: String?, location: String? = nil) {
+        self.id = id
+        self.syncRunID = syncRunID
+        self.listingID = listingID
+        self.kind = kind
+        self.field = field
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.changedAt = changedAt
+        self.artist = artist
+        self.title = title
+        self.location = location
+    }
 }
 
 extension InventoryService {
@@ -24,13 +41,14 @@ extension InventoryService {
     public func changes(since: Date, limit: Int = 1_000) throws -> [ListingChange] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.*, l.artist, l.title FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id
+                SELECT c.*, l.artist, l.title, l.location FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id
                 WHERE c.changed_at >= ? ORDER BY c.changed_at DESC, c.id DESC LIMIT ?
                 """, arguments: [Timestamp.string(since), limit]).map { row in
                 ListingChange(id: row["id"], syncRunID: row["sync_run_id"], listingID: row["listing_id"],
                               kind: ListingChange.Kind(rawValue: row["change"]) ?? .updated, field: row["field"],
                               oldValue: row["old_value"], newValue: row["new_value"],
-                              changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"])
+                              changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"],
+                              location: row["location"])
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import WaxStore
+import WaxText
 
 /// How listings read on screen: short, consistent, tested on their own.
 public enum ListingFormat {
@@ -25,9 +26,9 @@ public enum ListingFormat {
         listing.record.priceValue.map { Money.format($0, currency: listing.record.priceCurrency) } ?? "—"
     }
 
-    /// `2025-06-27`: the posted day, in UTC (a listing's day does not move with the viewer).
-    public static func postedDay(_ listing: Listing) -> String {
-        listing.record.postedAt.map { String(Timestamp.string($0).prefix(10)) } ?? ""
+    /// `2025-06-27`: the posted day in the shop's time zone.
+    public static func postedDay(_ listing: Listing, _ time: LocalTime) -> String {
+        listing.record.postedAt.map(time.day) ?? ""
     }
 
     /// "just now", "12 min ago", "3 h ago", "2 days ago".
@@ -83,7 +84,7 @@ public enum ListingFormat {
         }
     }
 
-    public static func cell(_ field: Column.Field, _ listing: Listing) -> String {
+    public static func cell(_ field: Column.Field, _ listing: Listing, _ time: LocalTime) -> String {
         let r = listing.record
         switch field {
         case .artist: return r.artist ?? ""
@@ -91,7 +92,7 @@ public enum ListingFormat {
         case .format: return r.format ?? ""
         case .condition: return conditions(listing)
         case .price: return price(listing)
-        case .posted: return postedDay(listing)
+        case .posted: return postedDay(listing, time)
         case .location: return r.location ?? ""
         }
     }

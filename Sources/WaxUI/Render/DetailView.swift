@@ -13,7 +13,7 @@ enum DetailView {
     static let labelWidth = 10
 
     /// The fields shown for a listing, in order; empty ones are skipped.
-    static func fields(_ listing: Listing) -> [(String, String)] {
+    static func fields(_ listing: Listing, _ time: LocalTime) -> [(String, String)] {
         let r = listing.record
         let release = listing.release
         var fields: [(String, String?)] = [
@@ -27,12 +27,12 @@ enum DetailView {
             ("Price", r.priceValue.map { Money.format($0, currency: r.priceCurrency) }),
             ("Shipping", r.shippingPrice.map { Money.format($0, currency: r.shippingCurrency) }),
             ("Offers", r.allowOffers.map { $0 ? "accepted" : "no" }),
-            ("Posted", r.posted), ("Location", r.location), ("External", r.externalID),
+            ("Posted", r.postedAt.map(time.minute) ?? r.posted), ("Location", r.location), ("External", r.externalID),
             ("Have/want", (release?.communityHave ?? r.communityHave).map { "\($0) / \(release?.communityWant ?? r.communityWant ?? 0)" }),
             ("Listing", String(r.listingID)), ("Discogs", listing.discogsURL),
         ]
         if listing.isRemoved {
-            fields.insert(("Removed", "\(listing.removedReason ?? "") \(listing.removedAt.map(Timestamp.string) ?? "")"), at: 0)
+            fields.insert(("Removed", "\(listing.removedReason ?? "") \(listing.removedAt.map(time.minute) ?? "")"), at: 0)
         }
         return fields.compactMap { name, value in
             guard let value, !value.isEmpty else { return nil }
@@ -40,9 +40,9 @@ enum DetailView {
         }
     }
 
-    static func lines(_ listing: Listing, width: Int) -> [Line] {
+    static func lines(_ listing: Listing, width: Int, time: LocalTime) -> [Line] {
         var lines: [Line] = []
-        for (name, value) in fields(listing) {
+        for (name, value) in fields(listing, time) {
             for (index, part) in DisplayWidth.wrap(value, to: max(8, width - labelWidth - 1)).enumerated() {
                 lines.append(.field(index == 0 ? name : "", part, name == "Removed" ? .removed : .value))
             }
@@ -65,6 +65,13 @@ enum DetailView {
         return lines
     }
 
+    /// The furthest the full-screen details can scroll (their lines less one screen).
+    static func maxScroll(_ state: AppState) -> Int {
+        guard let listing = state.detail ?? state.selected else { return 0 }
+        let rect = state.layout.side
+        return max(0, lines(listing, width: rect.width - 2, time: state.time).count - (rect.height - 1))
+    }
+
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         let x = rect.x + 1
         let width = rect.width - 2
@@ -74,7 +81,7 @@ enum DetailView {
         }
         grid.write(fitting: " \(listing.record.artist ?? "?") – \(listing.record.title ?? "?")", x: rect.x, y: rect.y, width: rect.width,
                    role: state.focus == .detail ? .selected : .columns)
-        let all = lines(listing, width: width)
+        let all = lines(listing, width: width, time: state.time)
         let visible = rect.height - 1
         let scroll = state.layout.split ? 0 : min(state.detailScroll, max(0, all.count - visible))
         for (row, line) in all.dropFirst(scroll).prefix(visible).enumerated() {

@@ -35,7 +35,7 @@ enum ListView {
             let role: StyleRole = isCursor ? (state.focus == .list || state.searchEditing ? .selected : .selectedUnfocused) : (listing.isRemoved ? .removed : .normal)
             x = rect.x
             for column in columns {
-                grid.write(fitting: ListingFormat.cell(column.field, listing), x: x, y: y, width: column.width, role: role, alignRight: column.alignRight)
+                grid.write(fitting: ListingFormat.cell(column.field, listing, state.time), x: x, y: y, width: column.width, role: role, alignRight: column.alignRight)
                 x += column.width
                 if x < rect.x + rect.width { grid.fill(x: x, y: y, width: 1, role: role) }
                 x += 1

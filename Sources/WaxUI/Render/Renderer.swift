@@ -18,7 +18,7 @@ public enum Renderer {
         } else {
             if layout.list.width > 0 {
                 if state.emptyMirror {
-                    EmptyView.draw(into: &grid, layout.list)
+                    EmptyView.draw(state, into: &grid, layout.list)
                 } else {
                     ListView.draw(state, into: &grid, layout.list)
                 }

@@ -6,7 +6,7 @@ enum StatusBar {
     /// The sync's state in one line.
     static func syncText(_ state: AppState) -> (String, StyleRole) {
         let sync = state.sync
-        if let busy = sync.busyMessage { return (busy, .statusError) }
+        if let busy = sync.busyMessage(now: state.now) { return (busy, .statusError) }
         switch sync.phase {
         case .unavailable:
             return ("sync off: no token or seller set", .status)
@@ -33,26 +33,26 @@ enum StatusBar {
         CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
     }
 
+    /// The hints a lost user needs most: kept when others are dropped for room.
+    static let essential: Set<String> = ["help", "quit"]
+
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         grid.fill(x: 0, y: rect.y, width: rect.width, role: .status)
         let (text, role) = syncText(state)
-        // The sync's state comes first; hints fill what is left, dropped from the right, but
-        // `? help` stays whenever there are 16 cells for it.
-        var hints = hints(state)
+        // The sync's state comes first; hints fill what is left. `? help` and `q quit` are
+        // kept longest (a lost user needs them most), the others dropped from the right.
+        let all = hints(state)
+        func width(_ hint: (String, String)) -> Int { DisplayWidth.of(hint.0) + DisplayWidth.of(hint.1) + 3 }
         let textWidth = DisplayWidth.of(text) + 2
-        var room = rect.width - textWidth
-        if room < 16, let help = hints.first(where: { $0.1 == "help" }) {
-            hints = [help]
-            room = 16
-        }
+        let essentials = all.filter { Self.essential.contains($0.1) }
+        let room = max(rect.width - textWidth, min(rect.width / 2, essentials.reduce(0) { $0 + width($1) }))
+        var keep = Set<String>()
         var hintWidth = 0
-        var shown: [(String, String)] = []
-        for hint in hints {
-            let w = DisplayWidth.of(hint.0) + DisplayWidth.of(hint.1) + 3
-            if hintWidth + w > room { break }
-            shown.append(hint)
-            hintWidth += w
+        for hint in essentials + all.filter({ !Self.essential.contains($0.1) }) where hintWidth + width(hint) <= room {
+            keep.insert(hint.1)
+            hintWidth += width(hint)
         }
+        let shown = all.filter { keep.contains($0.1) }
         grid.write(" " + DisplayWidth.truncate(text, to: max(1, rect.width - hintWidth - 2)), x: 0, y: rect.y, role: role)
         var x = rect.width - hintWidth
         for (key, title) in shown {

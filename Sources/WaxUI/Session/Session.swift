@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import WaxStore
 import WaxSync
+import WaxText
 
 /// Sync events on their way to the UI: the sync posts from its own threads, the UI loop drains
 /// them between key presses. The only thing the two share.
@@ -28,13 +29,16 @@ public final class Session {
     private var lastGenerationCheck = Date.distantPast
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
-                columns: Int, rows: Int, syncAvailable: Bool, now: @escaping () -> Date = Date.init) throws {
+                columns: Int, rows: Int, syncAvailable: Bool, configFile: String? = nil, time: LocalTime = .system,
+                now: @escaping () -> Date = Date.init) throws {
         self.inventory = inventory
         self.runner = runner
         self.inbox = inbox
         self.clock = now
         state = AppState()
         state.shop = shop
+        if let configFile { state.configFile = configFile }
+        state.time = time
         state.columns = columns
         state.rows = rows
         state.now = now()
@@ -76,6 +80,8 @@ public final class Session {
             lastGenerationCheck = now
             if try inventory.generation() != generation {
                 try perform(.reload)
+                // Another wax committed: the sync it was running is over.
+                state.sync.busy = nil
                 redraw = true
             }
         }
@@ -105,24 +111,32 @@ public final class Session {
     func perform(_ effects: Effects) throws {
         if effects.contains(.refilter) { try refilter(keepSelection: effects.contains(.findSelected)) }
         else if effects.contains(.findSelected) { try findSelected() }
+        if effects.contains(.showSelected) { try showSelected() }
         if effects.contains(.loadWindow) { try loadWindow() }
         if effects.contains(.loadDetail) { try loadDetail() }
         if effects.contains(.loadFacets), state.filterOpen { try loadFacets() }
         if effects.contains(.loadChanges), state.overlay == .changes {
-            state.changes = try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000)
+            state.changes = ChangeRow.collapse(try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000))
         }
         if effects.contains(.startSync), let runner, !runner.start(.key) {
             state.message = "a sync is already running"
         }
         if effects.contains(.quit) { runner?.stop() }
+        state.detailScroll = min(state.detailScroll, DetailView.maxScroll(state))
     }
 
     private func refilter(keepSelection: Bool) throws {
         generation = try inventory.generation()
         state.inventoryTotal = try inventory.count(ListingQuery())
         state.total = try inventory.count(state.query)
-        if keepSelection, state.selectedID != nil {
+        if keepSelection, let id = state.selectedID {
             try findSelected()
+            // The listing on show left the list under the staff member's eyes: say why, rather
+            // than silently select another.
+            if state.selected?.id != id, let gone = try inventory.listing(id: id), gone.isRemoved {
+                let name = "\(gone.record.artist ?? "?") – \(gone.record.title ?? "?")"
+                state.message = "\(name) left the list: \(gone.removedReason ?? "removed") (c shows what changed)"
+            }
         } else {
             state.cursor = min(state.cursor, max(0, state.total - 1))
             Reducer.scrollToCursor(&state)
@@ -140,6 +154,23 @@ public final class Session {
         Reducer.scrollToCursor(&state)
         try loadWindow()
         try loadDetail()
+    }
+
+    /// The details of `selectedID`: selected in the list when it is there, else shown on their
+    /// own (a sold listing from the changes view, with its bin).
+    private func showSelected() throws {
+        guard let id = state.selectedID else { return }
+        if try inventory.position(of: id, in: state.query) != nil {
+            try findSelected()
+            state.detail = try inventory.listing(id: id)
+        } else {
+            state.detail = try inventory.listing(id: id)
+        }
+        guard state.detail != nil else { return }
+        if !state.layout.split { state.detailOpen = true }
+        state.filterOpen = false
+        state.focus = .detail
+        state.detailScroll = 0
     }
 
     /// Reads the visible rows plus a screen above and below, so that scrolling reads rarely.
@@ -176,6 +207,8 @@ public final class Session {
             state.detail = nil
             return
         }
+        // A listing opened from the changes view stays on show until the selection moves.
+        if let shown = state.detail, shown.id == state.selectedID, shown.id != id { return }
         if state.detail?.id != id || state.detail?.release == nil {
             state.detail = try inventory.listing(id: id)
         }

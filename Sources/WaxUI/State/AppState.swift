@@ -1,5 +1,6 @@
 import Foundation
 import WaxStore
+import WaxText
 
 /// Everything the browser shows, as plain values. Key handlers change it (through `Reducer`),
 /// `Session` fills it from the mirror, `Renderer` draws it. Nothing in here does I/O.
@@ -10,6 +11,8 @@ public struct AppState: Sendable {
     public var rows = 24
     /// The seller, for the header.
     public var shop = ""
+    /// The config file as resolved for this user (what the empty mirror tells people to edit).
+    public var configFile = "~/.config/wax/config"
     public var focus = Scope.list
     public var overlay = Overlay.none
     /// The detail pane fills the body (narrow terminals, after Enter).
@@ -42,7 +45,7 @@ public struct AppState: Sendable {
     public var rangeText = ""
 
     // Changes view.
-    public var changes: [ListingChange] = []
+    public var changes: [ChangeRow] = []
     public var changesCursor = 0
 
     public var sync = SyncStatus()
@@ -50,6 +53,8 @@ public struct AppState: Sendable {
     public var message: String?
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
+    /// How dates read on screen: the server's time zone (`TZ`); fixed in tests.
+    public var time = LocalTime.system
 
     public init() {}
 

@@ -29,6 +29,9 @@ public struct Effects: OptionSet, Sendable {
     /// Select `AppState.selectedID` wherever it is in the result.
     public static let findSelected = Effects(rawValue: 1 << 9 | redraw.rawValue)
     public static let startSync = Effects(rawValue: 1 << 10 | redraw.rawValue)
+    /// Open `AppState.selectedID`'s details: selected in the list if it is there, else (sold,
+    /// filtered out) on its own.
+    public static let showSelected = Effects(rawValue: 1 << 11 | redraw.rawValue)
 
     /// Everything from the mirror again (`r`, another process committed).
     public static let reload: Effects = [.refilter, .findSelected, .loadDetail, .loadFacets, .loadChanges]

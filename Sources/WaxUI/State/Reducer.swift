@@ -79,12 +79,12 @@ public enum Reducer {
         }
     }
 
-    /// A new selection starts at its top.
+    /// A new selection starts at its top; the filter pane's counts follow it.
     private static func startOver(_ state: inout AppState) -> Effects {
         state.cursor = 0
         state.scrollTop = 0
         state.selectedID = nil
-        return .refilter
+        return [.refilter, .loadFacets]
     }
 
     // MARK: Commands
@@ -103,9 +103,15 @@ public enum Reducer {
         case .search:
             state.searchEditing = true
             state.overlay = .none
-            if state.focus == .detail && !state.layout.split { state.detailOpen = false }
+            // The list is what a search narrows: on a narrow terminal it takes the screen back
+            // from the detail or filter pane (which would otherwise stay drawn over it).
+            if !state.layout.split {
+                state.detailOpen = false
+                state.filterOpen = false
+            }
             state.focus = .list
-            return .redraw
+            scrollToCursor(&state)
+            return windowNeeded(state) ? [.redraw, .loadWindow] : .redraw
         case .filters:
             state.filterOpen.toggle()
             state.overlay = .none
@@ -120,10 +126,12 @@ public enum Reducer {
             let fields = SortField.allCases
             let next = fields[(fields.firstIndex(of: state.query.sort.field)! + 1) % fields.count]
             state.query.sort = ListingSort(next)
-            return .refilter.union(.findSelected)
+            // A new order starts at its top: the selected row kept its place before, which
+            // opened "price ↑" near row 2,870 with nothing saying where.
+            return startOver(&state)
         case .reverseSort:
             state.query.sort.descending.toggle()
-            return .refilter.union(.findSelected)
+            return startOver(&state)
         case .clearAll:
             state.query = ListingQuery(sort: state.query.sort)
             return startOver(&state).union(.loadFacets)
@@ -211,6 +219,11 @@ public enum Reducer {
         case .changes:
             state.changesCursor = target == .max ? max(0, state.changes.count - 1) : 0
             return .redraw
+        case .detail where !state.layout.split:
+            // The details fill the screen: the first and last rows are the details' own (the
+            // list's last row was selected out of sight, then shown as an empty list).
+            state.detailScroll = target == .max ? Int.max / 2 : 0
+            return .redraw
         default:
             break
         }
@@ -252,9 +265,11 @@ public enum Reducer {
             return FilterPaneModel.choose(&state)
         case .changes:
             guard state.changes.indices.contains(state.changesCursor) else { return [] }
-            state.selectedID = state.changes[state.changesCursor].listingID
+            // The listing, wherever it is: in the list, or sold and gone from it (its details,
+            // with its bin, are what staff need to pull it from the shelf).
+            state.selectedID = state.changes[state.changesCursor].change.listingID
             state.overlay = .none
-            return .findSelected
+            return .showSelected
         case .list:
             guard state.selected != nil else { return [] }
             if !state.layout.split { state.detailOpen = true }
@@ -276,7 +291,8 @@ public enum Reducer {
             state.detailOpen = false
             state.filterOpen = false
             state.focus = .list
-            return .redraw
+            scrollToCursor(&state)
+            return windowNeeded(state) ? [.redraw, .loadWindow, .loadDetail] : [.redraw, .loadDetail]
         }
         guard !state.query.text.isEmpty else { return [] }
         state.query.text = ""

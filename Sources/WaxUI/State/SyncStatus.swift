@@ -17,15 +17,24 @@ public struct SyncStatus: Sendable, Equatable {
     public var detail: String?
     public var lastFinished: Date?
     public var lastCounts: (added: Int, removed: Int, updated: Int)?
-    /// "another wax is syncing…": shown briefly, the sync itself is elsewhere.
-    public var busyMessage: String?
+    /// "another wax is syncing…", and since when: shown briefly, the sync itself is elsewhere.
+    public var busy: (message: String, since: Date)?
+
+    /// How long "another wax is syncing" stays up (the other sync's commit, noticed within a
+    /// second, clears it sooner).
+    public static let busyShown: TimeInterval = 15
+
+    public func busyMessage(now: Date) -> String? {
+        guard let busy, now.timeIntervalSince(busy.since) < Self.busyShown else { return nil }
+        return busy.message
+    }
 
     public init() {}
 
     public static func == (a: SyncStatus, b: SyncStatus) -> Bool {
         a.phase == b.phase && a.detail == b.detail && a.lastFinished == b.lastFinished
             && a.lastCounts?.added == b.lastCounts?.added && a.lastCounts?.removed == b.lastCounts?.removed
-            && a.lastCounts?.updated == b.lastCounts?.updated && a.busyMessage == b.busyMessage
+            && a.lastCounts?.updated == b.lastCounts?.updated && a.busy?.message == b.busy?.message && a.busy?.since == b.busy?.since
     }
 
     public var isRunning: Bool {
@@ -40,7 +49,7 @@ public struct SyncStatus: Sendable, Equatable {
         case .started:
             phase = .running("starting sync", progress: nil)
             detail = nil
-            busyMessage = nil
+            busy = nil
         case .identity:
             phase = .running("reading the inventory", progress: 0)
         case .page(let page, let pages, let listings):
@@ -70,7 +79,7 @@ public struct SyncStatus: Sendable, Equatable {
             detail = nil
             if failure.kind == .busy {
                 phase = .idle
-                busyMessage = failure.message
+                busy = (failure.message, now)
             } else {
                 phase = .failed(failure.message)
             }

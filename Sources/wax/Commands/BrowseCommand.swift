@@ -48,7 +48,8 @@ enum Browser {
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
         let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
-                                  columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil)
+                                  columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil,
+                                  configFile: context.paths.configFile.path)
         if let warning = loaded.warning { session.report(warning) }
         if let runner, autoSync { runner.startSchedule(every: interval) }
         BrowserLoop.run(session: session, terminal: terminal)

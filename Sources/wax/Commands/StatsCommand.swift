@@ -2,6 +2,7 @@ import WaxJSON
 import ArgumentParser
 import Foundation
 import WaxStore
+import WaxText
 
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts, stock value and the last sync.")
@@ -21,7 +22,7 @@ struct StatsCommand: AsyncParsableCommand {
 enum StatsText {
     static func text(_ stats: InventoryStats) -> String {
         var out = "listings       \(stats.totalListings) current, \(stats.removedListings) removed\n"
-        out += "last updated   \(stats.lastUpdated.map(Timestamp.string) ?? "never")\n"
+        out += "last updated   \(stats.lastUpdated.map(LocalTime.system.minuteWithZone) ?? "never")\n"
         for (currency, value) in stats.valueByCurrency.sorted(by: { $0.key < $1.key }) {
             out += "stock value    \(Money.format(value, currency: currency.isEmpty ? nil : currency))\n"
         }
@@ -29,7 +30,7 @@ enum StatsText {
         out += "by condition   " + stats.byCondition.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         out += "by format      " + stats.byFormat.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         if let run = stats.lastSync {
-            out += "last sync      \(run.outcome) \(run.finishedAt.map(Timestamp.string) ?? "") +\(run.added) −\(run.removed) ~\(run.updated)"
+            out += "last sync      \(run.outcome) \(run.finishedAt.map(LocalTime.system.minuteWithZone) ?? "") +\(run.added) −\(run.removed) ~\(run.updated)"
             out += run.error.map { ": \($0)" } ?? ""
             out += "\n"
         } else {

@@ -4,6 +4,7 @@ import Foundation
 import WaxConfig
 import WaxStore
 import WaxSync
+import WaxText
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,9 +88,9 @@ struct SyncCommand: AsyncParsableCommand {
             progress.handle(event)
             switch event {
             case .finished(let summary):
-                Console.out("[\(Timestamp.string(Date()))] " + Self.describe(summary, seller: seller))
+                Console.out("[\(LocalTime.system.minuteWithZone(Date()))] " + Self.describe(summary, seller: seller))
             case .failed(let failure):
-                Console.error("[\(Timestamp.string(Date()))] sync failed: \(failure.message)")
+                Console.error("[\(LocalTime.system.minuteWithZone(Date()))] sync failed: \(failure.message)")
             default:
                 break
             }

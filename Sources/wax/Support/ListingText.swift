@@ -17,7 +17,7 @@ enum ListingText {
             table.rows.append([
                 String(r.listingID), r.artist ?? "", r.title ?? "", r.format ?? "", condition,
                 r.priceValue.map { Money.format($0, currency: r.priceCurrency) } ?? "",
-                r.postedAt.map { String(UTCDay.string($0)) } ?? "", r.location ?? "",
+                r.postedAt.map(LocalTime.system.day) ?? "", r.location ?? "",
             ])
         }
         return table.render(maxWidth: Console.terminalWidth) + "showing \(listings.count) of \(total)\n"
@@ -28,7 +28,7 @@ enum ListingText {
         let release = listing.release
         var lines: [(String, String?)] = [
             ("Listing", String(r.listingID)),
-            ("Status", listing.isRemoved ? "\(r.status) — removed \(listing.removedAt.map(Timestamp.string) ?? "") (\(listing.removedReason ?? "?"))" : r.status),
+            ("Status", listing.isRemoved ? "\(r.status) — removed \(listing.removedAt.map(LocalTime.system.minuteWithZone) ?? "") (\(listing.removedReason ?? "?"))" : r.status),
             ("Artist", r.artist), ("Title", r.title), ("Label", r.label), ("Catalog #", r.catalogNumber),
             ("Format", r.format), ("Year", r.year.map(String.init)),
             ("Genres", listing.genres.isEmpty ? nil : listing.genres.joined(separator: ", ")),
@@ -38,7 +38,7 @@ enum ListingText {
             ("Price", r.priceValue.map { Money.format($0, currency: r.priceCurrency) }),
             ("Shipping", r.shippingPrice.map { Money.format($0, currency: r.shippingCurrency) }),
             ("Offers", r.allowOffers.map { $0 ? "accepted" : "no" }),
-            ("Posted", r.posted), ("Location", r.location), ("External ID", r.externalID),
+            ("Posted", r.postedAt.map(LocalTime.system.minuteWithZone) ?? r.posted), ("Location", r.location), ("External ID", r.externalID),
             ("Weight", r.weight.map { "\(Int($0)) g" }), ("Quantity", r.quantity.map(String.init)),
             ("Have / want", (r.communityHave ?? release?.communityHave).map { "\($0) / \(r.communityWant ?? release?.communityWant ?? 0)" }),
             ("Discogs", listing.discogsURL),
@@ -53,12 +53,5 @@ enum ListingText {
             }
         }
         return out
-    }
-}
-
-/// `2025-06-27`: the posted day, in UTC.
-enum UTCDay {
-    static func string(_ date: Date) -> Substring {
-        Timestamp.string(date).prefix(10)
     }
 }
