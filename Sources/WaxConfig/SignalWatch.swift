@@ -22,8 +22,10 @@ public final class SignalWatch: Sendable {
     private init() {}
 
     /// Starts watching (once; later calls do nothing). SIGPIPE is ignored: a closed socket or
-    /// pipe is an error to handle, not a reason to die.
-    public func install(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
+    /// pipe is an error to handle, not a reason to die. A SIGHUP that whoever started us
+    /// ignores stays ignored (`nohup wax sync --watch`) unless `hangupAlways` (the browser: a
+    /// dropped ssh session must restore the terminal and stop).
+    public func install(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], hangupAlways: Bool = false) {
         sources.withLock { sources in
             guard sources == nil else { return }
             // A parent may have started us with these blocked (Foundation's Process does): unblock.
@@ -32,8 +34,8 @@ public final class SignalWatch: Sendable {
             for signal in signals { sigaddset(&set, signal) }
             pthread_sigmask(SIG_UNBLOCK, &set, nil)
             signal(SIGPIPE, SIG_IGN)
-            // A signal ignored by whoever started us stays ignored (`nohup wax sync --watch`).
             let watched = signals.filter { signalNumber in
+                guard signalNumber == SIGHUP, !hangupAlways else { return true }
                 var current = sigaction()
                 sigaction(signalNumber, nil, &current)
                 // SIG_IGN is the handler address 1.

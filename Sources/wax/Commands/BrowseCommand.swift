@@ -44,7 +44,7 @@ enum Browser {
             background.enrichment = .all
             runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
         }
-        SignalWatch.shared.install()
+        SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
         let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
