@@ -47,6 +47,11 @@ public final class Tmux: Sendable {
         try await run(["capture-pane", "-p", "-t", "wax"])
     }
 
+    /// The screen with its SGR escapes (colours, reverse video), as `capture-pane -e` gives it.
+    public func styledScreen() async throws -> String {
+        try await run(["capture-pane", "-p", "-e", "-t", "wax"])
+    }
+
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
     public func waitFor(_ text: String, timeout: TimeInterval = 20) async throws -> String {

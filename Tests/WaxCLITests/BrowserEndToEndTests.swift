@@ -88,6 +88,44 @@ struct BrowserEndToEndTests {
         #expect(log.contains("browser closed by signal \(signal)"))
     }
 
+    @Test(.needsSharedData) func homeEndCopyAndRepaintAsTerminalsSendThem() async throws {
+        #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
+        let tmux = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("showing 520 of 520 · row 1")
+        // tmux sends Home and End as ESC[1~ and ESC[4~, which xterm's terminfo doesn't list:
+        // they read as Esc and three characters until wax defines them.
+        try await tmux.send("End")
+        try await tmux.waitFor("showing 520 of 520 · row 520")
+        try await tmux.send("Home")
+        try await tmux.waitFor("showing 520 of 520 · row 1")
+        try await tmux.send("y")
+        try await tmux.waitFor("copied https://www.discogs.com/sell/item/")
+        try await tmux.send("C-l")
+        let screen = try await tmux.waitFor("showing 520 of 520")
+        #expect(!screen.contains("copied"), "the message stays until the next key only")
+        try await tmux.send("q")
+        #expect(try await tmux.exitStatus() == 0)
+    }
+
+    @Test(.needsSharedData) func withoutColoursTheSelectionIsReverseVideo() async throws {
+        #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
+        let tmux = try await Tmux([wax.path], environment: environment(["TERM": "vt100"]), columns: 100, rows: 30)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("showing 520 of 520")
+        let styled = try await tmux.styledScreen()
+        let selectedRow = try #require(styled.split(separator: "\n").dropFirst(2).first)
+        #expect(selectedRow.contains("\u{1B}[7m") || selectedRow.contains(";7m") || selectedRow.contains("[7;"), "\(selectedRow.debugDescription)")
+        try await tmux.send("q")
+        #expect(try await tmux.exitStatus() == 0)
+    }
+
+    @Test func aTerminalThatCannotMoveTheCursorIsOneLineAndExitTwo() async throws {
+        let result = try await Subprocess.run(wax, [], environment: environment(["TERM": "dumb"]))
+        #expect(result.status == 2)
+        #expect(result.stderr == "wax: the terminal \"dumb\" (TERM) cannot move the cursor: wax needs a full-screen terminal, e.g. TERM=xterm-256color\n")
+    }
+
     @Test func anUnknownTerminalIsOneLineAndExitTwo() async throws {
         let result = try await Subprocess.run(wax, [], environment: environment(["TERM": "no-such-terminal-9000"]))
         #expect(result.status == 2)
