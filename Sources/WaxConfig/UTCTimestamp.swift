@@ -39,3 +39,16 @@ public enum UTCTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// The old Flask app's timestamps: naive UTC with microseconds (`2026-12-02T02:05:24.008085`), as
+/// Python's `datetime.utcnow().isoformat()` wrote them. Scripts parse them with
+/// `strptime('%Y-%m-%dT%H:%M:%S.%f')`, so the old JSON keys keep this form.
+public enum LegacyTimestamp {
+    public static func string(_ date: Date) -> String {
+        let whole = date.timeIntervalSince1970.rounded(.down)
+        let micros = min(999_999, max(0, Int(((date.timeIntervalSince1970 - whole) * 1_000_000).rounded())))
+        let seconds = String(UTCTimestamp.string(Date(timeIntervalSince1970: whole)).dropLast())   // no "Z"
+        let fraction = String(micros)
+        return seconds + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+}

@@ -18,6 +18,18 @@ import WaxTestSupport
         return out
     }
 
+    /// A format string's parts as a person filters by them: `2xLP, Album` → `LP`, `Album`.
+    static func plainFormatParts(_ format: String?) -> [String] {
+        guard let format else { return [] }
+        var parts: [String] = []
+        for piece in format.components(separatedBy: ",") {
+            var part = piece.trimmingCharacters(in: .whitespaces)
+            if let match = part.firstMatch(of: /^[0-9]+x(.+)$/) { part = String(match.1).trimmingCharacters(in: .whitespaces) }
+            if !part.isEmpty, !parts.contains(where: { plainFold($0) == plainFold(part) }) { parts.append(part) }
+        }
+        return parts
+    }
+
     /// Words as a person sees them: runs of letters and digits, everything else a separator.
     static func plainWords(_ text: String) -> [String] {
         text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
@@ -33,6 +45,8 @@ import WaxTestSupport
         var folded: [String: String] = [:]
         var sortKeys: [SortField: [Int64: Key]] = [:]
         var foldedRows: [Int64: FoldedRow] = [:]
+        /// The order listings were stored in (the import's): ties of the posted order follow it.
+        var stored: [Int64: Int] = [:]
 
         init(listings: [ListingRecord], genres: [Int64: [String]], styles: [Int64: [String]], removed: Set<Int64>) {
             self.listings = listings
@@ -50,6 +64,7 @@ import WaxTestSupport
                 }
             }
             for record in listings { foldedRows[record.listingID] = foldedRow(record) }
+            for (index, record) in listings.enumerated() { stored[record.listingID] = index }
             for field in SortField.allCases {
                 var keys: [Int64: Key] = [:]
                 for record in listings { keys[record.listingID] = key(record, field) }
@@ -87,10 +102,11 @@ import WaxTestSupport
 
         func foldedRow(_ record: ListingRecord) -> FoldedRow {
             var row = FoldedRow()
-            let single: [(FacetKind, String?)] = [(.artist, record.artist), (.label, record.label), (.format, record.format),
+            let single: [(FacetKind, String?)] = [(.artist, record.artist), (.label, record.label),
                                                    (.location, record.location), (.condition, record.condition),
                                                    (.sleeveCondition, record.sleeveCondition), (.status, record.status)]
             for (kind, value) in single { row.fields[kind] = value.map { [f($0)] } ?? [] }
+            row.fields[.format] = plainFormatParts(record.format).map(f)
             row.fields[.genre] = (genres[record.releaseID ?? 0] ?? []).map(f)
             row.fields[.style] = (styles[record.releaseID ?? 0] ?? []).map(f)
             return row
@@ -148,6 +164,10 @@ import WaxTestSupport
             let sorted = hits.sorted { a, b in
                 let ka = keys[a.listingID]!, kb = keys[b.listingID]!
                 if ka != kb { return query.sort.descending ? kb < ka : ka < kb }
+                if query.sort.field == .posted {
+                    // Newest first, ties in the order first stored; the reverse reversed.
+                    return query.sort.descending ? stored[a.listingID]! < stored[b.listingID]! : stored[a.listingID]! > stored[b.listingID]!
+                }
                 return query.sort.descending ? a.listingID > b.listingID : a.listingID < b.listingID
             }
             let window = sorted.dropFirst(query.offset)
@@ -163,7 +183,7 @@ import WaxTestSupport
                 switch kind {
                 case .artist: values = [record.artist]
                 case .label: values = [record.label]
-                case .format: values = [record.format]
+                case .format: values = plainFormatParts(record.format)
                 case .location: values = [record.location]
                 case .condition: values = [record.condition]
                 case .sleeveCondition: values = [record.sleeveCondition]

@@ -99,10 +99,12 @@ public enum CSVImport {
             return index
         }
 
+        /// A cell's text, spaces at both ends trimmed (as the old migration did: `"PRB 015 "`
+        /// was `PRB 015` in the old app); nil when empty.
         func text(_ name: String) -> String? {
             guard let i = index[name] else { return nil }
-            let value = record.fields[i]
-            return value.isBlank ? nil : value
+            let value = record.fields[i].trimmed
+            return value.isEmpty ? nil : value
         }
 
         /// A plain decimal (`12.50`, `-3`, `230.0`) within `range`: no hex, no exponent, no
@@ -207,6 +209,11 @@ public enum CSVImport {
         r.imageResourceURL = f.text("image_resource_url")
         r.communityHave = try f.int("release_community_have", in: Bounds.count)
         r.communityWant = try f.int("release_community_want", in: Bounds.count)
+        // Kept as the old app had them (its own primary label, e.g. "Arista, Arista").
+        let exported = f.text("export_timestamp"), primaryLabel = f.text("primary_label")
+        if exported != nil || primaryLabel != nil {
+            r.legacy = ListingRecord.LegacyFields(exportTimestamp: exported, primaryLabel: primaryLabel)
+        }
 
         // Release-level columns the old app filled from /releases: keep them as a release row
         // that enrichment will still refresh from Discogs.

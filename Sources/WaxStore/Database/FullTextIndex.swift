@@ -8,17 +8,16 @@ import GRDB
 /// seconds of per-row index maintenance, and readers never see a half-built index.
 enum FullTextIndex {
     static let columns = ListingColumn.searchable.map(\.name)
+    /// What each schema indexed (a migration keeps its own list: it never changes).
+    static let v1Columns = ["artist", "title", "label", "catalog_number", "genres", "styles", "location", "comments"]
+    static let v2Columns = v1Columns + ["search_codes"]
 
     /// Above this many written rows a write rebuilds the index instead of maintaining it per row.
     static let bulkThreshold = 2_000
 
-    private static func values(_ prefix: String) -> String {
-        columns.map { "\(prefix).\($0)" }.joined(separator: ", ")
-    }
-
-    private static var columnList: String { columns.joined(separator: ", ") }
-
-    static func createTriggers(_ db: Database) throws {
+    static func createTriggers(_ db: Database, columns: [String] = columns) throws {
+        func values(_ prefix: String) -> String { columns.map { "\(prefix).\($0)" }.joined(separator: ", ") }
+        let columnList = columns.joined(separator: ", ")
         try db.execute(sql: """
         CREATE TRIGGER listings_fts_insert AFTER INSERT ON listings BEGIN
             INSERT INTO listings_fts(rowid, \(columnList))
@@ -96,6 +95,29 @@ enum FullTextIndex {
     }
 
     /// FTS5's own consistency check of both indexes against `listings` (throws if corrupt).
+    /// The views and the two FTS5 tables over them, for `columns` (a migration's).
+    static func createTables(_ db: Database, columns: [String] = columns) throws {
+        let list = columns.joined(separator: ", ")
+        try db.execute(sql: """
+        CREATE VIEW current_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NULL;
+        CREATE VIEW removed_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NOT NULL;
+        CREATE VIRTUAL TABLE listings_fts USING fts5(\(list), content='current_listings', content_rowid='listing_id',
+            tokenize="unicode61 remove_diacritics 2", prefix='1');
+        CREATE VIRTUAL TABLE removed_fts USING fts5(\(list), content='removed_listings', content_rowid='listing_id',
+            tokenize="unicode61 remove_diacritics 2");
+        """)
+    }
+
+    static func dropTables(_ db: Database) throws {
+        try dropTriggers(db)
+        try db.execute(sql: """
+        DROP TABLE IF EXISTS listings_fts;
+        DROP TABLE IF EXISTS removed_fts;
+        DROP VIEW IF EXISTS current_listings;
+        DROP VIEW IF EXISTS removed_listings;
+        """)
+    }
+
     static func check(_ db: Database) throws {
         try db.execute(sql: """
         INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1);

@@ -28,16 +28,26 @@ enum ListingColumn: String, CaseIterable, ColumnExpression, Sendable {
     case styleFID = "style_fid", locationFID = "location_fid", conditionFID = "condition_fid"
     case sleeveFID = "sleeve_fid", statusFID = "status_fid"
     case contentHash = "content_hash"
+    /// The id, catalog number, external id and barcodes as a scanner types them (v2).
+    case searchCodes = "search_codes"
     // wax's own bookkeeping.
     case firstSeenAt = "first_seen_at", updatedAt = "updated_at", removedAt = "removed_at", removedReason = "removed_reason"
+    /// The order rows were first stored in (a CSV's row order, a snapshot's): ties of the
+    /// default order come back in it, as the old app returned them (v2).
+    case seq
+    // What the old app's CSV carried that Discogs does not (v2): kept as imported.
+    /// `export_timestamp`: the CSV's, or the time of the snapshot that last changed the row.
+    case exportedAt = "exported_at"
+    /// The CSV's own `primary_label` (NULL after a sync: then it follows from the labels).
+    case primaryLabel = "primary_label"
 
     var name: String { rawValue }
 
     /// Kept when a row is written again (an upsert never changes when it was first seen).
-    var keptOnUpdate: Bool { self == .listingID || self == .firstSeenAt }
+    var keptOnUpdate: Bool { self == .listingID || self == .firstSeenAt || self == .seq }
 
     /// The columns the full-text indexes cover, in their order.
-    static let searchable: [ListingColumn] = [.artist, .title, .label, .catalogNumber, .genres, .styles, .location, .comments]
+    static let searchable: [ListingColumn] = [.artist, .title, .label, .catalogNumber, .genres, .styles, .location, .comments, .searchCodes]
 
     /// `l.name, l.name, …` for a SELECT over `listings l`.
     static func qualified(_ columns: [ListingColumn], table: String = "l") -> String {

@@ -43,6 +43,10 @@ extension ListingRecord {
         communityWant = row[C.communityWant]
         sellerUsername = row[C.sellerUsername]
         rawJSON = row["raw_json"]
+        let exported: String? = row[C.exportedAt], primaryLabel: String? = row[C.primaryLabel]
+        if exported != nil || primaryLabel != nil {
+            legacy = LegacyFields(exportTimestamp: exported, primaryLabel: primaryLabel)
+        }
     }
 }
 

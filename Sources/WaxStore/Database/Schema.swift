@@ -7,9 +7,55 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: listings, releases, facets, full-text index, sync history") { db in
             try db.execute(sql: v1)
-            try FullTextIndex.createTriggers(db)
+            try FullTextIndex.createTriggers(db, columns: FullTextIndex.v1Columns)
+        }
+        migrator.registerMigration("v2: natural shelf order, format parts, scanner codes, first-stored order, the old CSV's own columns") { db in
+            try v2(db)
         }
         return migrator
+    }
+
+    /// New columns, the full-text index over the scanner codes, a default order whose ties keep
+    /// the order rows were first stored in, and every row's derived columns computed again
+    /// (shelf keys in natural order, formats as parts, codes).
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+        ALTER TABLE listings ADD COLUMN search_codes TEXT;
+        ALTER TABLE listings ADD COLUMN seq INTEGER;
+        ALTER TABLE listings ADD COLUMN exported_at TEXT;
+        ALTER TABLE listings ADD COLUMN primary_label TEXT;
+        DROP INDEX l_scan;
+        CREATE INDEX l_scan ON listings(posted_at DESC, seq, artist_fid, label_fid, format_fid, genre_fid,
+            style_fid, location_fid, condition_fid, sleeve_fid, status_fid, price_value, year, condition_rank, release_id)
+            WHERE removed_at IS NULL;
+        """)
+        try FullTextIndex.dropTables(db)
+        try FullTextIndex.createTables(db, columns: FullTextIndex.v2Columns)
+        // First-stored order, as well as it can be told now: when first seen, then by id.
+        let ids = try Int64.fetchAll(db, sql: "SELECT listing_id FROM listings ORDER BY first_seen_at, listing_id")
+        let numbering = try db.makeStatement(sql: "UPDATE listings SET seq = ? WHERE listing_id = ?")
+        for (index, id) in ids.enumerated() { try numbering.execute(arguments: [index + 1, id]) }
+        // The derived columns whose meaning changed, by targeted updates (a migration never
+        // goes through today's writer: it would write columns a later schema adds).
+        let facets = try FacetIDAllocator(db)
+        let update = try db.makeStatement(sql: "UPDATE listings SET location_key = ?, format_fid = ?, search_codes = ? WHERE listing_id = ?")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT l.listing_id, l.location, l.format, l.catalog_number, l.external_id, r.barcodes
+            FROM listings l LEFT JOIN releases r ON r.release_id = l.release_id
+            """)
+        var changes: [(Int64, String?, Int64?, String?)] = []
+        while let row = try rows.next() {
+            var record = ListingRecord(listingID: row[0])
+            record.location = row[1]
+            record.format = row[2]
+            record.catalogNumber = row[3]
+            record.externalID = row[4]
+            changes.append((record.listingID, NaturalKey.of(record.location), try facets.id(.format, FormatParts.joined(record.format)),
+                            SearchCodes.of(record, barcodes: ListText.decode(row[5]))))
+        }
+        for (id, locationKey, formatID, codes) in changes { try update.execute(arguments: [locationKey, formatID, codes, id]) }
+        try FullTextIndex.rebuild(db)
+        try FullTextIndex.createTriggers(db, columns: FullTextIndex.v2Columns)
     }
 
     static let v1 = """

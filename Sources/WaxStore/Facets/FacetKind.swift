@@ -7,8 +7,9 @@ public enum FacetKind: String, CaseIterable, Sendable, Codable, Hashable {
     /// Kinds filtered by a text needle (year is a range instead).
     public static let textFilters: [FacetKind] = allCases.filter { $0 != .year }
 
-    /// Kinds whose listing column holds a `; `-joined list (a release has several genres).
-    var isMultiValued: Bool { self == .genre || self == .style }
+    /// Kinds whose listing column holds a `; `-joined list (a release has several genres; a
+    /// format string is several parts: `LP`, `Album`, `RE`).
+    var isMultiValued: Bool { self == .genre || self == .style || self == .format }
 
     /// The listing column holding this kind's value id (the year itself for years).
     var idColumn: ListingColumn {

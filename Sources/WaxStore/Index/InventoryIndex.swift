@@ -15,7 +15,8 @@ import Synchronization
 final class InventoryIndex: Sendable {
     let generation: Int64
     let catalog: FacetCatalog
-    /// Position → listing id, newest posted first.
+    /// Position → listing id, newest posted first; listings posted at the same second in the
+    /// order they were first stored (as the old app listed them).
     let ids: [Int64]
     /// Listing ids in ascending order with their positions: FTS5 returns matches by ascending
     /// rowid, so they map to positions by a merge rather than 80,000 hash lookups.
@@ -63,7 +64,7 @@ final class InventoryIndex: Sendable {
         let kinds = FacetCatalog.countedKinds
         let columns: [ListingColumn] = [.listingID] + kinds.map(\.idColumn) + [.priceValue, .year, .conditionRank]
         let sql = "SELECT \(ListingColumn.qualified(columns)) "
-            + "FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL ORDER BY l.posted_at DESC, l.listing_id DESC"
+            + "FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL ORDER BY l.posted_at DESC, l.seq"
         // No count(*) first to reserve exactly: walking the index twice cost 10 ms at 100,000
         // listings, more than the columns' geometric growth costs.
         var ids: [Int64] = [], prices: [Double] = [], years: [Int32] = [], ranks: [Int8] = []

@@ -48,6 +48,19 @@ public struct ListingRecord: Sendable, Equatable, Hashable {
     /// The listing's JSON as Discogs sent it (without the `seller` object, kept once per seller),
     /// so that nothing is lost. `nil` for rows that came from a CSV file.
     public var rawJSON: String?
+    /// What the old app's CSV said that Discogs does not (its `export_timestamp`, its own
+    /// `primary_label`): shown in the old keys as imported. Bookkeeping, not the listing: no
+    /// part of `ContentHash`, so a new export of the same stock changes nothing.
+    public var legacy: LegacyFields?
+
+    public struct LegacyFields: Sendable, Equatable, Hashable {
+        public var exportTimestamp: String?
+        public var primaryLabel: String?
+        public init(exportTimestamp: String? = nil, primaryLabel: String? = nil) {
+            self.exportTimestamp = exportTimestamp
+            self.primaryLabel = primaryLabel
+        }
+    }
 
     public init(listingID: Int64, status: String = "For Sale") {
         self.listingID = listingID

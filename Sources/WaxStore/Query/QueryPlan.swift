@@ -44,7 +44,10 @@ struct QueryPlan {
 
     var idsSQL: (String, StatementArguments) {
         let direction = query.sort.descending ? "DESC" : "ASC"
-        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY l.\(query.sort.field.column.name) \(direction), l.listing_id \(direction)"
+        // Ties as the in-memory index breaks them: by first-stored order against the posted
+        // order (newest first, ties oldest-stored first), else by listing id with the order.
+        let tie = query.sort.field == .posted ? "l.seq \(query.sort.descending ? "ASC" : "DESC")" : "l.listing_id \(direction)"
+        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY l.\(query.sort.field.column.name) \(direction), \(tie)"
         if let limit = query.limit {
             sql += " LIMIT \(max(0, limit)) OFFSET \(max(0, query.offset))"
         } else if query.offset > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WaxConfig
 
 /// A verified snapshot from Discogs, ready to apply to the mirror in one transaction.
 /// What started a sync: kept in `sync_runs`, shown in the changes view and the lock file.
@@ -79,6 +80,8 @@ extension InventoryService {
         var counts = try database.write { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
+            // The old app's `export_timestamp` of the rows this snapshot writes.
+            let exported = LegacyTimestamp.string(snapshot.startedAt)
             try db.execute(sql: """
                 INSERT INTO sync_runs(trigger, started_at, outcome, host, pid) VALUES (?, ?, 'running', ?, ?)
                 """, arguments: [snapshot.trigger.rawValue, Timestamp.string(snapshot.startedAt),
@@ -107,7 +110,7 @@ extension InventoryService {
                 let writer = try ListingWriter(db, now: now)
                 for listing in snapshot.listings {
                     guard stored[listing.listingID] != nil else {
-                        try writer.upsert(listing)
+                        try writer.upsert(listing, exportedAt: exported)
                         if recordAdditions { try record(listing.listingID, .added, nil, nil, nil) }
                         counts.added += 1
                         continue
@@ -116,7 +119,7 @@ extension InventoryService {
                         counts.unchanged += 1
                         continue
                     }
-                    try writer.upsert(listing)
+                    try writer.upsert(listing, exportedAt: exported)
                     let differences = TrackedField.differences(from: old.record, to: listing)
                     // Community counts, images and the like are refreshed silently: staff hear
                     // about prices, conditions, shelves, not about someone's wantlist.

@@ -7,7 +7,9 @@ import WaxConfig
 final class ListingWriter {
     private let db: Database
     private let facets: FacetIDAllocator
-    private var releaseLists: [Int64: (genres: [String], styles: [String])] = [:]
+    private var releaseLists: [Int64: ReleaseLists] = [:]
+    /// The next first-stored number (`seq`) a new row gets.
+    private var nextSeq: Int64
     private var knownReleaseIDs: Set<Int64>
     private var discogsReleaseIDs: Set<Int64>
     /// No listing existed when the transaction began: storing a release has no listings to refresh
@@ -35,6 +37,7 @@ final class ListingWriter {
         self.knownReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases"))
         self.discogsReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases WHERE source = 'discogs'"))
         self.listingsWereEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") ?? false
+        self.nextSeq = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM listings") ?? 0) + 1
         self.now = Timestamp.string(now)
     }
 
@@ -47,11 +50,18 @@ final class ListingWriter {
             "ON CONFLICT(listing_id) DO UPDATE SET \(updates)"
     }()
 
-    /// Inserts or replaces a listing. `first_seen_at` is kept for existing rows.
-    func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: String? = nil) throws {
+    /// Inserts or replaces a listing. `first_seen_at` and `seq` are kept for existing rows.
+    /// `exportedAt` is the old app's `export_timestamp` for a row a sync writes (a CSV's own
+    /// comes in the record); `updatedAt`, when given, keeps a row's time (a migration
+    /// re-deriving columns changes nothing a person would call an update).
+    func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: String? = nil, exportedAt: String? = nil,
+                updatedAt: String? = nil) throws {
         listingsWereEmpty = false
         let lists = try releaseLists(for: r.releaseID)
-        let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), removedAt: removedAt, removedReason: removedReason)
+        let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), barcodes: lists.barcodes,
+                          removedAt: removedAt, removedReason: removedReason, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
+                          updatedAt: updatedAt ?? now, seq: nextSeq)
+        nextSeq += 1
         var b = listingBinder
         for column in ListingColumn.allCases { try bind(column, of: r, row, into: &b) }
         try b.run(db)
@@ -67,8 +77,19 @@ final class ListingWriter {
     private struct Derived {
         var genres: String?
         var styles: String?
+        var barcodes: [String]
         var removedAt: String?
         var removedReason: String?
+        var exportedAt: String?
+        var updatedAt: String
+        var seq: Int64
+    }
+
+    /// What a listing takes from its release.
+    private struct ReleaseLists {
+        var genres: [String] = []
+        var styles: [String] = []
+        var barcodes: [String] = []
     }
 
     /// The value of `column` for this record: the one place that knows what each column holds.
@@ -117,10 +138,10 @@ final class ListingWriter {
         case .postedAt: b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
         case .artistKey: b.bind(fold(r.artist))
         case .titleKey: b.bind(fold(r.title))
-        case .locationKey: b.bind(fold(r.location))
+        case .locationKey: b.bind(NaturalKey.of(r.location))
         case .artistFID: b.bind(try facets.id(.artist, r.artist))
         case .labelFID: b.bind(try facets.id(.label, r.label))
-        case .formatFID: b.bind(try facets.id(.format, r.format))
+        case .formatFID: b.bind(try facets.id(.format, FormatParts.joined(r.format)))
         case .genreFID: b.bind(try facets.id(.genre, row.genres))
         case .styleFID: b.bind(try facets.id(.style, row.styles))
         case .locationFID: b.bind(try facets.id(.location, r.location))
@@ -128,9 +149,14 @@ final class ListingWriter {
         case .sleeveFID: b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
         case .statusFID: b.bind(try facets.id(.status, r.status))
         case .contentHash: b.bind(ContentHash.of(r))
-        case .firstSeenAt, .updatedAt: b.bind(now)
+        case .searchCodes: b.bind(SearchCodes.of(r, barcodes: row.barcodes))
+        case .firstSeenAt: b.bind(now)
+        case .updatedAt: b.bind(row.updatedAt)
         case .removedAt: b.bind(row.removedAt)
         case .removedReason: b.bind(row.removedReason)
+        case .seq: b.bind(row.seq)
+        case .exportedAt: b.bind(row.exportedAt)
+        case .primaryLabel: b.bind(r.legacy?.primaryLabel)
         }
     }
 
@@ -176,7 +202,7 @@ final class ListingWriter {
         try b.run(db)
         knownReleaseIDs.insert(release.releaseID)
         if release.source == .discogs { discogsReleaseIDs.insert(release.releaseID) }
-        releaseLists[release.releaseID] = (release.genres, release.styles)
+        releaseLists[release.releaseID] = ReleaseLists(genres: release.genres, styles: release.styles, barcodes: release.barcodes)
         if listingsWereEmpty { return }
         let genres = ListText.join(release.genres)
         let styles = ListText.join(release.styles)
@@ -185,6 +211,17 @@ final class ListingWriter {
             WHERE release_id = ? AND (genres IS NOT ? OR styles IS NOT ?)
             """).execute(arguments: [genres, styles, try facets.id(.genre, genres), try facets.id(.style, styles),
                                      release.releaseID, genres, styles])
+        // The release's barcodes become scannable on each of its listings.
+        guard !release.barcodes.isEmpty else { return }
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT listing_id, catalog_number, external_id FROM listings WHERE release_id = ?"),
+                                    arguments: [release.releaseID])
+        for row in rows {
+            var record = ListingRecord(listingID: row[0])
+            record.catalogNumber = row[1]
+            record.externalID = row[2]
+            try db.cachedStatement(sql: "UPDATE listings SET search_codes = ? WHERE listing_id = ? AND search_codes IS NOT ?")
+                .execute(arguments: [SearchCodes.of(record, barcodes: release.barcodes), record.listingID, SearchCodes.of(record, barcodes: release.barcodes)])
+        }
     }
 
     private func fold(_ text: String?) -> String? {
@@ -195,11 +232,12 @@ final class ListingWriter {
         return result
     }
 
-    private func releaseLists(for releaseID: Int64?) throws -> (genres: [String], styles: [String]) {
-        guard let releaseID, knownReleaseIDs.contains(releaseID) else { return ([], []) }
+    private func releaseLists(for releaseID: Int64?) throws -> ReleaseLists {
+        guard let releaseID, knownReleaseIDs.contains(releaseID) else { return ReleaseLists() }
         if let cached = releaseLists[releaseID] { return cached }
-        let row = try Row.fetchOne(db, sql: "SELECT genres, styles FROM releases WHERE release_id = ?", arguments: [releaseID])
-        let lists: (genres: [String], styles: [String]) = (ListText.decode(row?["genres"]), ListText.decode(row?["styles"]))
+        let row = try Row.fetchOne(db, sql: "SELECT genres, styles, barcodes FROM releases WHERE release_id = ?", arguments: [releaseID])
+        let lists = ReleaseLists(genres: ListText.decode(row?["genres"]), styles: ListText.decode(row?["styles"]),
+                                 barcodes: ListText.decode(row?["barcodes"]))
         releaseLists[releaseID] = lists
         return lists
     }

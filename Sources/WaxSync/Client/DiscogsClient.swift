@@ -237,7 +237,6 @@ public final class DiscogsClient: Sendable {
                 throw DiscogsError.outOfTime(url: label, bound: Self.deadline?.bound ?? 0)
             }
             let allowed = min(configuration.attemptDeadline, remaining ?? .infinity)
-            let attemptStarted = ContinuousClock.now
             let data: Data
             let response: HTTPURLResponse
             do {
@@ -249,9 +248,10 @@ public final class DiscogsClient: Sendable {
                 limiter.completed(ticket, limit: nil, remaining: nil)
                 throw DiscogsError.cancelled
             } catch let error where Self.isTimeout(error) {
-                // Ours (the whole attempt took too long) or URLSession's (silence).
+                // Ours (the whole attempt took too long) or URLSession's (silence): either way the
+                // attempt had `allowed` seconds, which is what the message says.
                 limiter.completed(ticket, limit: nil, remaining: nil)
-                let seconds = (error as? Exchange.TimedOut)?.seconds ?? Self.seconds(attemptStarted.duration(to: .now))
+                let seconds = allowed
                 lastError = .timedOut(url: label, seconds: seconds, attempts: attempt)
                 try await backOff(attempt, of: policy.attempts, since: started, reason: "no complete answer in \(Int(seconds.rounded())) s",
                                   rateLimited: false, retryAfter: nil, lastError: lastError)

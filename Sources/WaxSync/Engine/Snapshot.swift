@@ -3,7 +3,22 @@ import WaxStore
 
 /// What one read of the inventory found, and whether it can be trusted to say what is gone.
 struct Snapshot {
-    var listings: [Int64: ListingRecord] = [:]
+    private(set) var listings: [Int64: ListingRecord] = [:]
+    /// Ids in the order they were first read (oldest listed first): new listings are stored in
+    /// it, so their ties keep Discogs' order.
+    private(set) var order: [Int64] = []
+
+    mutating func put(_ record: ListingRecord) {
+        if listings.updateValue(record, forKey: record.listingID) == nil { order.append(record.listingID) }
+    }
+
+    mutating func keep(only ids: Set<Int64>) {
+        listings = listings.filter { ids.contains($0.key) }
+        order = order.filter { ids.contains($0) }
+    }
+
+    var inOrder: [ListingRecord] { order.compactMap { listings[$0] } }
+
     var seller: SellerRecord?
     /// `pagination.items` as each page reported it.
     var reportedItems: [Int] = []
@@ -48,7 +63,7 @@ extension SyncEngine {
             snapshot.pages = max(result.pages, page)
             snapshot.reportedItems.append(result.items)
             snapshot.seller = snapshot.seller ?? result.seller
-            for listing in result.listings { snapshot.listings[listing.listingID] = listing }
+            for listing in result.listings { snapshot.put(listing) }
             events(.page(page, of: snapshot.pages, listings: snapshot.listings.count))
             // Follow what Discogs reports (never a fixed count): stop when there is no next page.
             guard result.next != nil || page < result.pages, !result.listings.isEmpty else { break }
@@ -88,10 +103,10 @@ extension SyncEngine {
             .max { $0.value.count < $1.value.count }?.key
         for var record in parsed.records where record.status == options.status && snapshot.listings[record.listingID] == nil {
             record.priceCurrency = currency
-            snapshot.listings[record.listingID] = record
+            snapshot.put(record)
         }
         let exported = Set(parsed.records.filter { $0.status == options.status }.map(\.listingID))
-        snapshot.listings = snapshot.listings.filter { exported.contains($0.key) }
+        snapshot.keep(only: exported)
         snapshot.completedByExport = true
     }
 }

@@ -114,7 +114,7 @@ public final class SyncEngine: Sendable {
             for (id, verdict) in verdicts {
                 switch verdict {
                 case .gone(let reason): removals[id] = reason
-                case .stillListed(let record): snapshot.listings[id] = record
+                case .stillListed(let record): snapshot.put(record)
                 }
             }
             phase("verification")
@@ -125,7 +125,7 @@ public final class SyncEngine: Sendable {
 
         events(.applying(listings: snapshot.listings.count))
         logger.info("applying \(snapshot.listings.count) listings and \(removals.count) removals")
-        var apply = SnapshotApply(listings: Array(snapshot.listings.values), removals: removals, seller: snapshot.seller,
+        var apply = SnapshotApply(listings: snapshot.inOrder, removals: removals, seller: snapshot.seller,
                                   trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
                                   unreachable: snapshot.unreachable)
         if options.pauseBeforeCommit > 0 {
