@@ -139,7 +139,7 @@ struct BrowserEndToEndTests {
         try await tmux.waitFor("showing 400 of 400", timeout: 60)
         try await tmux.waitFor("last sync just now", timeout: 60)
         try await tmux.send("f", "l")
-        let screen = try await tmux.waitFor("[Genre]")
+        let screen = try await tmux.waitFor("[2 Genre]")
         #expect(screen.contains("Electronic"))                  // genres arrived with release details
         try await tmux.send("Escape", "q")
         #expect(try await tmux.exitStatus() == 0)

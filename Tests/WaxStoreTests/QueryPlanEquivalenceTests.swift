@@ -85,12 +85,13 @@ import WaxTestSupport
         struct Needles {
             var query: ListingQuery
             var words: [String]
-            var filters: [FacetKind: String] = [:]
+            var filters: [FacetKind: [String]] = [:]
             init(_ query: ListingQuery) {
                 self.query = query
                 words = plainWords(plainFold(query.text))
                 for kind in FacetKind.textFilters {
-                    if let needle = query[filter: kind]?.trimmingCharacters(in: .whitespaces), !needle.isEmpty { filters[kind] = plainFold(needle) }
+                    let needles = query[values: kind].map { plainFold($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
+                    if !needles.isEmpty { filters[kind] = needles }
                 }
             }
         }
@@ -121,8 +122,9 @@ import WaxTestSupport
                 guard queryWords.allSatisfy({ word in recordWords.contains { $0.hasPrefix(word) } }) else { return false }
             }
             let row = foldedRows[record.listingID]!
-            for (kind, needle) in needles.filters {
-                guard row.fields[kind, default: []].contains(where: { $0.contains(needle) }) else { return false }
+            // A kind matches when a field contains any of its needles; kinds are ANDed.
+            for (kind, kindNeedles) in needles.filters {
+                guard row.fields[kind, default: []].contains(where: { field in kindNeedles.contains { field.contains($0) } }) else { return false }
             }
             if let min = query.minPrice { guard let p = record.priceValue, p >= min else { return false } }
             if let max = query.maxPrice { guard let p = record.priceValue, p <= max else { return false } }
@@ -267,6 +269,9 @@ import WaxTestSupport
         query.genre = maybe(["electronic", "o", "jazz", "country", "xyz"])
         query.style = maybe(["house", "dub", "bop"])
         query.format = maybe(["lp", "7\"", "cassette", "⅓", "cd"])
+        // Sometimes a second value of a kind: either matches.
+        if Int.random(in: 0..<4, using: &rng) == 0, let more = maybe(["12\"", "single", "album", "ep"]) { query[values: .format].append(more) }
+        if Int.random(in: 0..<5, using: &rng) == 0, let more = maybe(["miles", "fela", "léon"]) { query[values: .artist].append(more) }
         query.label = maybe(["records", "blue", "warp", "come", "zoë", "ømag", "ø"])
         query.condition = maybe(["vg+", "mint", "(g)", "m"])
         query.sleeveCondition = maybe(["generic", "vg"])

@@ -120,6 +120,7 @@ import WaxTestSupport
             try session.handle(.character("f"))
             try session.handle(.character("l"))                        // Genre
             #expect(session.state.facets[.genre].first { $0.value == "Electronic" }?.count == 7)
+            try session.handle(.tab)                                   // to the list, the pane still on show
             try session.handle(.character("/"))
             for c in "deep" { try session.handle(.character(c)) }
             #expect(session.state.total == 3)
@@ -129,6 +130,7 @@ import WaxTestSupport
         // One pane at a time: the list takes the screen back for the search.
         try withSession { session, _, _ in
             try session.handle(.character("f"))
+            try session.handle(.tab)
             try session.handle(.character("/"))
             for c in "deep" { try session.handle(.character(c)) }
             try session.handle(.enter)
@@ -188,6 +190,66 @@ import WaxTestSupport
             let text = session.frame.text
             #expect(text.contains("Filling the mirror from Discogs") && text.contains("page 3/30"))
             #expect(!text.contains("wax demo"), "it tells the demo's user to run the demo")
+        }
+    }
+
+    @Test func aKindTakesMoreThanOneValueAndADigitJumpsToIt() throws {
+        try withSession(160, 40) { session, _, _ in
+            try session.handle(.character("f"))
+            try session.handle(.character("4"))                        // Format
+            #expect(session.state.filterKind == .format)
+            func choose(_ value: String) throws {
+                let rows = FilterPaneModel.rows(session.state)
+                let index = try #require(rows.firstIndex { if case .value(let v) = $0 { v.value == value } else { false } })
+                try session.handle(.home)
+                for _ in 0..<index { try session.handle(.character("j")) }
+                try session.handle(.enter)
+            }
+            try choose("12\"")
+            #expect(session.state.total == 2)
+            try choose("7\"")
+            #expect(session.state.total == 3, "7\" or 12\"")
+            #expect(session.frame.line(0).contains("format: 12\" or 7\""))
+            try choose("12\"")                                         // chosen again: removed
+            #expect(session.state.total == 1)
+        }
+    }
+
+    @Test func aLongValueListNarrowsAsYouType() throws {
+        try withSession(160, 40) { session, _, _ in
+            try session.handle(.character("f"))
+            try session.handle(.character("/"))
+            for c in "bj" { try session.handle(.character(c)) }
+            let rows = FilterPaneModel.rows(session.state)
+            #expect(rows == [.value(FacetValue(value: "Björk", count: 1))])
+            try session.handle(.enter)                                 // stop typing
+            try session.handle(.enter)                                 // choose it
+            #expect(session.state.total == 1 && session.state.query.artist == "Björk")
+            #expect(session.frame.text.contains("/ bj"))
+        }
+    }
+
+    @Test func thePriceTabHasReadyBands() throws {
+        try withSession(160, 40) { session, _, _ in
+            try session.handle(.character("f"))
+            try session.handle(.character("9"))                        // Price
+            let bands = FilterPaneModel.rows(session.state).compactMap { row -> String? in
+                if case .band(let band, let count) = row { return "\(band.label) \(count)" } else { return nil }
+            }
+            #expect(bands == ["under 5 1", "5 – 10 2", "10 – 20 2", "20 – 50 7", "50 – 100 3", "100 and over 1"])
+            for _ in 0..<5 { try session.handle(.character("j")) }    // min, max, under 5, 5 – 10, 10 – 20, 20 – 50
+            try session.handle(.enter)
+            #expect(session.state.total == 7 && session.state.query.minPrice == 20 && session.state.query.maxPrice == 49.99)
+        }
+    }
+
+    @Test func sortingByYearShowsTheYear() throws {
+        try withSession(120, 35) { session, _, _ in
+            for _ in 0..<4 { try session.handle(.character("o")) }       // price, artist, title, year
+            #expect(session.state.query.sort.field == .year)
+            let titles = session.frame.line(1)
+            #expect(titles.contains("Year ↓"), "\(titles)")
+            #expect(session.frame.line(2).contains("2019"), "Tschüssi, the newest, first")
         }
     }
 }

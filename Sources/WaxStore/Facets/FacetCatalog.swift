@@ -27,13 +27,14 @@ struct FacetCatalog: Sendable {
     private var valueByID: [Value?] = []
     private(set) var counts: [Int32] = []
     private(set) var yearCounts: [Int: Int] = [:]
+    private(set) var priceBandCounts: [Int] = []
     private(set) var currentTotal = 0
     private(set) var removedTotal = 0
     private var unfilteredFacets: Facets?
 
     /// The id columns in the order `countColumns` selects them.
     static let countedKinds: [FacetKind] = [.artist, .label, .format, .genre, .style, .location, .condition, .sleeveCondition, .status]
-    static var countColumns: String { ListingColumn.qualified(countedKinds.map(\.idColumn) + [.year]) }
+    static var countColumns: String { ListingColumn.qualified(countedKinds.map(\.idColumn) + [.year, .priceValue]) }
 
     static func load(_ db: Database, generation: Int64, removedTotal: Int) throws -> FacetCatalog {
         var catalog = FacetCatalog(generation: generation)
@@ -84,22 +85,23 @@ struct FacetCatalog: Sendable {
     mutating func setUnfiltered(_ tally: FacetTally) {
         counts = tally.counts
         yearCounts = tally.years
+        priceBandCounts = tally.priceBands
         currentTotal = tally.rows
         unfilteredFacets = facets(from: tally, limit: nil)
     }
 
     var idCapacity: Int { valueByID.count }
 
-    /// Ids of the values of `kind` whose folded text contains the folded needle. For genres and
-    /// styles a value is a release's list, and it matches when one of its entries does.
-    func resolve(_ kind: FacetKind, needle: String) -> [Int64] {
-        let folded = Array(TextFold.fold(needle.trimmed).utf8)
+    /// Ids of the values of `kind` whose folded text contains one of the folded needles. For
+    /// genres, styles and formats a value is a list, and it matches when one of its entries does.
+    func resolve(_ kind: FacetKind, needles: [String]) -> [Int64] {
+        let folded = needles.map { Array(TextFold.fold($0.trimmed).utf8) }
         let all = values[kind, default: []]
-        guard !folded.isEmpty else { return all.map(\.id) }
-        return folded.withUnsafeBytes { needleBytes in
-            all.compactMap { value in
-                value.keys.contains { key in key.withUnsafeBytes { Self.contains($0, needleBytes) } } ? value.id : nil
-            }
+        if folded.contains(where: \.isEmpty) { return all.map(\.id) }
+        return all.compactMap { value in
+            value.keys.contains { key in
+                key.withUnsafeBytes { keyBytes in folded.contains { needle in needle.withUnsafeBytes { Self.contains(keyBytes, $0) } } }
+            } ? value.id : nil
         }
     }
 
@@ -141,11 +143,12 @@ struct FacetCatalog: Sendable {
             result[kind] = Facets.top(list, limit: limit)
         }
         result[.year] = Facets.top(tally.years.map { FacetValue(value: String($0.key), count: $0.value) }, limit: limit)
+        result.priceBands = tally.priceBands
         return result
     }
 
     var unfilteredTally: FacetTally {
-        FacetTally(counts: counts, years: yearCounts, rows: currentTotal, isUnfiltered: true)
+        FacetTally(counts: counts, years: yearCounts, priceBands: priceBandCounts, rows: currentTotal, isUnfiltered: true)
     }
 }
 
@@ -153,6 +156,8 @@ struct FacetCatalog: Sendable {
 struct FacetTally {
     var counts: [Int32] = []
     var years: [Int: Int] = [:]
+    /// Listings per `PriceBand.all` entry.
+    var priceBands = [Int](repeating: 0, count: PriceBand.all.count)
     var rows = 0
     var isUnfiltered = false
 
@@ -170,13 +175,16 @@ struct FacetTally {
                 if sqlite3_column_type(handle, columns) == SQLITE_INTEGER {
                     tally.years[Int(sqlite3_column_int64(handle, columns)), default: 0] += 1
                 }
+                if sqlite3_column_type(handle, columns + 1) != SQLITE_NULL, let band = PriceBand.index(of: sqlite3_column_double(handle, columns + 1)) {
+                    tally.priceBands[band] += 1
+                }
             }
         }
         return tally
     }
 
     /// Counts the value ids of the in-memory columns over a selection of positions.
-    static func count(valueIDs: [[Int32]], years: [Int32], selection: Bitset, capacity: Int) -> FacetTally {
+    static func count(valueIDs: [[Int32]], years: [Int32], prices: [Double], selection: Bitset, capacity: Int) -> FacetTally {
         var tally = FacetTally(counts: Array(repeating: 0, count: capacity))
         // Years are small numbers: an array beats a dictionary in a loop over every listing.
         var byYear = [Int](repeating: 0, count: 4_096)
@@ -208,6 +216,9 @@ struct FacetTally {
             }
         }
         for (year, count) in byYear.enumerated() where count > 0 { tally.years[year] = count }
+        selection.forEach { position in
+            if let band = PriceBand.index(of: prices[position]) { tally.priceBands[band] += 1 }
+        }
         tally.rows = selection.count
         return tally
     }
@@ -226,6 +237,8 @@ public struct FacetValue: Sendable, Equatable, Hashable, Codable {
 /// Value → count for each facet kind, most frequent first.
 public struct Facets: Sendable, Equatable, Codable {
     public var byKind: [FacetKind: [FacetValue]] = [:]
+    /// Listings per `PriceBand.all` entry.
+    public var priceBands: [Int] = []
 
     public init() {}
 
@@ -253,5 +266,34 @@ public struct Facets: Sendable, Equatable, Codable {
         var copy = self
         for (kind, list) in byKind where list.count > limit { copy.byKind[kind] = Array(list.prefix(limit)) }
         return copy
+    }
+}
+
+/// Ready price ranges for the filter pane: a click instead of typing min and max.
+public struct PriceBand: Sendable, Equatable {
+    /// Inclusive lower bound (nil: from nothing).
+    public let low: Double?
+    /// Exclusive upper bound (nil: no end).
+    public let high: Double?
+
+    public static let all = [PriceBand(low: nil, high: 5), PriceBand(low: 5, high: 10), PriceBand(low: 10, high: 20),
+                             PriceBand(low: 20, high: 50), PriceBand(low: 50, high: 100), PriceBand(low: 100, high: nil)]
+
+    public var label: String {
+        switch (low, high) {
+        case (nil, let high?): "under \(Int(high))"
+        case (let low?, nil): "\(Int(low)) and over"
+        case (let low?, let high?): "\(Int(low)) – \(Int(high))"
+        default: "any"
+        }
+    }
+
+    /// The query bounds (inclusive both ends, to the cent).
+    public var minPrice: Double? { low }
+    public var maxPrice: Double? { high.map { $0 - 0.01 } }
+
+    static func index(of price: Double) -> Int? {
+        guard !price.isNaN else { return nil }
+        return all.firstIndex { band in (band.low.map { price >= $0 } ?? true) && (band.high.map { price < $0 } ?? true) }
     }
 }

@@ -81,7 +81,7 @@ final class InventoryIndex: Sendable {
         }
         let removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
         var catalog = try FacetCatalog.load(db, generation: generation, removedTotal: removed)
-        catalog.setUnfiltered(FacetTally.count(valueIDs: valueIDs, years: years, selection: Bitset(capacity: ids.count, full: true),
+        catalog.setUnfiltered(FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: Bitset(capacity: ids.count, full: true),
                                                capacity: catalog.idCapacity))
         return InventoryIndex(generation: generation, catalog: catalog, ids: ids, valueIDs: valueIDs,
                               prices: prices, years: years, conditionRanks: ranks)
@@ -96,8 +96,9 @@ final class InventoryIndex: Sendable {
     func select(_ query: ListingQuery, textMatches: Bitset?) -> Bitset {
         var selection = textMatches ?? everything
         for (column, kind) in FacetCatalog.countedKinds.enumerated() {
-            guard let needle = query[filter: kind], !needle.isBlank else { continue }
-            let ids = catalog.resolve(kind, needle: needle)
+            let needles = query[values: kind]
+            guard !needles.isEmpty else { continue }
+            let ids = catalog.resolve(kind, needles: needles)
             guard !ids.isEmpty else { return Bitset(capacity: count) }
             var wanted = Bitset(capacity: catalog.idCapacity)
             for id in ids { wanted.insert(Int(id)) }
@@ -195,7 +196,7 @@ final class InventoryIndex: Sendable {
 
     /// Value-id counts over a selection.
     func tally(of selection: Bitset) -> FacetTally {
-        FacetTally.count(valueIDs: valueIDs, years: years, selection: selection, capacity: catalog.idCapacity)
+        FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: selection, capacity: catalog.idCapacity)
     }
 
     // MARK: Orders

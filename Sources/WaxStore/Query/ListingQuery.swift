@@ -56,16 +56,9 @@ public struct ListingQuery: Sendable, Hashable, Codable {
     /// Every word a prefix; all words must match (over artist, title, label, catalog number,
     /// genres, styles, location, comments); case- and accent-insensitive.
     public var text: String = ""
-    // Case- and accent-insensitive substring filters (the old app's `ilike '%…%'`).
-    public var artist: String?
-    public var genre: String?
-    public var style: String?
-    public var format: String?
-    public var label: String?
-    public var condition: String?
-    public var sleeveCondition: String?
-    public var status: String?
-    public var location: String?
+    /// Case- and accent-insensitive substring filters (the old app's `ilike '%…%'`), per kind:
+    /// a listing matches a kind when it matches any of its needles (7" or 12"); kinds are ANDed.
+    public var filters: [FacetKind: [String]] = [:]
     public var minPrice: Double?
     public var maxPrice: Double?
     public var minYear: Int?
@@ -82,37 +75,30 @@ public struct ListingQuery: Sendable, Hashable, Codable {
         self.offset = offset
     }
 
-    /// The text filter for a facet, by kind.
+    /// A kind's first needle; setting one replaces the kind's needles (nil or blank clears).
     public subscript(filter kind: FacetKind) -> String? {
-        get {
-            switch kind {
-            case .artist: artist
-            case .genre: genre
-            case .style: style
-            case .format: format
-            case .label: label
-            case .condition: condition
-            case .sleeveCondition: sleeveCondition
-            case .status: status
-            case .location: location
-            case .year: nil
-            }
-        }
+        get { filters[kind]?.first }
+        set { self[values: kind] = newValue.map { [$0] } ?? [] }
+    }
+
+    /// A kind's needles, blank ones dropped.
+    public subscript(values kind: FacetKind) -> [String] {
+        get { filters[kind] ?? [] }
         set {
-            switch kind {
-            case .artist: artist = newValue
-            case .genre: genre = newValue
-            case .style: style = newValue
-            case .format: format = newValue
-            case .label: label = newValue
-            case .condition: condition = newValue
-            case .sleeveCondition: sleeveCondition = newValue
-            case .status: status = newValue
-            case .location: location = newValue
-            case .year: break
-            }
+            let needles = newValue.filter { !$0.isBlank }
+            filters[kind] = needles.isEmpty || kind == .year ? nil : needles
         }
     }
+
+    public var artist: String? { get { self[filter: .artist] } set { self[filter: .artist] = newValue } }
+    public var genre: String? { get { self[filter: .genre] } set { self[filter: .genre] = newValue } }
+    public var style: String? { get { self[filter: .style] } set { self[filter: .style] = newValue } }
+    public var format: String? { get { self[filter: .format] } set { self[filter: .format] = newValue } }
+    public var label: String? { get { self[filter: .label] } set { self[filter: .label] = newValue } }
+    public var condition: String? { get { self[filter: .condition] } set { self[filter: .condition] = newValue } }
+    public var sleeveCondition: String? { get { self[filter: .sleeveCondition] } set { self[filter: .sleeveCondition] = newValue } }
+    public var status: String? { get { self[filter: .status] } set { self[filter: .status] = newValue } }
+    public var location: String? { get { self[filter: .location] } set { self[filter: .location] = newValue } }
 
     /// The same selection without order or window (what counts and facets depend on).
     public var selection: ListingQuery {
@@ -124,7 +110,7 @@ public struct ListingQuery: Sendable, Hashable, Codable {
     }
 
     public var hasConditions: Bool {
-        FullTextQuery.match(text) != nil || FacetKind.textFilters.contains { self[filter: $0]?.isEmpty == false }
+        FullTextQuery.match(text) != nil || !filters.isEmpty
             || minPrice != nil || maxPrice != nil || minYear != nil || maxYear != nil
     }
 }

@@ -22,8 +22,9 @@ struct QueryPlan {
             arguments += [match.databaseValue, match.databaseValue]
         }
         for kind in FacetKind.textFilters {
-            guard let needle = query[filter: kind], !needle.isBlank else { continue }
-            let ids = catalog.resolve(kind, needle: needle)
+            let needles = query[values: kind]
+            guard !needles.isEmpty else { continue }
+            let ids = catalog.resolve(kind, needles: needles)
             guard !ids.isEmpty else {
                 isEmpty = true
                 return

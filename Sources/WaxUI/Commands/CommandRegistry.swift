@@ -3,7 +3,7 @@
 public enum CommandID: String, Sendable, CaseIterable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case openDetail, back, switchPane, search, filters, cycleSort, reverseSort, clearAll
-    case filterNextKind, filterPreviousKind, filterRemove
+    case filterNextKind, filterPreviousKind, filterJump, filterNarrow, filterRemove
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
 }
 
@@ -41,16 +41,19 @@ public enum CommandRegistry {
         CommandSpec(id: .pageUp, keys: [.pageUp, .control("b")], title: "page up", help: "Previous page", group: .move, scopes: browsing.union([.searching]), hint: false),
         CommandSpec(id: .top, keys: [.character("g"), .home], title: "top", help: "First row", group: .move, scopes: browsing, hint: false),
         CommandSpec(id: .bottom, keys: [.character("G"), .end], title: "bottom", help: "Last row", group: .move, scopes: browsing, hint: false),
-        CommandSpec(id: .openDetail, keys: [.enter], title: "open", help: "Open the details; in filters: apply the value", group: .view, scopes: browsing.union([.searching]), hint: false),
+        CommandSpec(id: .openDetail, keys: [.enter], title: "open", help: "Open the details; in filters: add or remove the value", group: .view, scopes: browsing.union([.searching]), hint: false),
         CommandSpec(id: .back, keys: [.escape], title: "back", help: "Back; clears the search", group: .view, scopes: browsing.union([.searching, .help]), hint: false),
         CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the other pane", group: .view, scopes: panes, hint: false),
-        CommandSpec(id: .search, keys: [.character("/")], title: "search", help: "Search as you type (every word a prefix)", group: .find, scopes: browsing, hint: true),
+        CommandSpec(id: .search, keys: [.character("/")], title: "search", help: "Search as you type (every word a prefix)", group: .find, scopes: [.list, .detail, .changes], hint: true),
         CommandSpec(id: .filters, keys: [.character("f")], title: "filters", help: "Filters: artist, genre, format, price, …", group: .find, scopes: browsing, hint: true),
         CommandSpec(id: .cycleSort, keys: [.character("o")], title: "sort", help: "Sort by the next column", group: .find, scopes: panes, hint: true),
         CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .clearAll, keys: [.character("x")], title: "clear", help: "Clear the search and all filters", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .filterNextKind, keys: [.right, .character("l")], title: "next filter", help: "Filters: next kind", group: .find, scopes: [.filter], hint: false),
         CommandSpec(id: .filterPreviousKind, keys: [.left, .character("h")], title: "previous filter", help: "Filters: previous kind", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterJump, keys: (1...9).map { .character(Character(String($0))) } + [.character("0")], title: "kind",
+                    help: "Filters: straight to a kind (1 artist … 9 price, 0 year)", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterNarrow, keys: [.character("/")], title: "narrow", help: "Filters: type to narrow the values", group: .find, scopes: [.filter], hint: true),
         CommandSpec(id: .filterRemove, keys: [.backspace, .delete], title: "remove", help: "Filters: remove this kind's filter", group: .find, scopes: [.filter], hint: false),
         CommandSpec(id: .sync, keys: [.character("s")], title: "sync", help: "Sync with Discogs now", group: .shop, scopes: browsing, hint: true),
         CommandSpec(id: .changes, keys: [.character("c")], title: "changes", help: "What syncs added, repriced and removed", group: .shop, scopes: browsing, hint: true),
@@ -73,6 +76,8 @@ public enum CommandRegistry {
 
     /// `j ↓`, `q Ctrl-C`: how the help and the README show a command's keys.
     public static func keyLabel(_ spec: CommandSpec) -> String {
-        spec.keys.map(\.description).joined(separator: " ")
+        // A run of digits reads as one: `1…0`.
+        if spec.keys.count > 4, let first = spec.keys.first, let last = spec.keys.last { return "\(first)…\(last)" }
+        return spec.keys.map(\.description).joined(separator: " ")
     }
 }

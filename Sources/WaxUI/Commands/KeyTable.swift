@@ -4,7 +4,8 @@ public enum KeyTable {
         var lines = ["| keys | what they do |", "|---|---|"]
         for group in CommandSpec.Group.allCases {
             for spec in CommandRegistry.all where spec.group == group {
-                let keys = spec.keys.map { "`\($0.description)`" }.joined(separator: " ")
+                let keys = spec.keys.count > 4 ? "`\(spec.keys.first!)`…`\(spec.keys.last!)`"
+                    : spec.keys.map { "`\($0.description)`" }.joined(separator: " ")
                 lines.append("| \(keys) | \(spec.help) |")
             }
         }

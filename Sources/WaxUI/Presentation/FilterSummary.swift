@@ -7,7 +7,8 @@ public enum FilterSummary {
     public static func parts(_ query: ListingQuery) -> [String] {
         var parts: [String] = []
         for kind in FacetKind.textFilters {
-            if let value = query[filter: kind], !value.isEmpty { parts.append("\(kind.title.lowercased()): \(value)") }
+            let values = query[values: kind]
+            if !values.isEmpty { parts.append("\(kind.title.lowercased()): \(values.joined(separator: " or "))") }
         }
         if query.minPrice != nil || query.maxPrice != nil {
             parts.append("price: \(query.minPrice.map(number) ?? "")–\(query.maxPrice.map(number) ?? "")")

@@ -45,7 +45,7 @@ public enum ListingFormat {
     /// The list's columns and the widths they get, dropping the least needed first when the
     /// terminal is narrow; artist, title and price always stay.
     public struct Column: Sendable, Equatable {
-        public enum Field: String, Sendable, CaseIterable { case artist, title, format, condition, price, posted, location }
+        public enum Field: String, Sendable, CaseIterable { case artist, title, format, year, condition, price, posted, location }
         public var field: Field
         public var width: Int
         public var title: String {
@@ -57,18 +57,21 @@ public enum ListingFormat {
             case .price: "Price"
             case .posted: "Posted"
             case .location: "Location"
+            case .year: "Year"
             }
         }
         public var alignRight: Bool { field == .price }
     }
 
-    static let fixedWidths: [Column.Field: Int] = [.format: 12, .condition: 7, .price: 10, .posted: 10, .location: 9]
+    static let fixedWidths: [Column.Field: Int] = [.format: 12, .year: 6, .condition: 7, .price: 10, .posted: 10, .location: 9]
     /// The posted day goes first (the list is already in posted order), then format, then the
     /// shelf; conditions and price stay longest.
     static let dropOrder: [Column.Field] = [.posted, .format, .location, .condition]
 
-    public static func columns(width: Int) -> [Column] {
-        var fields = Column.Field.allCases
+    /// The list's columns for `width` cells. The year shows only while the list is sorted by it
+    /// (sorting by a column not on screen changed nothing visible).
+    public static func columns(width: Int, sort: SortField = .posted) -> [Column] {
+        var fields = Column.Field.allCases.filter { $0 != .year || sort == .year }
         func fixed() -> Int { fields.compactMap { fixedWidths[$0] }.reduce(0, +) + fields.count - 1 }
         var drop = dropOrder[...]
         // Artist and title share what is left: drop columns until they have 36 cells together.
@@ -94,6 +97,7 @@ public enum ListingFormat {
         case .price: return price(listing)
         case .posted: return postedDay(listing, time)
         case .location: return r.location ?? ""
+        case .year: return r.year.map(String.init) ?? ""
         }
     }
 }

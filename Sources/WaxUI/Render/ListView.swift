@@ -5,11 +5,11 @@ import WaxText
 /// The listings, one per row, in the columns the width allows.
 enum ListView {
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
-        let columns = ListingFormat.columns(width: rect.width)
+        let columns = ListingFormat.columns(width: rect.width, sort: state.query.sort.field)
         var x = rect.x
         for column in columns {
             var title = column.title
-            if let field = sortedColumn(state.query.sort.field), field == column.field {
+            if sortedColumn(state.query.sort.field) == column.field {
                 title += state.query.sort.descending ? " ↓" : " ↑"
             }
             grid.write(fitting: title, x: x, y: rect.y, width: column.width, role: .columns, alignRight: column.alignRight)
@@ -43,8 +43,8 @@ enum ListView {
         }
     }
 
-    /// The column a sort field is shown on (year has none).
-    static func sortedColumn(_ field: SortField) -> ListingFormat.Column.Field? {
+    /// The column a sort field is shown on.
+    static func sortedColumn(_ field: SortField) -> ListingFormat.Column.Field {
         switch field {
         case .posted: .posted
         case .price: .price
@@ -52,7 +52,7 @@ enum ListView {
         case .title: .title
         case .condition: .condition
         case .location: .location
-        case .year: nil
+        case .year: .year
         }
     }
 }

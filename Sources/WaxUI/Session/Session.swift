@@ -195,7 +195,7 @@ public final class Session {
                 others.minYear = nil
                 others.maxYear = nil
             } else {
-                others[filter: kind] = nil
+                others[values: kind] = []
             }
             if others != state.query { facets[kind] = try inventory.facets(others, limit: FilterPaneModel.limit)[kind] }
         }

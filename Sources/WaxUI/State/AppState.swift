@@ -40,6 +40,9 @@ public struct AppState: Sendable {
     public var facets = Facets()
     public var filterKind = FilterKind.artist
     public var filterCursor = 0
+    /// Text narrowing the current kind's values (`/` in the pane), and whether it is being typed.
+    public var valueFilter = ""
+    public var narrowing = false
     /// A price or year bound being typed in the filter pane.
     public var rangeEditing: RangeField?
     public var rangeText = ""
@@ -62,7 +65,7 @@ public struct AppState: Sendable {
 
     /// The scope keys are looked up in.
     public var scope: Scope {
-        if searchEditing || rangeEditing != nil { return .searching }
+        if searchEditing || rangeEditing != nil || narrowing { return .searching }
         switch overlay {
         case .help: return .help
         case .changes: return .changes

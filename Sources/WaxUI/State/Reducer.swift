@@ -9,6 +9,7 @@ public enum Reducer {
         let hadMessage = state.message != nil
         state.message = nil
         if let field = state.rangeEditing { return editRange(field, key, &state) }
+        if state.narrowing, let effects = editNarrowing(key, &state) { return effects }
         if state.searchEditing, let effects = editSearch(key, &state) { return effects }
         guard let command = CommandRegistry.command(for: key, in: state.scope) else {
             // The help says any key closes it: any key it does not bind (q included: closing
@@ -19,10 +20,33 @@ public enum Reducer {
             }
             return hadMessage ? .redraw : []
         }
+        if command == .filterJump, case .character(let digit) = key { return FilterPaneModel.jump(to: digit, &state) }
         return apply(command, &state)
     }
 
     // MARK: Typing
+
+    /// Narrowing the filter pane's values: as search-as-you-type, over the value list.
+    private static func editNarrowing(_ key: Key, _ state: inout AppState) -> Effects? {
+        switch key {
+        case .character(let c):
+            state.valueFilter.append(c)
+        case .backspace:
+            guard !state.valueFilter.isEmpty else { return [] }
+            state.valueFilter.removeLast()
+        case .control("u"):
+            state.valueFilter = ""
+        case .enter:
+            state.narrowing = false
+        case .escape:
+            state.narrowing = false
+            state.valueFilter = ""
+        default:
+            return nil
+        }
+        state.filterCursor = 0
+        return .redraw
+    }
 
     /// Search-as-you-type: characters and Backspace edit the text (and refilter at once);
     /// Enter keeps it, Esc clears it. Other keys (arrows, paging) fall through to commands.
@@ -139,13 +163,21 @@ public enum Reducer {
             let kinds = FilterKind.allCases
             let step = command == .filterNextKind ? 1 : kinds.count - 1
             state.filterKind = kinds[(kinds.firstIndex(of: state.filterKind)! + step) % kinds.count]
-                state.filterCursor = 0
+            state.filterCursor = 0
+            state.valueFilter = ""
             return .loadFacets
+        case .filterJump:
+            return []   // handled with its key, in `handle`
+        case .filterNarrow:
+            state.narrowing = true
+            state.valueFilter = ""
+            state.filterCursor = 0
+            return .redraw
         case .filterRemove:
             switch state.filterKind {
             case .price: (state.query.minPrice, state.query.maxPrice) = (nil, nil)
             case .year: (state.query.minYear, state.query.maxYear) = (nil, nil)
-            default: if let facet = state.filterKind.facet { state.query[filter: facet] = nil }
+            default: if let facet = state.filterKind.facet { state.query[values: facet] = [] }
             }
             return startOver(&state).union(.loadFacets)
         case .sync:
@@ -194,8 +226,13 @@ public enum Reducer {
         }
     }
 
+    /// Where moving keys act: the filter values while they are being narrowed, else the scope's.
+    private static func movingIn(_ state: AppState) -> Scope {
+        state.narrowing ? .filter : state.scope
+    }
+
     private static func move(by delta: Int, _ state: inout AppState) -> Effects {
-        switch state.scope {
+        switch movingIn(state) {
         case .filter:
             let count = FilterPaneModel.rowCount(state)
             state.filterCursor = clamp(state.filterCursor + delta, count)
@@ -212,7 +249,7 @@ public enum Reducer {
     }
 
     private static func move(to target: Int, _ state: inout AppState) -> Effects {
-        switch state.scope {
+        switch movingIn(state) {
         case .filter:
             state.filterCursor = target == .max ? max(0, FilterPaneModel.rowCount(state) - 1) : 0
             return .redraw
