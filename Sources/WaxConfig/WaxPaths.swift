@@ -43,6 +43,8 @@ public struct WaxPaths: Sendable, Equatable {
 
     public var configFile: URL { configHome.appendingPathComponent("config") }
     public var logFile: URL { stateHome.appendingPathComponent("wax.log") }
+    /// The browser's last view (search, filters, sort, selection), per user.
+    public var savedView: URL { stateHome.appendingPathComponent("view.json") }
     public var defaultDatabase: URL { dataHome.appendingPathComponent("wax.db") }
 
     /// Theme folders in search order: the user's, then the installed share folder's. (The

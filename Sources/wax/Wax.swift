@@ -20,7 +20,7 @@ struct Wax: AsyncParsableCommand {
         version: WaxBuild.version,
         subcommands: [
             BrowseCommand.self, DemoCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
-            InfoCommand.self, SyncCommand.self, ServeCommand.self, KeysCommand.self,
+            ChangesCommand.self, InfoCommand.self, SyncCommand.self, ServeCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: BrowseCommand.self
     )

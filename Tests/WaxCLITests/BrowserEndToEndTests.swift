@@ -108,6 +108,24 @@ struct BrowserEndToEndTests {
         #expect(try await tmux.exitStatus() == 0)
     }
 
+    @Test(.needsSharedData) func theLastViewComesBackAfterARestart() async throws {
+        #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
+        let first = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
+        try await first.waitFor("showing 520 of 520")
+        try await first.send("/")
+        try await first.type("beenie")
+        try await first.waitFor("showing 2 of 520")
+        try await first.send("Enter", "o", "q")
+        #expect(try await first.exitStatus() == 0)
+        await first.stop()
+        let second = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
+        defer { Task { await second.stop() } }
+        let screen = try await second.waitFor("showing 2 of 520")
+        #expect(screen.contains("/beenie") && screen.contains("sort: price ↑"))
+        try await second.send("q")
+        #expect(try await second.exitStatus() == 0)
+    }
+
     @Test(.needsSharedData) func withoutColoursTheSelectionIsReverseVideo() async throws {
         #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
         let tmux = try await Tmux([wax.path], environment: environment(["TERM": "vt100"]), columns: 100, rows: 30)
@@ -145,5 +163,7 @@ struct BrowserEndToEndTests {
         #expect(try await tmux.exitStatus() == 0)
         let after = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
         #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+        // "Nothing kept": not even a log in the user's state folder.
+        #expect(!FileManager.default.fileExists(atPath: home.url.appendingPathComponent("state/wax/wax.log").path))
     }
 }

@@ -104,6 +104,30 @@ import WaxTestSupport
         #expect(directory.status == 1 && directory.stderr == "wax: \(home.url.path) is a directory, not a CSV file\n")
     }
 
+    @Test(.needsSharedData) func aCatalogNumberTypedWithoutItsPunctuationIsFound() async throws {
+        #expect(try await run(["import", SharedData.shopCSV.path]).status == 0)
+        let found = try await run(["search", "--query", "aos009", "--json"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["listing_id"] as? String } == ["3753081784"])
+        // A listing id, as a scanner would type it.
+        #expect(try await run(["search", "--query", "3753081784"]).stdout.contains("Omar-S"))
+    }
+
+    @Test(.needsSharedData) func changesAreAPullList() async throws {
+        #expect(try await run(["import", SharedData.shopCSV.path]).status == 0)
+        let inventory = try InventoryService.open(at: home.url.appendingPathComponent("data/wax/wax.db"))
+        _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [3_753_081_784: "sold"], trigger: .test))
+        let csv = try await run(["changes", "--since", "1d", "--kind", "removed", "--csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\r\n")
+        #expect(lines.first == "changed_at,change,field,listing_id,artist,title,location,old_value,new_value")
+        #expect(lines.count == 2 && lines[1].contains(",removed,sold,3753081784,Omar-S,") && lines[1].contains(",D1.2,"), "\(lines)")
+        let table = try await run(["changes", "--since", "2w"])
+        #expect(table.stdout.contains("Omar-S – Here's Your Trance, Now Dance!!") && table.stdout.contains("1 changes since"))
+        let bad = try await run(["changes", "--since", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("--since \"soon\" is not a time"))
+    }
+
     @Test func configurationMistakesExitTwo() async throws {
         let badURL = try await run(["stats"], env: ["DATABASE_URL": "postgresql://shop@db/wax"])
         #expect(badURL.status == 2)

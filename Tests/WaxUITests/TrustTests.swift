@@ -252,4 +252,37 @@ import WaxTestSupport
             #expect(session.frame.line(2).contains("2019"), "Tschüssi, the newest, first")
         }
     }
+
+    @Test func aScannedListingIDOpensTheListing() throws {
+        try withSession { session, _, _ in
+            // Digits typed in the list start a search; one match and Enter shows it.
+            for c in "3700003333" { try session.handle(.character(c)) }
+            #expect(session.state.total == 1)
+            try session.handle(.enter)
+            #expect(session.state.detailOpen && session.state.detail?.id == 3_700_003_333)
+            #expect(session.frame.text.contains("Sigur Rós – ( )"))
+        }
+    }
+
+    @Test func theLastViewComesBack() throws {
+        var saved: SavedView?
+        try withSession { session, _, _ in
+            try session.handle(.character("/"))
+            for c in "dub" { try session.handle(.character(c)) }
+            try session.handle(.enter)
+            try session.handle(.character("O"))
+            saved = SavedView.decode(session.savedView.json)
+        }
+        let view = try #require(saved)
+        #expect(view.query.text == "dub" && view.query.sort.descending == false)
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        let shop = ShopFixture.listings()
+        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        let again = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false,
+                                time: .utc, restoring: view)
+        #expect(again.state.query.text == "dub" && again.state.total == 1)
+        #expect(again.frame.line(0).contains("/dub"))
+        #expect(SavedView.decode(Data("not json".utf8)) == nil)
+    }
 }

@@ -30,7 +30,7 @@ public final class Session {
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
                 columns: Int, rows: Int, syncAvailable: Bool, configFile: String? = nil, time: LocalTime = .system,
-                now: @escaping () -> Date = Date.init) throws {
+                restoring saved: SavedView? = nil, now: @escaping () -> Date = Date.init) throws {
         self.inventory = inventory
         self.runner = runner
         self.inbox = inbox
@@ -47,6 +47,7 @@ public final class Session {
             state.sync.lastFinished = last.finishedAt
             state.sync.lastCounts = (last.added, last.removed, last.updated)
         }
+        saved?.restore(into: &state)
         try perform(.reload)
     }
 
@@ -89,6 +90,9 @@ public final class Session {
     }
 
     public var frame: ScreenGrid { Renderer.render(state) }
+
+    /// What to put back at the next start.
+    public var savedView: SavedView { SavedView(state) }
 
     /// Checks the mirror's generation now rather than at the next second (tests).
     func forceGenerationCheck() throws {

@@ -11,6 +11,12 @@ public enum Reducer {
         if let field = state.rangeEditing { return editRange(field, key, &state) }
         if state.narrowing, let effects = editNarrowing(key, &state) { return effects }
         if state.searchEditing, let effects = editSearch(key, &state) { return effects }
+        // A barcode scanner (or a person) typing digits in the list: that is a search.
+        if state.scope == .list, case .character(let c) = key, c.isNumber, CommandRegistry.command(for: key, in: .list) == nil {
+            state.searchEditing = true
+            state.query.text = String(c)
+            return startOver(&state)
+        }
         guard let command = CommandRegistry.command(for: key, in: state.scope) else {
             // The help says any key closes it: any key it does not bind (q included: closing
             // the help must never lose the search and filters).
@@ -61,6 +67,8 @@ public enum Reducer {
             return startOver(&state)
         case .enter:
             state.searchEditing = false
+            // One listing found (a scanned barcode, a listing id): show it.
+            if state.total == 1, state.selected != nil { return open(&state) }
             return .redraw
         case .escape:
             state.searchEditing = false

@@ -24,7 +24,7 @@ struct BrowseCommand: ParsableCommand {
             let setup = try? SyncSetup.engine(context, inventory: inventory)
             try Browser.run(context: context, inventory: inventory, sync: setup, theme: theme ?? context.settings.theme,
                             autoSync: context.settings.enableAutoSync, interval: context.settings.syncIntervalHours * 3600,
-                            shop: context.settings.sellerUsername ?? "")
+                            shop: context.settings.sellerUsername ?? "", remember: context.paths.savedView)
         }
     }
 }
@@ -32,8 +32,9 @@ struct BrowseCommand: ParsableCommand {
 /// What `browse` and `demo` share: set up the session, the terminal and the sync, run the loop,
 /// and put everything back.
 enum Browser {
+    /// `remember`: where this user's last view is kept (nil: nothing kept, as in the demo).
     static func run(context: AppContext, inventory: InventoryService, sync: (SyncEngine, SyncOptions)?, theme: String?,
-                    autoSync: Bool, interval: TimeInterval, shop: String) throws {
+                    autoSync: Bool, interval: TimeInterval, shop: String, remember: URL?) throws {
         let loaded = ThemeLoader.load(name: theme, directories: context.paths.themeDirectories,
                                       noColor: ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
         if let warning = loaded.warning { context.logger.warning("\(warning)") }
@@ -47,15 +48,23 @@ enum Browser {
         SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
+        let saved = remember.flatMap { try? Data(contentsOf: $0) }.flatMap(SavedView.decode)
         let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
                                   columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil,
-                                  configFile: context.paths.configFile.path)
-        if let warning = loaded.warning { session.report(warning) }
+                                  configFile: context.paths.configFile.path, restoring: saved)
+        let notices = [loaded.warning, context.mirrorWarning(inventory.database.path),
+                       inventory.database.readOnlyReason.map { "the mirror is open for reading only (\($0)): syncs can't write it" }]
+            .compactMap { $0 }
+        if !notices.isEmpty { session.report(notices.joined(separator: "; ")) }
         if let runner, autoSync { runner.startSchedule(every: interval) }
         BrowserLoop.run(session: session, terminal: terminal)
         // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
         // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.
         runner?.stop()
+        if let remember {
+            try? FileManager.default.createDirectory(at: remember.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FilePermissions.writeAtomically(session.savedView.json, to: remember)
+        }
         let signal = SignalWatch.shared.pending
         context.logger.info("browser closed\(signal != 0 ? " by signal \(signal)" : "")")
     }

@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Try wax on a made-up shop: no Discogs token, no network, nothing kept.",
-        discussion: "Starts a fake Discogs on 127.0.0.1, syncs a few thousand listings from it (progress in the status bar), and opens the browser. While it runs, the shop sells and lists something every 30 s: press s to sync, c to see what changed."
+        discussion: "Starts a fake Discogs on 127.0.0.1, syncs a few thousand listings from it (progress in the status bar), and opens the browser. While it runs, the shop sells and lists something every 30 s and wax syncs every 30 s: c shows what changed. Its log and database live in a temporary folder, deleted on exit."
     )
 
     @Option(help: "Listings in the made-up shop.") var listings = 3_000
@@ -24,11 +24,15 @@ struct DemoCommand: ParsableCommand {
         try Failure.reporting(runDemo)
     }
 
+    /// How often the demo's shop trades, and its browser syncs (an hour would show nothing).
+    static let tradeInterval: TimeInterval = 30
+
     private func runDemo() throws {
-        let context = try AppContext.load()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wax-demo-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Nothing kept: the log too lives in the demo's folder.
+        let context = try AppContext.load(logFile: folder.appendingPathComponent("wax.log"))
 
         var configuration = FakeConfiguration()
         configuration.seller = "wax_demo_shop"
@@ -57,7 +61,7 @@ struct DemoCommand: ParsableCommand {
         let trading = Task.detached {
             var round = 0
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(30))
+                try? await Task.sleep(for: .seconds(Self.tradeInterval))
                 let live = server.liveListings()
                 guard live.count > 10 else { continue }
                 round += 1
@@ -68,7 +72,7 @@ struct DemoCommand: ParsableCommand {
         }
         defer { trading.cancel() }
         try Browser.run(context: context, inventory: inventory, sync: (engine, options), theme: theme ?? context.settings.theme,
-                        autoSync: true, interval: 3_600, shop: configuration.seller)
+                        autoSync: true, interval: Self.tradeInterval, shop: configuration.seller, remember: nil)
     }
 
     /// Runs async work from this synchronous command (the UI loop owns the main thread).

@@ -13,8 +13,9 @@ struct AppContext {
     let settings: Settings
     let logger: Logger
 
-    /// Loads settings and points logging at the log file. Configuration mistakes exit with 2.
-    static func load() throws -> AppContext {
+    /// Loads settings and points logging at the log file (`logFile` instead of the user's:
+    /// the demo keeps its log in its own folder). Configuration mistakes exit with 2.
+    static func load(logFile: URL? = nil) throws -> AppContext {
         let paths = WaxPaths.resolve()
         let settings: Settings
         do {
@@ -22,7 +23,7 @@ struct AppContext {
         } catch {
             throw Failure.configuration("\(error)")
         }
-        WaxLogging.bootstrap(file: paths.logFile, level: settings.logLevel, redact: settings.redact)
+        WaxLogging.bootstrap(file: logFile ?? paths.logFile, level: settings.logLevel, redact: settings.redact)
         for warning in settings.warnings { Console.warn(warning) }
         return AppContext(paths: paths, settings: settings, logger: Logger(label: "wax"))
     }
