@@ -65,6 +65,19 @@ public final class Tmux: Sendable {
         throw TmuxTimeout(waitedFor: text, screen: last)
     }
 
+    /// Waits until the screen no longer shows `text`; returns the screen.
+    @discardableResult
+    public func waitForAbsence(of text: String, timeout: TimeInterval = 20) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try await screen()
+            if !last.contains(text) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TmuxTimeout(waitedFor: "no \"\(text)\"", screen: last)
+    }
+
     public func resize(columns: Int, rows: Int) async throws {
         try await run(["resize-window", "-t", "wax", "-x", String(columns), "-y", String(rows)])
     }

@@ -50,7 +50,7 @@ import WaxTestSupport
         let stats = try await run(["stats", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
         #expect(object["total_listings"] as? Int == 520)
-        #expect((object["last_updated"] as? String)?.hasSuffix("Z") == true)
+        #expect((object["last_updated"] as? String)?.firstMatch(of: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) != nil)
 
         let exported = home.file("export.csv")
         #expect(try await run(["export", "--format", "csv", "--output", exported.path]).status == 0)

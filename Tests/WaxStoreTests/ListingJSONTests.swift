@@ -30,7 +30,7 @@ import WaxTestSupport
         #expect(object["release_id"] == .string("5134861"))
         #expect(object["master_id"] == .string("158143"))
         #expect(object["price_value"] == .double(100))                     // numbers as numbers
-        #expect(object["release_year"] == .int(1997))
+        #expect(object["release_year"] == .string("1997"))
         #expect(object["format_quantity"] == .int(1))
         #expect(object["shipping_price"] == .null)                         // missing as null
         #expect(object["barcode"] == .null)

@@ -85,10 +85,13 @@ import WaxTestSupport
         struct Needles {
             var query: ListingQuery
             var words: [String]
+            /// The whole text, folded: found in a title or an artist, it matches too.
+            var whole: String
             var filters: [FacetKind: [String]] = [:]
             init(_ query: ListingQuery) {
                 self.query = query
                 words = plainWords(plainFold(query.text))
+                whole = plainFold(query.text.trimmingCharacters(in: .whitespaces))
                 for kind in FacetKind.textFilters {
                     let needles = query[values: kind].map { plainFold($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
                     if !needles.isEmpty { filters[kind] = needles }
@@ -116,10 +119,11 @@ import WaxTestSupport
         func matches(_ record: ListingRecord, _ needles: Needles) -> Bool {
             let query = needles.query
             if !query.includeRemoved && removed.contains(record.listingID) { return false }
-            let queryWords = needles.words
-            if !queryWords.isEmpty {
+            if !needles.whole.isEmpty {
                 let recordWords = words[record.listingID] ?? []
-                guard queryWords.allSatisfy({ word in recordWords.contains { $0.hasPrefix(word) } }) else { return false }
+                let byWords = !needles.words.isEmpty && needles.words.allSatisfy { word in recordWords.contains { $0.hasPrefix(word) } }
+                let bySubstring = [record.artist, record.title].contains { $0.map { f($0).contains(needles.whole) } ?? false }
+                guard byWords || bySubstring else { return false }
             }
             let row = foldedRows[record.listingID]!
             // A kind matches when a field contains any of its needles; kinds are ANDed.
@@ -264,7 +268,9 @@ import WaxTestSupport
             Int.random(in: 0..<3, using: &rng) == 0 ? options[Int.random(in: 0..<options.count, using: &rng)] : nil
         }
         var query = ListingQuery(text: maybe(["b", "be", "beat", "the", "love night", "bjö", "ros", "dub", "hiss", "zz", "déjà", "c", "blue soul", "a1", "house", "jazz",
-                                              "funf", "fünf", "leon", "ø", "1ø", "009", "aos", "don", "t", "zoe", "come", "thal", "faig", "y4k", "freq", "detw"]) ?? "")
+                                              "funf", "fünf", "leon", "ø", "1ø", "009", "aos", "don", "t", "zoe", "come", "thal", "faig", "y4k", "freq", "detw",
+                                              // The old app's substrings: inside words, punctuation, a bare %.
+                                              "emix", "ouse", "eat hap", "% off", "100%", "´t", "→", "ght dan"]) ?? "")
         query.artist = maybe(["a", "the", "bjo", "BEAT", "ü", "nobody", "r", "tubby", "龍", "león", "LEON", "ø pills", "é", "ï", "*"])
         query.genre = maybe(["electronic", "o", "jazz", "country", "xyz"])
         query.style = maybe(["house", "dub", "bop"])

@@ -51,11 +51,26 @@ import WaxTestSupport
         #expect(try ids(text: "戦場のメリークリスマス") == [6])
     }
 
+    /// The old app's `q` was `title ILIKE '%q%' OR artist ILIKE '%q%'`: wax's free text finds
+    /// all of that too (a superset), besides its word prefixes over more fields.
+    @Test func theOldAppsSubstringsAreFoundToo() throws {
+        #expect(try ids(text: "bbey") == [2])                  // inside a word of a title
+        #expect(try ids(text: "eat hap") == [4])               // across a space, inside words
+        #expect(try ids(text: "ÉATLE") == [2])                 // case and accents aside
+        #expect(try ids(text: "50%") == [3])                   // "50" is a word of a location (wax's own)
+        #expect(try ids(text: "%%%").isEmpty)                  // no words, in no title or artist
+        #expect(try ids(text: "ppening") == [4])
+        #expect(try ids(text: "hiss").count == 1)              // comments: words only
+        var removed = ListingQuery(text: "bbey")
+        removed.includeRemoved = true
+        #expect(try ids(removed) == [2], "the SQL path finds substrings too")
+    }
+
     @Test func punctuationIsNeverQuerySyntax() throws {
         #expect(try ids(text: "\"beat").count == 2)
         #expect(try ids(text: "beat*") .count == 2)
         #expect(try ids(text: "NOT beat").isEmpty)          // a plain word "not", which nothing has
-        #expect(try ids(text: "( )").count == 6)            // no words: no text condition
+        #expect(try ids(text: "( )") == [5])                // no words, but the old app's substring: Sigur Rós's title
         #expect(try ids(text: "AND OR NEAR(").isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import WaxJSON
 import Foundation
+import WaxConfig
 
 /// A listing as the old Flask app's JSON API and CSV export spelled it: every one of its keys,
 /// ids as strings, numbers as numbers, missing values as null, genres and styles `; `-joined,
@@ -13,7 +14,7 @@ public enum ListingJSON {
         "release_uri", "artist_names", "primary_artist", "label_names", "primary_label", "format_names",
         "primary_format", "genres", "styles", "country", "catalog_number", "barcode", "master_id", "master_url",
         "image_uri", "image_resource_url", "release_community_have", "release_community_want", "created_at",
-        "updated_at",
+        "updated_at", "export_timestamp",
     ]
 
     public static func object(_ listing: Listing) -> JSONValue {
@@ -72,13 +73,14 @@ public enum ListingJSON {
             ("comments", JSONValue(r.comments)),
             ("release_id", JSONValue(r.releaseID.map(String.init))),
             ("release_title", JSONValue(r.title ?? release?.title)),
-            ("release_year", JSONValue(r.year ?? release?.year)),
+            // The old app's year was text, "0" when Discogs has none; `year` is the number.
+            ("release_year", .string(String(r.year ?? release?.year ?? 0))),
             ("release_resource_url", JSONValue(r.releaseResourceURL ?? release?.resourceURL)),
             ("release_uri", JSONValue(release?.uri)),
             ("artist_names", JSONValue(r.artist ?? release.flatMap { $0.artists.isEmpty ? nil : $0.artists.joined(separator: ", ") })),
             ("primary_artist", JSONValue(release?.artists.first ?? r.artist)),
             ("label_names", JSONValue(r.label ?? release.flatMap { $0.labels.isEmpty ? nil : $0.labels.map(\.name).joined(separator: ", ") })),
-            ("primary_label", JSONValue(release?.labels.first?.name ?? firstPart(r.label))),
+            ("primary_label", JSONValue(r.legacy?.primaryLabel ?? release?.labels.first?.name ?? firstPart(r.label))),
             ("format_names", JSONValue(formatNames)),
             ("primary_format", JSONValue(release?.formats.first?.name ?? firstPart(r.format))),
             ("genres", JSONValue(ListText.join(genres))),
@@ -92,8 +94,10 @@ public enum ListingJSON {
             ("image_resource_url", JSONValue(r.imageResourceURL)),
             ("release_community_have", JSONValue(release?.communityHave ?? r.communityHave)),
             ("release_community_want", JSONValue(release?.communityWant ?? r.communityWant)),
-            ("created_at", JSONValue(listing.firstSeenAt.map(Timestamp.string))),
-            ("updated_at", JSONValue(listing.updatedAt.map(Timestamp.string))),
+            // Naive UTC with microseconds, as the old app wrote them (scripts strptime them).
+            ("created_at", JSONValue(listing.firstSeenAt.map(LegacyTimestamp.string))),
+            ("updated_at", JSONValue(listing.updatedAt.map(LegacyTimestamp.string))),
+            ("export_timestamp", JSONValue(r.legacy?.exportTimestamp)),
             // Not in the old app:
             ("allow_offers", JSONValue(r.allowOffers)),
             ("ships_from", JSONValue(r.shipsFrom)),
@@ -101,6 +105,7 @@ public enum ListingJSON {
             ("thumbnail_url", JSONValue(r.thumbnailURL)),
             ("removed_at", JSONValue(listing.removedAt.map(Timestamp.string))),
             ("removed_reason", JSONValue(listing.removedReason)),
+            ("year", JSONValue(r.year ?? release?.year)),
         ]
     }
 }
@@ -110,7 +115,7 @@ public enum ListingJSON {
 public enum ListingExport {
     public static func csv(_ listings: [Listing], exportedAt: Date = Date()) -> String {
         var out = CSVReader.line(CSVImport.waxColumns)
-        let stamp = Timestamp.string(exportedAt)
+        let stamp = LegacyTimestamp.string(exportedAt)
         for listing in listings {
             guard case .object(let object) = ListingJSON.object(listing) else { continue }
             out += CSVReader.line(CSVImport.waxColumns.map { column in

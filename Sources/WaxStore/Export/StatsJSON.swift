@@ -1,4 +1,5 @@
 import Foundation
+import WaxConfig
 import WaxJSON
 
 /// `wax stats --json` and `wax serve`'s `/api/stats`: the old `/api/stats` keys
@@ -7,7 +8,7 @@ public enum StatsJSON {
     public static func object(_ stats: InventoryStats) -> JSONValue {
         var object: [String: JSONValue] = [
             "total_listings": .int(Int64(stats.totalListings)),
-            "last_updated": JSONValue(stats.lastUpdated.map(Timestamp.string)),
+            "last_updated": JSONValue(stats.lastUpdated.map(LegacyTimestamp.string)),
             "removed_listings": .int(Int64(stats.removedListings)),
             "value_by_currency": .object(stats.valueByCurrency.mapValues { .double($0) }),
             "by_condition": .object(stats.byCondition.mapValues { .int(Int64($0)) }),

@@ -20,6 +20,10 @@ struct Bitset: Sendable {
         words[i >> 6] |= 1 << UInt64(i & 63)
     }
 
+    mutating func formUnion(_ other: Bitset) {
+        for i in words.indices where i < other.words.count { words[i] |= other.words[i] }
+    }
+
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// Calls `body` with every member, in increasing order.

@@ -29,6 +29,9 @@ final class InventoryIndex: Sendable {
     let conditionRanks: [Int8]    // 0: ungraded
     /// Ascending orders (positions) for each sort, built when first asked for.
     private let orders = Mutex<[SortField: [Int32]]>([:])
+    /// Each listing's folded artist and title, for substring search; read when first asked for
+    /// (a browser that never searches never holds them: ~40 bytes a listing).
+    private let names = Mutex<FoldedNames?>(nil)
 
     var count: Int { ids.count }
 
@@ -197,6 +200,63 @@ final class InventoryIndex: Sendable {
     /// Value-id counts over a selection.
     func tally(of selection: Bitset) -> FacetTally {
         FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: selection, capacity: catalog.idCapacity)
+    }
+
+    // MARK: Substrings
+
+    /// Every listing's folded artist and title in one buffer: position p's artist is
+    /// `bytes[artist[p]..<title[p]]`, its title `bytes[title[p]..<artist[p + 1]]`.
+    struct FoldedNames: Sendable {
+        var bytes: [UInt8] = []
+        var artist: [Int32] = []
+        var title: [Int32] = []
+    }
+
+    /// Positions whose folded artist or title contains `needle` (folded): the old app's
+    /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
+    func substringMatches(_ needle: String, _ db: Database) throws -> Bitset {
+        let names = try foldedNames(db)
+        var found = Bitset(capacity: count)
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return everything }
+        names.bytes.withUnsafeBytes { bytes in
+            pattern.withUnsafeBytes { needle in
+                for position in 0..<count {
+                    let a = Int(names.artist[position]), t = Int(names.title[position])
+                    let end = position + 1 < count ? Int(names.artist[position + 1]) : bytes.count
+                    if FacetCatalog.contains(UnsafeRawBufferPointer(rebasing: bytes[a..<t]), needle)
+                        || FacetCatalog.contains(UnsafeRawBufferPointer(rebasing: bytes[t..<end]), needle) {
+                        found.insert(position)
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    private func foldedNames(_ db: Database) throws -> FoldedNames {
+        if let loaded = names.withLock({ $0 }) { return loaded }
+        // Read through the two key indexes (covering: no row is read), then laid out by position.
+        var artists = [[UInt8]](repeating: [], count: count), titles = [[UInt8]](repeating: [], count: count)
+        for (column, store) in [(ListingColumn.artistKey, 0), (.titleKey, 1)] {
+            try SQLiteRows.step(db, sql: "SELECT listing_id, \(column.name) FROM listings INDEXED BY l_\(column.name) WHERE removed_at IS NULL") { handle in
+                guard let position = self.position(ofID: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
+                let bytes = Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
+                if store == 0 { artists[Int(position)] = bytes } else { titles[Int(position)] = bytes }
+            }
+        }
+        var built = FoldedNames()
+        built.bytes.reserveCapacity(artists.reduce(0) { $0 + $1.count } + titles.reduce(0) { $0 + $1.count })
+        built.artist.reserveCapacity(count)
+        built.title.reserveCapacity(count)
+        for position in 0..<count {
+            built.artist.append(Int32(built.bytes.count))
+            built.bytes += artists[position]
+            built.title.append(Int32(built.bytes.count))
+            built.bytes += titles[position]
+        }
+        names.withLock { $0 = built }
+        return built
     }
 
     // MARK: Orders

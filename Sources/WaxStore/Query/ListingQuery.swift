@@ -53,8 +53,10 @@ public struct ListingSort: Sendable, Hashable, Codable, CustomStringConvertible 
 /// What to show: free text, filters, ranges, order and window. The UI, the CLI and `wax serve`
 /// all build one of these; `InventoryService` answers it.
 public struct ListingQuery: Sendable, Hashable, Codable {
-    /// Every word a prefix; all words must match (over artist, title, label, catalog number,
-    /// genres, styles, location, comments); case- and accent-insensitive.
+    /// Free text: a listing matches when every word is a prefix of one of its words (artist,
+    /// title, label, catalog number, genres, styles, location, comments, codes), or when the
+    /// whole text is part of its title or artist (as the old app's `ilike`); case and accents
+    /// aside.
     public var text: String = ""
     /// Case- and accent-insensitive substring filters (the old app's `ilike '%…%'`), per kind:
     /// a listing matches a kind when it matches any of its needles (7" or 12"); kinds are ANDed.
@@ -110,7 +112,7 @@ public struct ListingQuery: Sendable, Hashable, Codable {
     }
 
     public var hasConditions: Bool {
-        FullTextQuery.match(text) != nil || !filters.isEmpty
+        !text.isBlank || !filters.isEmpty
             || minPrice != nil || maxPrice != nil || minYear != nil || maxYear != nil
     }
 }

@@ -14,12 +14,19 @@ struct QueryPlan {
     init(_ query: ListingQuery, catalog: FacetCatalog) {
         self.query = query
         if !query.includeRemoved { conditions.append("l.removed_at IS NULL") }
-        if let match = FullTextQuery.match(query.text) {
-            conditions.append("""
-                (l.listing_id IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?)
-                 OR l.listing_id IN (SELECT rowid FROM removed_fts WHERE removed_fts MATCH ?))
-                """)
-            arguments += [match.databaseValue, match.databaseValue]
+        let text = query.text.trimmed
+        if !text.isEmpty {
+            // Every word a prefix (either full-text index), or the whole text in the title or
+            // the artist (their folded keys), as `InventoryService.textMatches`.
+            let needle = TextFold.fold(text)
+            var any = ["instr(l.artist_key, ?) > 0", "instr(l.title_key, ?) > 0"]
+            arguments += [needle.databaseValue, needle.databaseValue]
+            if let match = FullTextQuery.match(text) {
+                any += ["l.listing_id IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?)",
+                        "l.listing_id IN (SELECT rowid FROM removed_fts WHERE removed_fts MATCH ?)"]
+                arguments += [match.databaseValue, match.databaseValue]
+            }
+            conditions.append("(" + any.joined(separator: " OR ") + ")")
         }
         for kind in FacetKind.textFilters {
             let needles = query[values: kind]

@@ -134,8 +134,8 @@ public final class InventoryService: Sendable {
     }
 
     private func selection(_ query: ListingQuery, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
-        let text = try FullTextQuery.match(query.text).map { try self.textMatches($0, index, db) }
-        return index.select(query, textMatches: text)
+        let text = query.text.trimmed
+        return index.select(query, textMatches: text.isEmpty ? nil : try textMatches(text, index, db))
     }
 
     /// The index for the generation `db` sees (or, with `staleWhileReloading`, the previous
@@ -184,19 +184,23 @@ public final class InventoryService: Sendable {
         }
     }
 
-    /// Positions of current listings whose words match. Typing asks for the same few prefixes
-    /// again and again (a page, then its facets), so recent answers are kept until the mirror
-    /// changes.
-    private func textMatches(_ match: String, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
-        if let cached = textCache.withLock({ $0[match] }), cached.generation == index.generation { return cached.positions }
-        var mapper = InventoryIndex.AscendingMapper(index)
-        try SQLiteRows.step(db, sql: "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid", arguments: [match]) { handle in
-            mapper.add(sqlite3_column_int64(handle, 0))
+    /// Positions of current listings the free text finds: every word a prefix of one of theirs
+    /// (FTS5), or the whole text part of their title or artist (the old app's `ilike`, so wax's
+    /// search is a true superset of it). Typing asks for the same few texts again and again (a
+    /// page, then its facets), so recent answers are kept until the mirror changes.
+    private func textMatches(_ text: String, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
+        if let cached = textCache.withLock({ $0[text] }), cached.generation == index.generation { return cached.positions }
+        var positions = try index.substringMatches(TextFold.fold(text), db)
+        if let match = FullTextQuery.match(text) {
+            var mapper = InventoryIndex.AscendingMapper(index)
+            try SQLiteRows.step(db, sql: "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid", arguments: [match]) { handle in
+                mapper.add(sqlite3_column_int64(handle, 0))
+            }
+            positions.formUnion(mapper.positions)
         }
-        let positions = mapper.positions
         textCache.withLock { cache in
             if cache.count >= 32 { cache.removeAll() }
-            cache[match] = (index.generation, positions)
+            cache[text] = (index.generation, positions)
         }
         return positions
     }
