@@ -86,12 +86,21 @@ import WaxTestSupport
         let generation = try api.inventory.generation()
         for bad in ["/api/search?min_price=cheap", "/api/search?sort=colour", "/api/search?sort=price:up", "/api/data?page=0",
                     "/api/data?per_page=-1", "/api/search?min_year=99999", "/api/search?include_removed=maybe",
-                    "/api/search?q=%FF%FE", "/api/search?q=" + String(repeating: "a", count: 5_000), "/api/data/abc",
-                    "/api/facets?limit=0"] {
+                    "/api/search?sort=%FF%FE", "/api/search?q=" + String(repeating: "a", count: 5_000),
+                    "/api/facets?limit=0", "/api/search?style=%C3"] {
             let reply = try await api.get(bad)
             #expect(reply.status == 400, "\(bad.prefix(60)): \(reply.status)")
             #expect((reply.object["error"] as? String)?.isEmpty == false, "\(bad.prefix(60))")
         }
+        // Any id that names no listing is the old app's 404, text ids included.
+        for missing in ["/api/data/abc", "/api/data/0", "/api/data/99999"] {
+            let reply = try await api.get(missing)
+            #expect(reply.status == 404 && reply.object["error"] as? String == "Listing not found", "\(missing)")
+        }
+        // The old parameters, leniently: 200s.
+        #expect(try await api.get("/api/search?q=100%").status == 200)
+        #expect(try await api.get("/api/search?q=%FF%FE").status == 200)
+        #expect(try await api.get("/api/search?artist=caf%E9&artist=x").status == 200)
         let unknown = try await api.get("/api/nothing")
         #expect(unknown.status == 404 && (unknown.object["error"] as? String)?.contains("/api/nothing") == true)
         let wrongMethod = try await api.send("POST", "/api/data")
@@ -169,25 +178,42 @@ import WaxTestSupport
     }
 }
 
-/// The query string, decoded strictly (no HTTP needed).
+/// The query string: the old app's parameters leniently, wax's own strictly (no HTTP needed).
 @Suite struct APIParametersTests {
     @Test func decodesFormsAndRefusesWhatIsNotText() throws {
         let parameters = try APIParameters(rawQuery: "q=Bj%C3%B6rk+army&artist=&sort=price%3Aasc&flag")
-        #expect(parameters.text("q") == "Björk army")
-        #expect(parameters.text("artist") == nil && parameters.text("flag") == nil)
-        #expect(parameters.text("sort") == "price:asc")
-        for bad in ["q=%G1", "q=%F", "q=%", "q=%C3", "q=%FF", "q=" + String(repeating: "x", count: 4_097)] {
-            #expect(throws: APIError.self, "\(bad.prefix(20))") { try APIParameters(rawQuery: bad) }
+        #expect(try parameters.text("q") == "Björk army")
+        #expect(try parameters.text("artist") == nil && parameters.text("flag") == nil)
+        #expect(try parameters.text("sort") == "price:asc")
+        // wax's own parameters stay strict.
+        for bad in ["sort=%G1", "sort=%F", "sort=%", "label=%C3", "style=%FF"] {
+            #expect(throws: APIError.self, "\(bad)") { try APIParameters(rawQuery: bad).checkStrict() }
         }
+        #expect(throws: APIError.self) { try APIParameters(rawQuery: "q=" + String(repeating: "x", count: 4_097)) }
         #expect(throws: APIError.self) { try ListingRequest.search(APIParameters(["max_price": "nan"])) }
         #expect(throws: APIError.self) { try ListingRequest.search(APIParameters(["max_price": "inf"])) }
     }
 
-    @Test func pagingBecomesAWindow() throws {
+    @Test func theOldParametersAreReadAsTheOldAppReadThem() throws {
+        // A bare % is a literal, bytes that are not UTF-8 are replaced, the first value wins.
+        #expect(try APIParameters(rawQuery: "q=100%").text("q") == "100%")
+        #expect(try APIParameters(rawQuery: "q=50%+off").text("q") == "50% off")
+        #expect(try APIParameters(rawQuery: "artist=caf%E9").text("artist") == "caf\u{FFFD}")
+        #expect(try APIParameters(rawQuery: "genre=rock&genre=jazz").text("genre") == "rock")
+        #expect(try APIParameters(rawQuery: "format=lp&format=7").text("format") == "lp")
+        try APIParameters(rawQuery: "q=%FF%FE&artist=%&format=%ZZ").checkStrict()       // no 400 for these
+        // wax's own repeated parameters: the last value.
+        #expect(try APIParameters(rawQuery: "sort=price&sort=artist").text("sort") == "artist")
+    }
+
+    @Test func pagingBecomesAWindowOnlyWithPerPage() throws {
         #expect(try ListingRequest.everything(APIParameters()).paged == false)
-        let page = try ListingRequest.everything(APIParameters(["page": "3"]))
-        #expect(page.query.limit == 50 && page.query.offset == 100)
+        // `page` alone was ignored by the old app (everything came back): so here too.
+        let pageAlone = try ListingRequest.everything(APIParameters(["page": "3"]))
+        #expect(pageAlone.paged == false && pageAlone.query.limit == nil)
         let sized = try ListingRequest.search(APIParameters(["per_page": "2000", "page": "2", "sort": "artist"]))
         #expect(sized.query.limit == 1_000 && sized.query.offset == 1_000 && sized.query.sort == ListingSort(.artist))
+        let firstPage = try ListingRequest.everything(APIParameters(["per_page": "20"]))
+        #expect(firstPage.paged && firstPage.query.limit == 20 && firstPage.query.offset == 0)
     }
 }

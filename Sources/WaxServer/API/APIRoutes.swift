@@ -45,8 +45,10 @@ struct APIRoutes: Sendable {
         guard method == route.method else {
             throw APIError(405, "\(path) takes \(route.method) only", headers: ["Allow": "\(route.method), OPTIONS"])
         }
-        // Every GET's query string is checked, even where no parameter is read.
+        // Every GET's query string is checked (wax's own parameters strictly), even where no
+        // parameter is read.
         let parameters = route == .sync ? APIParameters() : try APIParameters(rawQuery: request.rawQuery)
+        try parameters.checkStrict()
         switch route {
         case .data: return try listings(ListingRequest.everything(parameters))
         case .listing(let id): return try listing(id)
@@ -97,7 +99,8 @@ struct APIRoutes: Sendable {
     }
 
     private func listing(_ text: String) throws -> APIReply {
-        guard let id = Int64(text), id > 0 else { throw APIError.badRequest("a listing id is a number, not \"\(text)\"") }
+        // Any id that names no listing is the old app's 404, text ids included.
+        guard let id = Int64(text), id > 0 else { throw APIError.notFound("Listing not found") }
         // A sold or deleted listing is still answered (with `removed_at`): the mirror keeps it.
         guard let listing = try inventory.listing(id: id) else { throw APIError.notFound("Listing not found") }
         return APIReply.json(ListingJSON.object(listing))

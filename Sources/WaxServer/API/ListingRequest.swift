@@ -5,8 +5,6 @@ import WaxStore
 /// the browser's other filters, ranges, `sort`, and `page`/`per_page`.
 struct ListingRequest: Sendable, Equatable {
     static let maxPerPage = 1_000
-    /// `page` without `per_page`.
-    static let defaultPerPage = 50
 
     var query: ListingQuery
     /// Whether the answer is one page (`page` or `per_page` given) rather than everything.
@@ -15,16 +13,16 @@ struct ListingRequest: Sendable, Equatable {
     /// Filters and sort, as `wax search` takes them; parameter names are the options' names
     /// in snake case (`min_price`, `sleeve_condition`, `include_removed`).
     static func search(_ parameters: APIParameters) throws -> ListingRequest {
-        var query = ListingQuery(text: parameters.text("q") ?? "")
+        var query = ListingQuery(text: try parameters.text("q") ?? "")
         for kind in FacetKind.textFilters {
-            query[filter: kind] = parameters.text(kind.rawValue)
+            query[filter: kind] = try parameters.text(kind.rawValue)
         }
         query.minPrice = try parameters.number("min_price")
         query.maxPrice = try parameters.number("max_price")
         query.minYear = try parameters.integer("min_year", in: 0...9_999)
         query.maxYear = try parameters.integer("max_year", in: 0...9_999)
         query.includeRemoved = try parameters.flag("include_removed") ?? false
-        if let sort = parameters.text("sort") {
+        if let sort = try parameters.text("sort") {
             do {
                 query.sort = try ListingSort(parsing: sort)
             } catch {
@@ -44,8 +42,9 @@ struct ListingRequest: Sendable, Equatable {
         let page = try parameters.integer("page", in: 1...10_000_000)
         // Larger pages are served at the cap rather than refused, as the old API documented.
         let perPage = try parameters.integer("per_page", in: 1...Int.max).map { min($0, maxPerPage) }
-        guard page != nil || perPage != nil else { return ListingRequest(query: query, paged: false) }
-        let size = perPage ?? defaultPerPage
+        // Paged only when `per_page` says how big a page is: the old app ignored `page` alone
+        // and answered everything, and scripts written against it expect that.
+        guard let size = perPage else { return ListingRequest(query: query, paged: false) }
         query.limit = size
         query.offset = ((page ?? 1) - 1) * size
         return ListingRequest(query: query, paged: true)
