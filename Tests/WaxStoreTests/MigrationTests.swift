@@ -24,6 +24,22 @@ import WaxTestSupport
         #expect(try inventory.database.appliedMigrations().count == inventory.database.registeredMigrations().count)
     }
 
+    /// FTS5 flushes a segment whenever a rebuild meets an id below the last one: the content
+    /// view must yield ids in order even when an index (newest posted first) would be cheaper
+    /// to scan. Out of order, a 100,000-row rebuild took 5.8 s instead of 1.5 s.
+    @Test func theFullTextIndexIsRebuiltInIdOrder() throws {
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        let listings = (1...3_000).map { id in
+            Fixture.listing(Int64(id), artist: "Artist \(id)", title: "Title", posted: String(format: "20%02d-01-01T00:00:00Z", 99 - id % 90))
+        }
+        _ = try inventory.importListings(listings)
+        let order = try inventory.database.fullTextContentOrder()
+        #expect(order.count == 3_000)
+        #expect(zip(order, order.dropFirst()).allSatisfy { $0 < $1 }, "the content view yields ids out of order")
+        #expect(try inventory.searchIDs(ListingQuery(text: "artist 2999")) == [2999])
+    }
+
     @Test func reopeningDoesNotMigrateAgainAndKeepsData() throws {
         let dir = TemporaryDirectory()
         let first = try dir.inventory()

@@ -98,13 +98,24 @@ enum FullTextIndex {
     /// The views and the two FTS5 tables over them, for `columns` (a migration's).
     static func createTables(_ db: Database, columns: [String] = columns) throws {
         let list = columns.joined(separator: ", ")
+        try createViews(db, columns: columns)
         try db.execute(sql: """
-        CREATE VIEW current_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NULL;
-        CREATE VIEW removed_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NOT NULL;
         CREATE VIRTUAL TABLE listings_fts USING fts5(\(list), content='current_listings', content_rowid='listing_id',
             tokenize="unicode61 remove_diacritics 2", prefix='1');
         CREATE VIRTUAL TABLE removed_fts USING fts5(\(list), content='removed_listings', content_rowid='listing_id',
             tokenize="unicode61 remove_diacritics 2");
+        """)
+    }
+
+    /// The content views, in id order. A rebuild appends rows in the order the view yields them,
+    /// and FTS5 flushes a segment whenever an id is not above the last one: scanning in an
+    /// index's order (which SQLite prefers for `WHERE removed_at IS NULL`) made a 100,000-row
+    /// rebuild take 5.8 s instead of 1.5 s.
+    static func createViews(_ db: Database, columns: [String]) throws {
+        let list = columns.joined(separator: ", ")
+        try db.execute(sql: """
+        CREATE VIEW current_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NULL ORDER BY listing_id;
+        CREATE VIEW removed_listings AS SELECT listing_id, \(list) FROM listings WHERE removed_at IS NOT NULL ORDER BY listing_id;
         """)
     }
 

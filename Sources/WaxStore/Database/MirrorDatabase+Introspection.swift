@@ -22,6 +22,12 @@ extension MirrorDatabase {
         Schema.migrator.migrations
     }
 
+    /// Ids in the order the full-text index's content view yields them: a rebuild appends them in
+    /// this order, and anything but ascending ids makes it four times slower.
+    public func fullTextContentOrder() throws -> [Int64] {
+        try read { try Int64.fetchAll($0, sql: "SELECT listing_id FROM current_listings") }
+    }
+
     /// Bytes used by the file (pages × page size), WAL excluded.
     public func sizeInBytes() throws -> Int {
         try read { db in

@@ -12,6 +12,10 @@ enum Schema {
         migrator.registerMigration("v2: natural shelf order, format parts, scanner codes, first-stored order, the old CSV's own columns") { db in
             try v2(db)
         }
+        migrator.registerMigration("v3: full-text content views in id order") { db in
+            try db.execute(sql: "DROP VIEW current_listings; DROP VIEW removed_listings")
+            try FullTextIndex.createViews(db, columns: FullTextIndex.v2Columns)
+        }
         return migrator
     }
 

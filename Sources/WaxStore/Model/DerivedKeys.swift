@@ -71,7 +71,7 @@ enum SearchCodes {
             if compact.count >= 2 { codes.append(compact) }
         }
         for barcode in barcodes {
-            let digits = barcode.filter(\.isNumber)
+            let digits = barcode.unicodeScalars.filter { ("0"..."9").contains($0) }
             if digits.count >= 6 { codes.append(String(digits)) }
         }
         return codes.joined(separator: " ")
@@ -79,6 +79,17 @@ enum SearchCodes {
 
     /// Letters and digits only, folded: `WARP 30` → `warp30`, `CAT-100` → `cat100`.
     static func compacted(_ text: String) -> String {
-        TextFold.fold(text).filter { $0.isLetter || $0.isNumber }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Most codes are ASCII: bytes, without building Characters.
+            let bytes = text.utf8.compactMap { byte -> UInt8? in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+                default: nil
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return TextFold.fold(text).filter { $0.isLetter || $0.isNumber }
     }
 }

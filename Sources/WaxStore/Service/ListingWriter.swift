@@ -15,7 +15,11 @@ final class ListingWriter {
     /// No listing existed when the transaction began: storing a release has no listings to refresh
     /// until this writer adds them (and those read the release's genres as they are written).
     private var listingsWereEmpty: Bool
+    /// Derived keys of values that repeat across rows (artists, formats, bins): an import of
+    /// 100,000 rows computes each distinct one once.
     private var folded: [String: String] = [:]
+    private var formatParts: [String: String?] = [:]
+    private var shelfKeys: [String: String?] = [:]
     let now: String
 
     private let listingBinder: SQLiteBinder
@@ -138,10 +142,10 @@ final class ListingWriter {
         case .postedAt: b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
         case .artistKey: b.bind(fold(r.artist))
         case .titleKey: b.bind(fold(r.title))
-        case .locationKey: b.bind(NaturalKey.of(r.location))
+        case .locationKey: b.bind(cached(r.location, in: &shelfKeys, NaturalKey.of))
         case .artistFID: b.bind(try facets.id(.artist, r.artist))
         case .labelFID: b.bind(try facets.id(.label, r.label))
-        case .formatFID: b.bind(try facets.id(.format, FormatParts.joined(r.format)))
+        case .formatFID: b.bind(try facets.id(.format, cached(r.format, in: &formatParts, FormatParts.joined)))
         case .genreFID: b.bind(try facets.id(.genre, row.genres))
         case .styleFID: b.bind(try facets.id(.style, row.styles))
         case .locationFID: b.bind(try facets.id(.location, r.location))
@@ -222,6 +226,14 @@ final class ListingWriter {
             try db.cachedStatement(sql: "UPDATE listings SET search_codes = ? WHERE listing_id = ? AND search_codes IS NOT ?")
                 .execute(arguments: [SearchCodes.of(record, barcodes: release.barcodes), record.listingID, SearchCodes.of(record, barcodes: release.barcodes)])
         }
+    }
+
+    private func cached(_ text: String?, in cache: inout [String: String?], _ derive: (String?) -> String?) -> String? {
+        guard let text else { return derive(nil) }
+        if let done = cache[text] { return done }
+        let result = derive(text)
+        if cache.count < 200_000 { cache[text] = result }
+        return result
     }
 
     private func fold(_ text: String?) -> String? {
