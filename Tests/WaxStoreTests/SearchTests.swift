@@ -61,6 +61,9 @@ import WaxTestSupport
         #expect(try ids(text: "%%%").isEmpty)                  // no words, in no title or artist
         #expect(try ids(text: "ppening") == [4])
         #expect(try ids(text: "hiss").count == 1)              // comments: words only
+        #expect(try ids(text: "lesabb").isEmpty)               // never across an artist and a title
+        #expect(try ids(text: "ppening\u{0}").isEmpty)         // a NUL is in no name (and is not a separator)
+        #expect(try ids(text: "ppening").count == 1, "the next search is not thrown off")
         var removed = ListingQuery(text: "bbey")
         removed.includeRemoved = true
         #expect(try ids(removed) == [2], "the SQL path finds substrings too")

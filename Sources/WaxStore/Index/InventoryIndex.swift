@@ -206,35 +206,66 @@ final class InventoryIndex: Sendable {
 
     /// Every listing's folded artist and title in one buffer: position p's artist is
     /// `bytes[artist[p]..<title[p]]`, its title `bytes[title[p]..<artist[p + 1]]`.
+    /// Every current listing's folded artist and title, laid out by position as
+    /// `artist 0x00 title 0x00`, so that one `memmem` pass over 3 MB finds every hit.
     struct FoldedNames: Sendable {
         var bytes: [UInt8] = []
-        var artist: [Int32] = []
-        var title: [Int32] = []
+        /// Where entry `e` starts (entry `2p` is position p's artist, `2p + 1` its title).
+        var starts: [Int32] = []
+
+        /// The entry that holds byte `offset`.
+        func entry(at offset: Int) -> Int {
+            var low = 0, high = starts.count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if Int(starts[middle]) <= offset { low = middle } else { high = middle }
+            }
+            return low
+        }
     }
 
     /// Positions whose folded artist or title contains `needle` (folded): the old app's
     /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
     func substringMatches(_ needle: String, _ db: Database) throws -> Bitset {
-        let names = try foldedNames(db)
-        var found = Bitset(capacity: count)
+        substringMatches(needle, in: try foldedNames(db))
+    }
+
+    func substringMatches(_ needle: String, in names: FoldedNames) -> Bitset {
         let pattern = Array(needle.utf8)
         guard !pattern.isEmpty else { return everything }
+        guard !pattern.contains(0) else { return Bitset(capacity: count) }   // the separator
+        var found = Bitset(capacity: count)
         names.bytes.withUnsafeBytes { bytes in
             pattern.withUnsafeBytes { needle in
-                for position in 0..<count {
-                    let a = Int(names.artist[position]), t = Int(names.title[position])
-                    let end = position + 1 < count ? Int(names.artist[position + 1]) : bytes.count
-                    if FacetCatalog.contains(UnsafeRawBufferPointer(rebasing: bytes[a..<t]), needle)
-                        || FacetCatalog.contains(UnsafeRawBufferPointer(rebasing: bytes[t..<end]), needle) {
-                        found.insert(position)
-                    }
+                guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
+                var offset = 0
+                while let hit = Self.find(needleBase, needle.count, in: base, from: offset, to: bytes.count) {
+                    let entry = names.entry(at: hit)
+                    found.insert(entry / 2)
+                    // On to the next listing: this one is found.
+                    let next = entry / 2 * 2 + 2
+                    offset = next < names.starts.count ? Int(names.starts[next]) : bytes.count
                 }
             }
         }
         return found
     }
 
-    private func foldedNames(_ db: Database) throws -> FoldedNames {
+    /// The first offset at or after `start` where the needle occurs: `memchr` (vectorised) to
+    /// the needle's first byte, then `memcmp`. (Glibc's `memmem` is not visible to Swift.)
+    private static func find(_ needle: UnsafeRawPointer, _ length: Int, in haystack: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+        let first = Int32(needle.load(as: UInt8.self))
+        var offset = start
+        while end - offset >= length {
+            guard let candidate = memchr(haystack + offset, first, end - offset - length + 1) else { return nil }
+            let at = haystack.distance(to: UnsafeRawPointer(candidate))
+            if memcmp(haystack + at, needle, length) == 0 { return at }
+            offset = at + 1
+        }
+        return nil
+    }
+
+    func foldedNames(_ db: Database) throws -> FoldedNames {
         if let loaded = names.withLock({ $0 }) { return loaded }
         // Read through the two key indexes (covering: no row is read), then laid out by position.
         var artists = [[UInt8]](repeating: [], count: count), titles = [[UInt8]](repeating: [], count: count)
@@ -246,14 +277,14 @@ final class InventoryIndex: Sendable {
             }
         }
         var built = FoldedNames()
-        built.bytes.reserveCapacity(artists.reduce(0) { $0 + $1.count } + titles.reduce(0) { $0 + $1.count })
-        built.artist.reserveCapacity(count)
-        built.title.reserveCapacity(count)
+        built.bytes.reserveCapacity(artists.reduce(0) { $0 + $1.count } + titles.reduce(0) { $0 + $1.count } + 2 * count)
+        built.starts.reserveCapacity(2 * count)
         for position in 0..<count {
-            built.artist.append(Int32(built.bytes.count))
-            built.bytes += artists[position]
-            built.title.append(Int32(built.bytes.count))
-            built.bytes += titles[position]
+            for text in [artists[position], titles[position]] {
+                built.starts.append(Int32(built.bytes.count))
+                built.bytes += text
+                built.bytes.append(0)   // a hit never spans two names
+            }
         }
         names.withLock { $0 = built }
         return built

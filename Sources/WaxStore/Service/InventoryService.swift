@@ -190,19 +190,36 @@ public final class InventoryService: Sendable {
     /// page, then its facets), so recent answers are kept until the mirror changes.
     private func textMatches(_ text: String, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
         if let cached = textCache.withLock({ $0[text] }), cached.generation == index.generation { return cached.positions }
-        var positions = try index.substringMatches(TextFold.fold(text), db)
+        // The substring scan runs beside the full-text query: on two cores a search costs the
+        // longer of the two, not their sum.
+        let names = try index.foldedNames(db), needle = TextFold.fold(text)
+        let substring = Mutex<Bitset?>(nil)
+        let scanned = DispatchGroup()
+        Self.substringQueue.async(group: scanned) { substring.withLock { $0 = index.substringMatches(needle, in: names) } }
+        var words: Bitset?
         if let match = FullTextQuery.match(text) {
             var mapper = InventoryIndex.AscendingMapper(index)
             try SQLiteRows.step(db, sql: "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid", arguments: [match]) { handle in
                 mapper.add(sqlite3_column_int64(handle, 0))
             }
-            positions.formUnion(mapper.positions)
+            words = mapper.positions
         }
+        scanned.wait()
+        var positions = substring.withLock { $0 } ?? Bitset(capacity: index.count)
+        if let words { positions.formUnion(words) }
         textCache.withLock { cache in
             if cache.count >= 32 { cache.removeAll() }
             cache[text] = (index.generation, positions)
         }
         return positions
+    }
+
+    /// Its own queue (not the global pool, which blocked readers could exhaust).
+    private static let substringQueue = DispatchQueue(label: "wax.substring-scan", qos: .userInitiated)
+
+    /// Drops the recent text answers, so that a benchmark measures a search as a new text costs.
+    public func forgetRecentTextMatches() {
+        textCache.withLock { $0.removeAll() }
     }
 
     static func fetchListings(_ db: Database, ids: [Int64], withReleases: Bool) throws -> [Listing] {
