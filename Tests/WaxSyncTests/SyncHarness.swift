@@ -70,6 +70,20 @@ final class SyncHarness: Sendable {
         try await engine.run(options ?? self.options()) { event in self.events.withLock { $0.append(event) } }
     }
 
+    /// The outbox sender over this harness's client, on a time the test moves (`advance`).
+    func sender(seller: String? = nil) -> OutboxSender {
+        var configuration = OutboxSender.Configuration(seller: seller ?? server.configuration.seller)
+        configuration.rereadDelay = 0
+        configuration.now = { self.outboxNow.withLock { $0 } }
+        let logs = self.logs
+        return OutboxSender(inventory: inventory, client: client, configuration: configuration, logger: Logger(label: "wax.outbox") { _ in logs })
+    }
+
+    let outboxNow = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+
+    /// Moves the sender's time on (past a back-off).
+    func advance(_ seconds: TimeInterval) { outboxNow.withLock { $0 = $0.addingTimeInterval(seconds) } }
+
     func stop() async { await server.stop() }
 }
 

@@ -65,6 +65,17 @@ public struct FakeFaults: Sendable, Equatable {
     public var dripInterval: TimeInterval?
     /// Requests are accepted and never answered.
     public var hang = false
+    /// The next N listing writes answer 503 (an HTML page) without changing anything.
+    public var writeFailures = 0
+    /// The next N listing writes answer 429.
+    public var rateLimitedWrites = 0
+    /// The next N listing writes are applied, then answered 502: the answer is lost, the change
+    /// is not (what a proxy in front of Discogs can do).
+    public var lostWriteResponses = 0
+    /// The next N listing writes are applied and never answered (the client times out).
+    public var hangAfterWrites = 0
+    /// This listing is sold on the website just before the next write to it arrives.
+    public var sellBeforeWrite: Int64?
 
     public init() {}
 }

@@ -89,6 +89,21 @@ public final class FakeDiscogsServer: Sendable {
 
     public var liveCount: Int { state.withLock { $0.inventory.liveCount } }
 
+    /// Every listing, drafts, sold and deleted ones included, with its Discogs status.
+    public func allListings() -> [(listing: FakeListing, status: String)] {
+        state.withLock { state in
+            state.inventory.all().map { listing, removal in
+                let status = switch removal {
+                case .draft?: "Draft"
+                case .sold?: "Sold"
+                case .deleted?: "Deleted"
+                case nil: listing.status
+                }
+                return (listing, status)
+            }
+        }
+    }
+
     public func release(id: Int64) -> FakeRelease? { state.withLock { $0.inventory.release(id: id) } }
 }
 
@@ -103,6 +118,8 @@ public struct FakeStats: Sendable, Equatable {
     /// Requests that arrived with an `Authorization` header, by path (what a token-stealing
     /// host would have learnt).
     public var authorizedPaths: [String] = []
+    /// Listing writes that were applied, in order.
+    public var writes: [FakeWrite] = []
 }
 
 struct FakeServerError: Error, CustomStringConvertible {

@@ -4,7 +4,8 @@ import Foundation
 /// (sold, deleted, added, repriced). Pages are computed on demand, so a 1,000,000-listing
 /// inventory costs nothing until asked.
 struct FakeInventory {
-    enum Removal: String { case sold, deleted }
+    /// Why a listing is not for sale: a Draft (edited off sale; it can come back), sold, deleted.
+    enum Removal: String { case draft, sold, deleted }
 
     let generator: ShopGenerator?
     /// Verbatim listing objects when serving recorded samples, in listed order.
@@ -87,7 +88,13 @@ struct FakeInventory {
     }
 
     mutating func remove(_ id: Int64, as removal: Removal) -> Bool {
-        guard removed[id] == nil, listing(id: id) != nil else { return false }
+        guard listing(id: id) != nil else { return false }
+        if let already = removed[id] {
+            // A Draft can still be sold (by the fake's control route) or deleted; nothing else moves.
+            guard already == .draft, removal != .draft else { return false }
+            removed[id] = removal
+            return true
+        }
         removed[id] = removal
         if let generator, let index = generator.index(ofListingID: id) {
             let at = removedIndices.firstIndex { $0 > index } ?? removedIndices.count
@@ -95,6 +102,28 @@ struct FakeInventory {
         } else if let sample = samples.firstIndex(where: { $0.id == id }) {
             let at = removedIndices.firstIndex { $0 > sample } ?? removedIndices.count
             removedIndices.insert(sample, at: at)
+        }
+        return true
+    }
+
+    /// Every listing the shop ever had (generated and added), with how it left, if it did.
+    func all() -> [(listing: FakeListing, removal: Removal?)] {
+        var out: [(FakeListing, Removal?)] = []
+        for index in 0..<generatedCount {
+            if case .listing(let listing) = item(atGenerated: index) { out.append((listing, removed[listing.id])) }
+        }
+        for listing in added { out.append((overrides[listing.id] ?? listing, removed[listing.id])) }
+        return out
+    }
+
+    /// A Draft back on sale (an edit to `For Sale`).
+    mutating func restore(_ id: Int64) -> Bool {
+        guard removed[id] == .draft else { return false }
+        removed[id] = nil
+        if let generator, let index = generator.index(ofListingID: id) {
+            removedIndices.removeAll { $0 == index }
+        } else if let sample = samples.firstIndex(where: { $0.id == id }) {
+            removedIndices.removeAll { $0 == sample }
         }
         return true
     }

@@ -27,13 +27,17 @@ struct FakeRoutes: HTTPHandler {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
             throw CancellationError()
         }
+        let body = request.method == .POST ? try await request.bodyData : Data()
         let caller: Caller
         switch authenticate(request) {
         case .success(let who): caller = who
         case .failure(let error): return error.response
         }
+        let isWrite = Self.isWrite(request)
+        var afterWrite: WriteAftermath = .answer
         var response = server.state.withLock { state -> HTTPResponse in
             if let faulted = injectedFault(&state) { return faulted }
+            if isWrite, let faulted = injectedWriteFault(&state) { return faulted }
             let (accepted, used) = state.window.admit(at: configuration.clock())
             guard accepted else {
                 state.stats.rateLimited += 1
@@ -45,10 +49,26 @@ struct FakeRoutes: HTTPHandler {
             }
             state.stats.admitted += 1
             state.stats.peakInWindow = max(state.stats.peakInWindow, used)
-            var reply = route(request, caller: caller, state: &state)
+            var reply = route(request, body: body, caller: caller, state: &state)
             for (header, value) in rateHeaders(used: used) { reply.headers[header] = value }
             mangle(&reply, &state)
+            if isWrite, reply.status == .noContent {
+                if state.faults.lostWriteResponses > 0 {
+                    state.faults.lostWriteResponses -= 1
+                    afterWrite = .lose
+                } else if state.faults.hangAfterWrites > 0 {
+                    state.faults.hangAfterWrites -= 1
+                    afterWrite = .hang
+                }
+            }
             return reply.response
+        }
+        switch afterWrite {
+        case .answer: break
+        case .lose: return HTTPResponse(statusCode: .badGateway, headers: [.contentType: "text/html"], body: Render.maintenancePage)
+        case .hang:
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+            throw CancellationError()
         }
         if response.headers[.contentType] == nil { response.headers[.contentType] = "application/json" }
         if let interval = server.faults.dripInterval {
@@ -127,7 +147,7 @@ struct FakeRoutes: HTTPHandler {
 
     // MARK: Discogs routes
 
-    private func route(_ request: HTTPRequest, caller: Caller, state: inout FakeState) -> Reply {
+    private func route(_ request: HTTPRequest, body: Data, caller: Caller, state: inout FakeState) -> Reply {
         let parts = request.path.split(separator: "/").map(String.init)
         switch (request.method, parts.count) {
         case (.GET, 2) where parts == ["oauth", "identity"]:
@@ -141,6 +161,10 @@ struct FakeRoutes: HTTPHandler {
                 return notFound("Release not found.")
             }
             return ok(Render.json(Render.release(release)))
+        case (.POST, 3) where parts[0] == "marketplace" && parts[1] == "listings":
+            return editListing(Int64(parts[2]), body: body, caller: caller, state: &state)
+        case (.DELETE, 3) where parts[0] == "marketplace" && parts[1] == "listings":
+            return deleteListing(Int64(parts[2]), caller: caller, state: &state)
         case (.POST, 2) where parts == ["inventory", "export"]:
             return startExport(caller: caller, state: &state)
         case (.GET, 3) where parts[0] == "inventory" && parts[1] == "export":
@@ -152,13 +176,13 @@ struct FakeRoutes: HTTPHandler {
         }
     }
 
-    private func ok(_ body: Data, headers: HTTPHeaders = [:]) -> Reply {
+    func ok(_ body: Data, headers: HTTPHeaders = [:]) -> Reply {
         var headers = headers
         headers[.contentType] = headers[.contentType] ?? "application/json"
         return Reply(status: .ok, headers: headers, body: body)
     }
 
-    private func notFound(_ message: String) -> Reply {
+    func notFound(_ message: String) -> Reply {
         Reply(status: .notFound, headers: [.contentType: "application/json"], body: Render.message(message))
     }
 
@@ -272,11 +296,16 @@ struct FakeRoutes: HTTPHandler {
         if case .owner = caller { isOwner = true } else { isOwner = false }
         switch found.removal {
         case .deleted?: return gone
-        case .sold? where !isOwner: return gone
+        case .sold? where !isOwner, .draft? where !isOwner: return gone
         default: break
         }
         let seller = Render.seller(configuration, base: server.baseString)
-        guard let object = render(found.item, owner: isOwner, seller: seller, state: state, status: found.removal == .sold ? "Sold" : nil) else { return gone }
+        let status: String? = switch found.removal {
+        case .sold?: "Sold"
+        case .draft?: "Draft"
+        default: nil
+        }
+        guard let object = render(found.item, owner: isOwner, seller: seller, state: state, status: status) else { return gone }
         return ok(Render.json(object))
     }
 
@@ -355,18 +384,31 @@ struct FakeRoutes: HTTPHandler {
                 if let seconds = query["dripInterval"].flatMap(Double.init) { faults.dripInterval = seconds > 0 ? seconds : nil }
                 if let n = query["redirects"].flatMap(Int.init) { faults.redirects = n }
                 if let origin = query["redirectOrigin"] { faults.redirectOrigin = origin }
+                if let n = query["writeFailures"].flatMap(Int.init) { faults.writeFailures = n }
+                if let n = query["rateLimitedWrites"].flatMap(Int.init) { faults.rateLimitedWrites = n }
+                if let n = query["lostWriteResponses"].flatMap(Int.init) { faults.lostWriteResponses = n }
+                if let n = query["hangAfterWrites"].flatMap(Int.init) { faults.hangAfterWrites = n }
+                if let id = query["sellBeforeWrite"].flatMap(Int64.init) { faults.sellBeforeWrite = id }
             }
             object = ["done": .bool(true)]
         case "stats":
             let stats = server.stats
             object = ["admitted": .int(Int64(stats.admitted)), "rate_limited": .int(Int64(stats.rateLimited)),
-                      "peak_in_window": .int(Int64(stats.peakInWindow)), "live": .int(Int64(server.liveCount))]
+                      "peak_in_window": .int(Int64(stats.peakInWindow)), "live": .int(Int64(server.liveCount)),
+                      "writes": .array(stats.writes.map { write in
+                          .object(["method": .string(write.method), "listing_id": .int(write.listingID), "status": .string(write.status),
+                                   "price": write.after.map { .double($0.price) } ?? .null,
+                                   "location": write.after.map { .string($0.location) } ?? .null])
+                      })]
         default:
             return Reply(status: .notFound, headers: [:], body: Render.message("no such control route")).response
         }
         return Reply(status: .ok, headers: [:], body: Render.json(.object(object))).response
     }
 }
+
+/// What happens to a write's answer once the write is applied (faults).
+enum WriteAftermath { case answer, lose, hang }
 
 /// An answer under construction (FlyingFox's response body can only be read asynchronously,
 /// and faults need to spoil bodies).

@@ -124,6 +124,8 @@ public final class MirrorDatabase: Sendable {
             }
         } catch let error as StoreError {
             throw error
+        } catch let refusal as ActionRefusal {
+            throw refusal   // a staff action refused on its merits: not a database problem
         } catch {
             throw StoreError(error, path: path.path)
         }
@@ -134,6 +136,8 @@ public final class MirrorDatabase: Sendable {
             return try reader.read(body)
         } catch let error as StoreError {
             throw error
+        } catch let refusal as ActionRefusal {
+            throw refusal   // a staff action refused on its merits: not a database problem
         } catch {
             throw StoreError(error, path: path.path)
         }
@@ -151,6 +155,8 @@ public final class MirrorDatabase: Sendable {
             }
         } catch let error as StoreError {
             throw error
+        } catch let refusal as ActionRefusal {
+            throw refusal   // a staff action refused on its merits: not a database problem
         } catch {
             throw StoreError(error, path: path.path)
         }
@@ -163,6 +169,8 @@ public final class MirrorDatabase: Sendable {
             return try pool.write(body)
         } catch let error as StoreError {
             throw error
+        } catch let refusal as ActionRefusal {
+            throw refusal   // a staff action refused on its merits: not a database problem
         } catch {
             throw StoreError(error, path: path.path)
         }

@@ -16,8 +16,52 @@ enum Schema {
             try db.execute(sql: "DROP VIEW current_listings; DROP VIEW removed_listings")
             try FullTextIndex.createViews(db, columns: FullTextIndex.v2Columns)
         }
+        migrator.registerMigration("v4: the outbox of staff actions, holds, who changed what") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
+
+    /// Counter actions go to Discogs through `actions`, a durable outbox: a row is written (with
+    /// the listing's new local state) before anything is sent, so nothing is lost across a
+    /// crash, and each row is confirmed once. `holds` marks listings kept aside for a customer
+    /// (a Draft on Discogs because of wax). History rows say who did what.
+    static let v4 = """
+    CREATE TABLE actions (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL,               -- ActionKind
+        listing_id      INTEGER NOT NULL,
+        user            TEXT NOT NULL,               -- the staff member's Unix login
+        created_at      TEXT NOT NULL,
+        expected        TEXT NOT NULL,               -- JSON ListingFields: what the staff member saw
+        change          TEXT NOT NULL,               -- JSON ListingFields: what goes to Discogs
+        note            TEXT,
+        state           TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'confirmed', 'conflict', 'failed', 'cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        message         TEXT,
+        updated_at      TEXT NOT NULL,
+        undoes          INTEGER REFERENCES actions(id)
+    );
+    CREATE INDEX actions_open ON actions(id) WHERE state IN ('queued', 'sending', 'sent');
+    CREATE INDEX actions_by_listing ON actions(listing_id);
+    CREATE INDEX actions_by_user ON actions(user, id);
+
+    CREATE TABLE holds (
+        listing_id INTEGER PRIMARY KEY,
+        user       TEXT NOT NULL,
+        note       TEXT,
+        held_at    TEXT NOT NULL,
+        action_id  INTEGER REFERENCES actions(id)
+    );
+
+    ALTER TABLE listing_changes ADD COLUMN user TEXT;
+    ALTER TABLE listing_changes ADD COLUMN action_id INTEGER;
+
+    -- Outbox progress that changes no listing bumps this instead of `generation`, so that
+    -- browsers refresh their status bar without reloading their index.
+    INSERT INTO meta(key, value) VALUES ('outbox_generation', '0');
+    """
 
     /// New columns, the full-text index over the scanner codes, a default order whose ties keep
     /// the order rows were first stored in, and every row's derived columns computed again

@@ -61,10 +61,14 @@ public struct ApplyCounts: Sendable, Equatable {
 
 extension InventoryService {
     /// Current listings' ids and statuses: what a sync compares its snapshot with.
+    /// Held listings are left out: they are Drafts on Discogs because of wax, not gone.
     public func mirroredStatuses() throws -> [Int64: String] {
         try database.read { db in
             var result: [Int64: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT listing_id, status FROM listings WHERE removed_at IS NULL")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT listing_id, status FROM listings WHERE removed_at IS NULL
+                AND listing_id NOT IN (SELECT listing_id FROM holds)
+                """)
             while let row = try rows.next() { result[row[0]] = row[1] }
             return result
         }
@@ -87,11 +91,28 @@ extension InventoryService {
                 """, arguments: [snapshot.trigger.rawValue, Timestamp.string(snapshot.startedAt),
                                  ProcessInfo.processInfo.hostName, Int(getpid())])
             counts.syncRunID = db.lastInsertedRowID
+            // Staff actions still on their way to Discogs win over what Discogs said a moment
+            // ago: a record sold at the counter is not put back, a new price not undone.
+            let overlay = try Self.openOverlay(db)
+            let held = try Self.heldIDs(db)
+            let listings: [ListingRecord] = snapshot.listings.compactMap { listing in
+                guard !overlay.selling.contains(listing.listingID) else { return nil }
+                guard let fields = overlay.fields[listing.listingID] else { return listing }
+                var local = listing
+                fields.apply(to: &local)
+                return local
+            }
+            // A held listing for sale again on Discogs was released there.
+            let releasedElsewhere = listings.filter { held.contains($0.listingID) && overlay.fields[$0.listingID] == nil }.map(\.listingID)
+            for id in releasedElsewhere { try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [id]) }
+            let removals = snapshot.removals.filter { id, _ in
+                !held.contains(id) && overlay.fields[id] == nil && !overlay.selling.contains(id)
+            }
             let stored = try Self.fingerprints(db, withRaw: false)
             // On a first sync everything is new: the history would only say so 100,000 times.
             let recordAdditions = !stored.isEmpty
             var changedIDs: [Int64] = []
-            for listing in snapshot.listings {
+            for listing in listings {
                 if let old = stored[listing.listingID], old.hash != ContentHash.of(listing) || old.removed { changedIDs.append(listing.listingID) }
             }
             // Full rows only for the few that changed: their field-by-field differences go to history.
@@ -104,11 +125,11 @@ extension InventoryService {
             func record(_ id: Int64, _ change: ListingChange.Kind, _ field: String?, _ old: String?, _ new: String?) throws {
                 try changeStatement.execute(arguments: [counts.syncRunID, id, change.rawValue, field, old, new, stamp])
             }
-            let newCount = snapshot.listings.count { stored[$0.listingID] == nil }
-            let bulk = changedIDs.count + newCount + snapshot.removals.count > FullTextIndex.bulkThreshold
+            let newCount = listings.count { stored[$0.listingID] == nil }
+            let bulk = changedIDs.count + newCount + removals.count > FullTextIndex.bulkThreshold
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 let writer = try ListingWriter(db, now: now)
-                for listing in snapshot.listings {
+                for listing in listings {
                     guard stored[listing.listingID] != nil else {
                         try writer.upsert(listing, exportedAt: exported)
                         if recordAdditions { try record(listing.listingID, .added, nil, nil, nil) }
@@ -133,7 +154,7 @@ extension InventoryService {
                         try record(listing.listingID, .updated, difference.field.rawValue, difference.old, difference.new)
                     }
                 }
-                for (id, reason) in snapshot.removals.sorted(by: { $0.key < $1.key }) {
+                for (id, reason) in removals.sorted(by: { $0.key < $1.key }) {
                     try writer.markRemoved(id, reason: reason)
                     if db.changesCount > 0 {
                         try record(id, .removed, reason, nil, nil)

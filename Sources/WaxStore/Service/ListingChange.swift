@@ -19,9 +19,11 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
     public var title: String?
     /// The listing's shelf now (where to pull a sold record from).
     public var location: String?
+    /// The staff member who did it at the counter (nil: a sync saw it on Discogs).
+    public var user: String?
 
     public init(id: Int64, syncRunID: Int64?, listingID: Int64, kind: Kind, field: String?, oldValue: String?, newValue: String?,
-                changedAt: Date?, artist: String?, title: String?, location: String? = nil) {
+                changedAt: Date?, artist: String?, title: String?, location: String? = nil, user: String? = nil) {
         self.id = id
         self.syncRunID = syncRunID
         self.listingID = listingID
@@ -33,6 +35,7 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
         self.artist = artist
         self.title = title
         self.location = location
+        self.user = user
     }
 }
 
@@ -48,7 +51,7 @@ extension InventoryService {
                               kind: ListingChange.Kind(rawValue: row["change"]) ?? .updated, field: row["field"],
                               oldValue: row["old_value"], newValue: row["new_value"],
                               changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"],
-                              location: row["location"])
+                              location: row["location"], user: row["user"])
             }
         }
     }

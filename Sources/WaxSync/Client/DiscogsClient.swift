@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Synchronization
 import WaxConfig
+import WaxJSON
 import WaxStore
 
 /// The Discogs API over URLSession: token auth, a User-Agent, timeouts, pacing under the rate
@@ -150,6 +151,24 @@ public final class DiscogsClient: Sendable {
         }
     }
 
+    /// Replaces a listing (`POST /marketplace/listings/{id}`, answered 204). Sent once, never
+    /// retried here: whether a write that got no answer landed is for the caller to find out by
+    /// reading the listing back (the outbox does).
+    public func editListing(id: Int64, fields: [String: JSONValue]) async throws {
+        var request = self.request(url("/marketplace/listings/\(id)"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(JSONValue.object(fields).utf8)
+        _ = try await send(request, attempts: 1) { _ in () }
+    }
+
+    /// Deletes a listing for good (`DELETE /marketplace/listings/{id}`, answered 204). Sent once.
+    public func deleteListing(id: Int64) async throws {
+        var request = self.request(url("/marketplace/listings/\(id)"))
+        request.httpMethod = "DELETE"
+        _ = try await send(request, attempts: 1) { _ in () }
+    }
+
     /// A release's details; nil when Discogs has no such release.
     public func release(id: Int64) async throws -> ReleaseRecord? {
         do {
@@ -221,12 +240,13 @@ public final class DiscogsClient: Sendable {
     /// errors, timeouts and unreadable bodies back off exponentially, everything else fails at
     /// once. Retries stop after `retry.attempts`, or once `retry.budget` seconds have gone on the
     /// request, or at the task's `deadline`.
-    private func send<T>(_ request: URLRequest, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
+    private func send<T>(_ request: URLRequest, attempts: Int? = nil, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
         let label = request.url.map { Self.label($0) } ?? "?"
         if let url = request.url, !TokenSafety.isAllowed(url) {
             throw DiscogsError.insecureURL(Self.label(url, full: true))
         }
-        let policy = configuration.retry
+        var policy = configuration.retry
+        if let attempts { policy.attempts = attempts }
         let started = ContinuousClock.now
         var lastError = DiscogsError.network(url: label, detail: "no attempt made", attempts: 0)
         for attempt in 1...max(1, policy.attempts) {
@@ -339,12 +359,13 @@ public final class DiscogsClient: Sendable {
     /// request's time budget is spent, or the deadline would pass during the wait.
     private func backOff(_ attempt: Int, of attempts: Int, since started: ContinuousClock.Instant, reason: String,
                          rateLimited: Bool, retryAfter: TimeInterval?, lastError: DiscogsError) async throws {
-        guard attempt < attempts else { throw lastError }
         let delay = configuration.retry.delay(afterAttempt: attempt, rateLimited: rateLimited, retryAfter: retryAfter)
+        // A 429 holds back every request sharing the limiter (a sync, the outbox), retried or not.
+        if rateLimited { limiter.block(for: delay) }
+        guard attempt < attempts else { throw lastError }
         let spent = Self.seconds(started.duration(to: .now))
         if spent + delay > configuration.retry.budget { throw lastError }
         if let remaining = Self.deadline?.remaining, remaining < delay { throw lastError }
-        if rateLimited { limiter.block(for: delay) }
         tally.withLock { $0.retries += 1 }
         onEvent(.retrying(attempt: attempt + 1, of: attempts, reason: reason, delay: delay))
         if !rateLimited { try await sleep(delay) }

@@ -1,0 +1,336 @@
+import Foundation
+import Logging
+import Synchronization
+import WaxJSON
+import WaxStore
+
+/// Sends the outbox to Discogs: each open action, in the order staff made them, is read fresh
+/// from Discogs, checked against what the staff member saw, written (the whole listing, changed
+/// only where intended), read back, and confirmed once.
+///
+/// Exactly once, across crashes: every step is recorded before the next starts, and every
+/// attempt starts by reading the listing. If Discogs already holds the intended values (an
+/// earlier attempt's write landed, its answer lost), the action is confirmed without writing
+/// again; if it holds what the staff member saw, the write is (re)sent; anything else is a
+/// conflict, and nothing is overwritten.
+///
+/// One sender per database across processes (`DatabaseLock(.outbox)`). It shares the client,
+/// and so the rate limiter, with the sync of its process.
+public final class OutboxSender: Sendable {
+    public struct Configuration: Sendable {
+        /// The seller whose token must be the one in use (`/oauth/identity`).
+        public var seller: String
+        /// Waits after the first, second… failed attempt (Discogs down, rate-limited): bounded.
+        public var backoff: [TimeInterval] = [2, 5, 15, 60, 300]
+        /// How often the background loop looks for work queued by other processes.
+        public var pollInterval: TimeInterval = 1
+        /// How long to wait before reading a listing back a second time when the first read
+        /// does not show the change yet (Discogs has shown stale values once after an edit).
+        public var rereadDelay: TimeInterval = 1
+        public var now: @Sendable () -> Date = { Date() }
+
+        public init(seller: String) { self.seller = seller }
+    }
+
+    /// How a drain ended.
+    public enum DrainOutcome: Sendable, Equatable {
+        /// Nothing open is left.
+        case done(confirmed: Int, refused: Int)
+        /// The next action waits until `until` (Discogs unreachable, rate-limited).
+        case waiting(until: Date, reason: String, open: Int)
+        /// Another process sends this database's outbox.
+        case busy(holder: String)
+        /// The sender can't send at all (the token is not the seller's): actions were failed.
+        case unusable(String)
+    }
+
+    let inventory: InventoryService
+    let client: DiscogsClient
+    let configuration: Configuration
+    let logger: Logger
+    private let storeQueue = DispatchQueue(label: "wax.outbox.store")
+    private let identityChecked = Mutex<Bool>(false)
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let lock = Mutex<DatabaseLock?>(nil)
+    private let wake = AsyncWake()
+
+    public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration, logger: Logger = Logger(label: "wax.outbox")) {
+        self.inventory = inventory
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Running
+
+    /// Sends every open action that is due, in order, and returns how it ended. Takes the
+    /// outbox lock for the drain unless this sender already holds it.
+    public func drain(trigger: String = "outbox") async -> DrainOutcome {
+        let held = lock.withLock { $0 != nil }
+        var drainLock: DatabaseLock?
+        if !held {
+            do {
+                drainLock = try DatabaseLock.acquire(forDatabase: inventory.database.path, job: .outbox, trigger: trigger)
+            } catch let busy as DatabaseLock.Busy {
+                return .busy(holder: busy.holder)
+            } catch {
+                return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)",
+                                open: (try? inventory.openActionCount()) ?? 0)
+            }
+        }
+        defer { withExtendedLifetime(drainLock) {} }
+        return await sendDue()
+    }
+
+    /// Keeps sending in the background (a browser, `wax sync --watch`, `wax serve`): drains,
+    /// then waits for `pollInterval` or a `nudge()`. The outbox lock is tried each round and kept
+    /// once taken, so one process stays the sender while it runs.
+    public func start(trigger: String) {
+        loop.withLock { task in
+            guard task == nil else { return }
+            task = Task.detached(priority: .utility) { [self] in
+                while !Task.isCancelled {
+                    if lock.withLock({ $0 == nil }),
+                       let taken = try? DatabaseLock.acquire(forDatabase: inventory.database.path, job: .outbox, trigger: trigger) {
+                        lock.withLock { $0 = taken }
+                    }
+                    var pause = configuration.pollInterval
+                    if lock.withLock({ $0 != nil }) {
+                        if case .waiting(let until, _, _) = await sendDue() {
+                            pause = max(configuration.pollInterval, min(until.timeIntervalSince(configuration.now()), 60))
+                        }
+                    }
+                    await wake.wait(upTo: pause)
+                }
+            }
+        }
+    }
+
+    /// Something was queued here: look now rather than at the next poll.
+    public func nudge() { wake.signal() }
+
+    public func stop() {
+        loop.withLock { $0?.cancel(); $0 = nil }
+        wake.signal()
+        lock.withLock { $0 = nil }
+    }
+
+    // MARK: Sending
+
+    private func sendDue() async -> DrainOutcome {
+        var confirmed = 0, refused = 0
+        while !Task.isCancelled {
+            let next: CounterAction?
+            do {
+                next = try await onStore { try self.inventory.nextOpenAction() }
+            } catch {
+                return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)", open: 0)
+            }
+            guard let action = next else { return .done(confirmed: confirmed, refused: refused) }
+            if let due = action.nextAttemptAt, due > configuration.now() {
+                return .waiting(until: due, reason: action.message ?? "waiting", open: openCount())
+            }
+            switch await send(action) {
+            case .confirmed: confirmed += 1
+            case .refused: refused += 1
+            case .postponed(let until, let reason): return .waiting(until: until, reason: reason, open: openCount())
+            case .unusable(let reason): return .unusable(reason)
+            }
+        }
+        return .done(confirmed: confirmed, refused: refused)
+    }
+
+    private enum Step {
+        case confirmed, refused
+        case postponed(until: Date, reason: String)
+        case unusable(String)
+    }
+
+    private func send(_ action: CounterAction) async -> Step {
+        do {
+            try await checkIdentity()
+            try await onStore { try self.inventory.markSending(action.id, now: self.configuration.now()) }
+            let attempts = action.attempts + 1
+            let before = try await client.listing(id: action.listingID)
+            let current: ListingRecord
+            switch before {
+            case .gone:
+                // A delete whose answer was lost looks like this on the next attempt.
+                if action.change.deleted == true, attempts > 1 { return try await confirm(action) }
+                return try await refuse(action, .conflict, "listing \(action.listingID) is no longer on Discogs (deleted there): nothing was done", discogs: nil, gone: true)
+            case .present(let record):
+                current = record
+            }
+            if current.status == "Sold" {
+                let warning = action.kind == .sell
+                    ? "SOLD ON DISCOGS TOO: listing \(action.listingID) was bought online; this is a double sale, check the orders and contact the buyer"
+                    : "listing \(action.listingID) was sold on Discogs meanwhile: nothing was changed"
+                return try await refuse(action, .conflict, warning, discogs: current)
+            }
+            if action.change.deleted != true, action.change.isHeld(by: current) {
+                // Already there: an earlier attempt's write landed, or someone did the same.
+                return try await confirm(action)
+            }
+            if let difference = action.expected.differences(from: current).first {
+                return try await refuse(action, .conflict,
+                    "\(difference.field) on Discogs is \(difference.theirs), you saw \(difference.ours): nothing was changed", discogs: current)
+            }
+            if action.kind == .sell, let quantity = current.quantity, quantity > 1 {
+                return try await refuse(action, .failed,
+                    "listing \(action.listingID) has \(quantity) copies on Discogs: its API cannot lower a quantity, sell this one on the website", discogs: current)
+            }
+            if action.change.deleted == true {
+                try await client.deleteListing(id: action.listingID)
+            } else {
+                let body: [String: JSONValue]
+                do {
+                    body = try ListingEdit.body(from: current, applying: action.change)
+                } catch let unsendable as ListingEdit.Unsendable {
+                    return try await refuse(action, .conflict, unsendable.description, discogs: current)
+                }
+                try await client.editListing(id: action.listingID, fields: body)
+            }
+            try await onStore { try self.inventory.markSent(action.id, now: self.configuration.now()) }
+            return try await verify(action)
+        } catch let error as DiscogsError {
+            return await handle(error, action)
+        } catch let notTheSeller as NotTheSeller {
+            _ = try? await refuse(action, .failed, "\(notTheSeller.description); then `wax outbox retry \(action.id)`", discogs: nil)
+            return .unusable(notTheSeller.description)
+        } catch {
+            return postpone(action, reason: "\(error)")
+        }
+    }
+
+    /// Reads the listing back: the action is confirmed only when Discogs shows it.
+    private func verify(_ action: CounterAction) async throws -> Step {
+        for attempt in 0..<2 {
+            if attempt > 0 { try await configuration.sleep(configuration.rereadDelay) }
+            switch try await client.listing(id: action.listingID) {
+            case .gone where action.change.deleted == true:
+                return try await confirm(action)
+            case .present(let record) where action.change.deleted != true && action.change.isHeld(by: record):
+                return try await confirm(action)
+            case .present(let record) where attempt == 1:
+                let difference = action.change.differences(from: record).first
+                return try await refuse(action, .failed,
+                    "Discogs accepted the change but shows \(difference.map { "\($0.field) \($0.theirs)" } ?? "something else"): look at the listing on the website",
+                    discogs: record)
+            default:
+                continue
+            }
+        }
+        return try await refuse(action, .failed, "Discogs accepted the change but the listing does not show it: look at it on the website", discogs: nil)
+    }
+
+    private func handle(_ error: DiscogsError, _ action: CounterAction) async -> Step {
+        switch error {
+        case .tokenRejected:
+            return (try? await refuse(action, .failed, "\(error.description); then `wax outbox retry \(action.id)`", discogs: nil)) ?? .refused
+        case .forbidden(_, let message):
+            return (try? await refuse(action, .failed, "Discogs refused the change (403: \(message)); actions need the seller's own token", discogs: nil)) ?? .refused
+        case .invalidRequest(_, let message), .badResponse(_, _, let message):
+            // Sold on the website between the read and the write is the usual reason: look.
+            if case .present(let record)? = try? await client.listing(id: action.listingID), record.status == "Sold" {
+                return (try? await refuse(action, .conflict,
+                    "SOLD ON DISCOGS TOO: listing \(action.listingID) was bought online while wax was changing it; check the orders", discogs: record)) ?? .refused
+            }
+            return (try? await refuse(action, .failed, "Discogs refused the change: \(message)", discogs: nil)) ?? .refused
+        case .cancelled:
+            return postpone(action, reason: "interrupted")
+        default:
+            return postpone(action, reason: error.description)
+        }
+    }
+
+    private func checkIdentity() async throws {
+        guard !identityChecked.withLock({ $0 }) else { return }
+        let identity = try await client.identity()
+        guard identity.username.caseInsensitiveCompare(configuration.seller) == .orderedSame else {
+            throw NotTheSeller(username: identity.username, seller: configuration.seller)
+        }
+        identityChecked.withLock { $0 = true }
+    }
+
+    struct NotTheSeller: Error, CustomStringConvertible {
+        let username: String
+        let seller: String
+        var description: String {
+            "the Discogs token is \(username)'s, not the seller \(seller)'s: actions need the seller's own token"
+        }
+    }
+
+    private func confirm(_ action: CounterAction) async throws -> Step {
+        let now = configuration.now()
+        if try await onStore({ try self.inventory.confirm(action.id, now: now) }) {
+            logger.info("outbox #\(action.id) confirmed: listing \(action.listingID) \(action.summary) by \(action.user)")
+        }
+        return .confirmed
+    }
+
+    private func refuse(_ action: CounterAction, _ state: ActionState, _ message: String, discogs: ListingRecord?, gone: Bool = false) async throws -> Step {
+        let now = configuration.now()
+        try await onStore { try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now) }
+        logger.warning("outbox #\(action.id) \(state.rawValue): listing \(action.listingID) \(action.summary) by \(action.user): \(message)")
+        return .refused
+    }
+
+    private func postpone(_ action: CounterAction, reason: String) -> Step {
+        let attempts = action.attempts + 1
+        let wait = configuration.backoff[min(attempts - 1, configuration.backoff.count - 1)]
+        let until = configuration.now().addingTimeInterval(wait)
+        let message = "waiting for Discogs (attempt \(attempts)): \(reason)"
+        // A store that can't record the wait leaves the action `sending`: the next attempt reads first anyway.
+        try? inventory.postpone(action.id, until: until, message: message, now: configuration.now())
+        logger.notice("outbox #\(action.id) \(message); next try in \(Int(wait)) s")
+        return .postponed(until: until, reason: reason)
+    }
+
+    private func openCount() -> Int { (try? inventory.openActionCount()) ?? 0 }
+
+    private func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            storeQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+extension OutboxSender.Configuration {
+    func sleep(_ seconds: TimeInterval) async throws {
+        try await Task.sleep(for: .seconds(seconds))
+    }
+}
+
+/// A wake-up call for a loop that otherwise sleeps: `signal()` ends the current (or next) wait.
+final class AsyncWake: Sendable {
+    private let pending = Mutex<(signalled: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func signal() {
+        let waiter = pending.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.waiter = nil }
+            if state.waiter == nil { state.signalled = true }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns after `seconds`, or as soon as `signal()` is called.
+    func wait(upTo seconds: TimeInterval) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(seconds))
+            self?.signal()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = pending.withLock { state -> Bool in
+                if state.signalled {
+                    state.signalled = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+    }
+}
