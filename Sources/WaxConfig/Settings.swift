@@ -23,6 +23,8 @@ public struct Settings: Sendable {
         case corsOrigin = "WAX_CORS_ORIGIN"
         case serveMaxConnections = "WAX_SERVE_MAX_CONNECTIONS"
         case logLevel = "WAX_LOG_LEVEL"
+        case readOnly = "WAX_READ_ONLY"
+        case soldInShop = "WAX_SOLD_IN_SHOP"
 
         public var isSecret: Bool { self == .discogsToken || self == .apiToken }
 
@@ -41,6 +43,8 @@ public struct Settings: Sendable {
             case .corsOrigin: "Access-Control-Allow-Origin for `wax serve`"
             case .serveMaxConnections: "connections `wax serve` serves at once (default 256); more get a 503"
             case .logLevel: "log level: trace, debug, info, notice, warning, error (default info)"
+            case .readOnly: "true: staff can look but not act (sell, hold, reprice, move) from this wax (default false)"
+            case .soldInShop: "what a counter sale does on Discogs: draft (off sale, can be undone) or delete (default draft)"
             }
         }
     }
@@ -60,6 +64,9 @@ public struct Settings: Sendable {
     public var corsOrigin: String?
     public var serveMaxConnections: Int
     public var logLevel: String
+    public var readOnly: Bool
+    /// `draft` or `delete`.
+    public var soldInShop: String
     /// Where each setting came from.
     public var sources: [Key: Source]
     /// Things the operator should know (a world-readable file holding the token, say).
@@ -111,6 +118,11 @@ public struct Settings: Sendable {
         let cors = value(.corsOrigin)
         let maxConnectionsText = value(.serveMaxConnections)
         let logLevel = (value(.logLevel) ?? "info").lowercased()
+        let readOnly = try value(.readOnly).map { try parseBool($0, key: .readOnly) } ?? false
+        let soldInShop = (value(.soldInShop) ?? "draft").trimmingCharacters(in: .whitespaces).lowercased()
+        guard soldInShop == "draft" || soldInShop == "delete" else {
+            throw Invalid(key: Key.soldInShop.rawValue, value: soldInShop, expected: "draft or delete")
+        }
 
         let autoSync = try autoSyncText.map { try parseBool($0, key: .enableAutoSync) } ?? true
         var interval = 1.0
@@ -141,7 +153,7 @@ public struct Settings: Sendable {
             userAgent: userAgent, enableAutoSync: autoSync, syncIntervalHours: interval,
             databaseURL: databaseURL, discogsAPIURL: apiURL, inventoryStatus: match, theme: theme,
             apiToken: Secret(apiToken), corsOrigin: cors, serveMaxConnections: maxConnections, logLevel: logLevel,
-            sources: sources, warnings: warnings, configFilePath: file?.path
+            readOnly: readOnly, soldInShop: soldInShop, sources: sources, warnings: warnings, configFilePath: file?.path
         )
     }
 

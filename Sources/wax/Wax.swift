@@ -12,7 +12,8 @@ struct Wax: AsyncParsableCommand {
 
         EXIT CODES
           0  success
-          1  failure (a bad CSV row, a failed sync: the mirror is left as it was)
+          1  failure (a bad CSV row, a failed sync: the mirror is left as it was; an action
+             Discogs refused or that conflicts with what Discogs holds)
           2  usage or configuration error
           3  another wax process is syncing this database
           4  Discogs rejected the token
@@ -21,6 +22,8 @@ struct Wax: AsyncParsableCommand {
         subcommands: [
             BrowseCommand.self, DemoCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
             ChangesCommand.self, InfoCommand.self, SyncCommand.self, ServeCommand.self, KeysCommand.self,
+            SellCommand.self, HoldCommand.self, ReleaseCommand.self, PriceCommand.self, MoveCommand.self, CommentCommand.self,
+            UndoCommand.self, OutboxCommand.self,
         ],
         defaultSubcommand: BrowseCommand.self
     )

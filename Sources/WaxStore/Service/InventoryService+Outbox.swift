@@ -346,6 +346,7 @@ extension InventoryService {
         switch action.kind {
         case .sell:
             try writer.markRemoved(action.listingID, reason: "sold in shop")
+            try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [action.listingID])
             try history(.removed, "sold in shop", nil, nil)
             return
         case .hold:

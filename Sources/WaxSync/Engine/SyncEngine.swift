@@ -8,8 +8,8 @@ import WaxStore
 /// The mirror is changed only by `applySnapshot`, once, with everything; a sync that fails
 /// before then leaves every listing as it was and records the failure.
 public final class SyncEngine: Sendable {
-    let inventory: InventoryService
-    let client: DiscogsClient
+    public let inventory: InventoryService
+    public let client: DiscogsClient
     let databasePath: URL
     let logger: Logger
     /// Store work (SQLite transactions) runs here, never on the caller's thread or the network's.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import WaxStore
 
@@ -19,6 +20,13 @@ public final class SyncRunner: Sendable {
     }
 
     public var isRunning: Bool { current.withLock { $0 != nil } }
+
+    /// An outbox sender for the same seller, sharing this runner's client (and so its rate
+    /// limiter): what a long-running wax starts beside its syncs.
+    public func outboxSender(logger: Logger) -> OutboxSender {
+        OutboxSender(inventory: engine.inventory, client: engine.client, configuration: OutboxSender.Configuration(seller: options.seller),
+                     logger: logger)
+    }
 
     /// Starts a sync unless one is already running in this process (another process holding
     /// the database's sync lock is reported through the sink as a `busy` failure).

@@ -33,10 +33,10 @@ struct ChangesCommand: AsyncParsableCommand {
             if json {
                 Console.out(JSONValue.array(changes.map(Self.object)).prettyText + "\n")
             } else if csv {
-                var out = CSVReader.line(["changed_at", "change", "field", "listing_id", "artist", "title", "location", "old_value", "new_value"])
+                var out = CSVReader.line(["changed_at", "change", "field", "listing_id", "artist", "title", "location", "old_value", "new_value", "user"])
                 for c in changes {
                     out += CSVReader.line([c.changedAt.map(Timestamp.string) ?? "", c.kind.rawValue, c.field ?? "", String(c.listingID),
-                                           c.artist ?? "", c.title ?? "", c.location ?? "", c.oldValue ?? "", c.newValue ?? ""])
+                                           c.artist ?? "", c.title ?? "", c.location ?? "", c.oldValue ?? "", c.newValue ?? "", c.user ?? ""])
                 }
                 Console.out(out)
             } else {
@@ -44,7 +44,8 @@ struct ChangesCommand: AsyncParsableCommand {
                                                 .init("Artist – Title", minimum: 12), .init("Change", minimum: 6)])
                 for c in changes {
                     let what = c.kind == .added ? "new" : (c.field ?? c.kind.rawValue)
-                    let detail = c.kind == .updated ? "\(c.oldValue ?? "—") → \(c.newValue ?? "—")" : ""
+                    let detail = [c.kind == .updated ? "\(c.oldValue ?? "—") → \(c.newValue ?? "—")" : nil, c.user.map { "by \($0)" }]
+                        .compactMap { $0 }.joined(separator: " ")
                     table.rows.append([c.changedAt.map(LocalTime.system.minute) ?? "", what, c.location ?? "",
                                        "\(c.artist ?? "?") – \(c.title ?? "?")", detail])
                 }
@@ -56,6 +57,7 @@ struct ChangesCommand: AsyncParsableCommand {
     static func object(_ c: ListingChange) -> JSONValue {
         .object(["changed_at": JSONValue(c.changedAt.map(Timestamp.string)), "change": .string(c.kind.rawValue), "field": JSONValue(c.field),
                  "listing_id": .string(String(c.listingID)), "artist": JSONValue(c.artist), "title": JSONValue(c.title),
-                 "location": JSONValue(c.location), "old_value": JSONValue(c.oldValue), "new_value": JSONValue(c.newValue)])
+                 "location": JSONValue(c.location), "old_value": JSONValue(c.oldValue), "new_value": JSONValue(c.newValue),
+                 "user": JSONValue(c.user)])
     }
 }

@@ -51,6 +51,8 @@ struct InfoCommand: AsyncParsableCommand {
         case .corsOrigin: settings.corsOrigin ?? ""
         case .serveMaxConnections: String(settings.serveMaxConnections)
         case .logLevel: settings.logLevel
+        case .readOnly: String(settings.readOnly)
+        case .soldInShop: settings.soldInShop
         }
     }
 }

@@ -60,10 +60,17 @@ struct ServeCommand: AsyncParsableCommand {
             if case .runner(let runner) = sync, settings.enableAutoSync {
                 runner.startSchedule(every: settings.syncIntervalHours * 3600)
             }
+            // Staff actions queued by any wax on this database go out from here too.
+            var sender: OutboxSender?
+            if case .runner(let runner) = sync, !settings.readOnly {
+                sender = runner.outboxSender(logger: context.logger)
+                sender?.start(trigger: "wax serve")
+            }
             await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
                 SignalWatch.shared.onSignal { _ in stopped.resume() }
             }
             context.logger.info("serve: stopping")
+            sender?.stop()
             if case .runner(let runner) = sync {
                 runner.stop()
                 await runner.waitUntilIdle()

@@ -1,6 +1,7 @@
 import WaxJSON
 import ArgumentParser
 import Foundation
+import Logging
 import WaxConfig
 import WaxStore
 import WaxSync
@@ -40,8 +41,14 @@ struct SyncCommand: AsyncParsableCommand {
                 guard context.settings.enableAutoSync else {
                     throw Failure.configuration("ENABLE_AUTO_SYNC is false, so --watch would never sync: set it to true, or run `wax sync` once")
                 }
-                try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress)
+                try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress,
+                                      readOnly: context.settings.readOnly)
                 return
+            }
+            // What staff queued goes out first: a sync after it then agrees with it.
+            if !context.settings.readOnly {
+                let outbox = await SyncSetup.sender(context, engine: engine, seller: options.seller).drain(trigger: "wax sync")
+                if !json { Self.note(outbox) }
             }
             let task = Task { try await engine.run(options, events: progress.handle) }
             SignalWatch.shared.onSignal { _ in task.cancel() }
@@ -69,6 +76,20 @@ struct SyncCommand: AsyncParsableCommand {
         Console.out(Self.describe(summary, seller: seller))
     }
 
+    /// One line on stderr when the outbox had something to say.
+    static func note(_ outcome: OutboxSender.DrainOutcome) {
+        switch outcome {
+        case .done(let confirmed, let refused) where confirmed + refused > 0:
+            Console.note("outbox: \(confirmed) confirmed, \(refused) refused (see wax outbox)")
+        case .waiting(_, let reason, let open):
+            Console.note("outbox: \(open) change\(open == 1 ? "" : "s") waiting for Discogs: \(reason)")
+        case .unusable(let reason):
+            Console.warn("outbox: \(reason)")
+        default:
+            break
+        }
+    }
+
     static func describe(_ s: SyncSummary, seller: String) -> String {
         var out = "synced \(seller): +\(s.added) added, ~\(s.updated) updated, −\(s.removed) removed, \(s.unchanged) unchanged → \(s.total) listings\n"
         out += String(format: "%d requests in %.1f s", s.requests, s.seconds)
@@ -82,7 +103,8 @@ struct SyncCommand: AsyncParsableCommand {
         return out
     }
 
-    private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress) async throws {
+    private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress,
+                             readOnly: Bool) async throws {
         let seller = options.seller
         let runner = SyncRunner(engine: engine, options: options) { event in
             progress.handle(event)
@@ -96,8 +118,12 @@ struct SyncCommand: AsyncParsableCommand {
             }
         }
         runner.startSchedule(every: interval)
+        // The shop's sender: actions staff queue (with or without a token of their own) go out from here.
+        let sender = runner.outboxSender(logger: Logger(label: "wax.outbox"))
+        if !readOnly { sender.start(trigger: "wax sync --watch") }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             SignalWatch.shared.onSignal { _ in
+                sender.stop()
                 runner.stop()
                 done.resume()
             }

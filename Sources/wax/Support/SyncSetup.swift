@@ -6,6 +6,19 @@ import WaxSync
 /// Builds the sync engine from settings; what is missing is a configuration error (exit 2).
 enum SyncSetup {
     static func engine(_ context: AppContext, inventory: InventoryService) throws -> (SyncEngine, SyncOptions) {
+        let (client, seller) = try self.client(context)
+        var options = SyncOptions(seller: seller, trigger: .cli)
+        options.status = context.settings.inventoryStatus
+        // Fault injection for the kill-during-apply test: hold the transaction open.
+        if let pause = ProcessInfo.processInfo.environment["WAX_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init) {
+            options.pauseBeforeCommit = pause
+            context.logger.warning("fault injection: the sync pauses \(pause) s before committing")
+        }
+        return (SyncEngine(inventory: inventory, client: client, logger: context.logger), options)
+    }
+
+    /// The Discogs client and the seller, from settings; what is missing is exit 2.
+    static func client(_ context: AppContext) throws -> (DiscogsClient, seller: String) {
         let settings = context.settings
         guard let token = settings.discogsToken else {
             throw Failure.configuration("DISCOGS_TOKEN is not set: put your Discogs personal access token in the environment or in \(context.paths.configFile.path)")
@@ -16,20 +29,17 @@ enum SyncSetup {
         guard let url = URL(string: settings.discogsAPIURL) else {
             throw Failure.configuration("DISCOGS_API_URL \"\(settings.discogsAPIURL)\" is not a URL")
         }
-        let client: DiscogsClient
         do {
-            client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: token, userAgent: settings.userAgent))
+            return (try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: token, userAgent: settings.userAgent)), seller)
         } catch {
             throw Failure.configuration("\(error)")
         }
-        var options = SyncOptions(seller: seller, trigger: .cli)
-        options.status = settings.inventoryStatus
-        // Fault injection for the kill-during-apply test: hold the transaction open.
-        if let pause = ProcessInfo.processInfo.environment["WAX_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init) {
-            options.pauseBeforeCommit = pause
-            context.logger.warning("fault injection: the sync pauses \(pause) s before committing")
-        }
-        return (SyncEngine(inventory: inventory, client: client, logger: context.logger), options)
+    }
+
+    /// The outbox sender sharing `engine`'s client (one rate limiter per process).
+    static func sender(_ context: AppContext, engine: SyncEngine, seller: String) -> OutboxSender {
+        OutboxSender(inventory: engine.inventory, client: engine.client, configuration: OutboxSender.Configuration(seller: seller),
+                     logger: context.logger)
     }
 
     static func exit(for failure: SyncFailure) -> Failure {

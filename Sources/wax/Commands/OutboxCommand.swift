@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import WaxConfig
+import WaxJSON
+import WaxStore
+import WaxSync
+import WaxText
+
+/// `wax outbox`: the actions on their way to Discogs, and what became of the recent ones.
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Staff actions on their way to Discogs (queued, sent) and what became of them (confirmed, conflict, failed).",
+        subcommands: [OutboxList.self, OutboxSend.self, OutboxRetry.self, OutboxCancel.self],
+        defaultSubcommand: OutboxList.self
+    )
+}
+
+struct OutboxList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List actions, newest first.")
+    @Flag(help: "Only the ones not yet confirmed or refused.") var open = false
+    @Option(help: "How many (default 50).") var limit = 50
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() async throws {
+        try await Failure.reporting {
+            let inventory = try AppContext.load().openInventory()
+            let actions = try inventory.actions(openOnly: open, limit: max(1, limit))
+            if json {
+                Console.out(JSONValue.array(actions.map(ActionJSON.object)).prettyText + "\n")
+                return
+            }
+            var table = TextTable(columns: [.init("#", minimum: 3), .init("State", minimum: 9), .init("When", minimum: 16), .init("Who", minimum: 4),
+                                            .init("Listing", minimum: 10), .init("Artist – Title", minimum: 12), .init("Action", minimum: 10),
+                                            .init("Why", minimum: 8)])
+            for action in actions {
+                table.rows.append([String(action.id), action.state.rawValue, LocalTime.system.minute(action.createdAt), action.user,
+                                   String(action.listingID), "\(action.artist ?? "?") – \(action.title ?? "?")", action.summary, action.message ?? ""])
+            }
+            let waiting = try inventory.openActionCount()
+            Console.out(table.render(maxWidth: Console.terminalWidth) + "\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs\n")
+        }
+    }
+}
+
+struct OutboxSend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "send", abstract: "Send what is queued now (needs the seller's token).")
+
+    func run() async throws {
+        try await Failure.reporting {
+            let context = try AppContext.load()
+            let inventory = try context.openInventory()
+            let (client, seller) = try SyncSetup.client(context)
+            let sender = OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller), logger: context.logger)
+            switch await sender.drain(trigger: "wax outbox send") {
+            case .done(let confirmed, let refused):
+                Console.out("\(confirmed) confirmed, \(refused) refused; nothing left to send\n")
+                if refused > 0 { throw ExitCode(1) }
+            case .waiting(let until, let reason, let open):
+                Console.out("\(open) waiting for Discogs (next try \(LocalTime.system.minute(until))): \(reason)\n")
+            case .busy(let holder):
+                throw Failure.syncBusy("another wax is sending this outbox (\(holder))")
+            case .unusable(let reason):
+                throw Failure.configuration(reason)
+            }
+        }
+    }
+}
+
+struct OutboxRetry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Queue a failed action again (once its cause is fixed).")
+    @Argument(help: "The action's number (#).") var id: Int64
+    @OptionGroup var options: CounterOptions
+
+    func run() async throws {
+        try await Failure.reporting {
+            let counter = try Counter.open(options)
+            do {
+                try await counter.settle(try counter.inventory.retry(id), options)
+            } catch let refusal as ActionRefusal {
+                throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
+            }
+        }
+    }
+}
+
+struct OutboxCancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a queued action; the mirror is put back.")
+    @Argument(help: "The action's number (#).") var id: Int64
+    @Flag(help: "Print the action as JSON.") var json = false
+
+    func run() async throws {
+        try await Failure.reporting {
+            let context = try AppContext.load()
+            let inventory = try context.openInventory()
+            do {
+                let action = try inventory.cancel(id, by: StaffUser.current())
+                Console.out(json ? ActionJSON.object(action).prettyText + "\n" : "#\(action.id) \(action.summary): cancelled\n")
+            } catch let refusal as ActionRefusal {
+                throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import WaxConfig
+import WaxJSON
+import WaxStore
+import WaxSync
+
+/// Options every counter command shares.
+struct CounterOptions: ParsableArguments {
+    @Flag(help: "Print the action as JSON.") var json = false
+    @Option(help: "Seconds to wait for Discogs to confirm before answering `queued` (default 10).") var wait: Double = 10
+    @Flag(help: "Refuse to act (as WAX_READ_ONLY=true does).") var readOnly = false
+}
+
+/// What the counter commands share: who may act, queueing, waiting for the confirmation, and
+/// the one line (or JSON) that says how it ended.
+struct Counter {
+    let context: AppContext
+    let inventory: InventoryService
+    /// This process's own sender, when it has the seller's token; nil when another wax (the
+    /// `wax sync --watch` service) sends the outbox.
+    let sender: OutboxSender?
+    let user: String
+
+    /// Whether this wax may act at all, and how its actions will reach Discogs. Exit 2 when not.
+    static func open(_ options: CounterOptions) throws -> Counter {
+        let context = try AppContext.load()
+        if options.readOnly || context.settings.readOnly {
+            throw Failure.configuration("wax is read-only here (\(options.readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act")
+        }
+        let inventory = try context.openInventory()
+        if let reason = inventory.database.readOnlyReason { throw Failure.failed("the mirror can't be written: \(reason)") }
+        if context.settings.discogsToken != nil {
+            let (client, seller) = try SyncSetup.client(context)
+            let sender = OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller),
+                                      logger: context.logger)
+            return Counter(context: context, inventory: inventory, sender: sender, user: StaffUser.current())
+        }
+        guard DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) != nil else {
+            throw Failure.configuration("actions need the seller's Discogs token: set DISCOGS_TOKEN here, or run `wax sync --watch` (the wax-sync service) with it, which sends what staff queue")
+        }
+        return Counter(context: context, inventory: inventory, sender: nil, user: StaffUser.current())
+    }
+
+    var soldInShop: SoldInShopMode { SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft }
+
+    /// Queues `request`, waits up to `wait` seconds for Discogs, and reports.
+    func act(_ request: ActionRequest, _ options: CounterOptions) async throws {
+        let action: CounterAction
+        do {
+            action = try inventory.enqueue(request, user: user)
+        } catch let refusal as ActionRefusal {
+            throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
+        }
+        try await settle(action, options)
+    }
+
+    /// Waits for `action` to be confirmed or refused (sending it when this process can), then
+    /// prints the outcome; a refusal is exit 1, still waiting is `queued` and exit 0.
+    func settle(_ action: CounterAction, _ options: CounterOptions) async throws {
+        let deadline = Date().addingTimeInterval(max(0, options.wait))
+        if let sender {
+            let drained = Task { await sender.drain(trigger: "wax \(action.kind.rawValue)") }
+            let waited = Task {
+                try? await Task.sleep(for: .seconds(max(0, options.wait)))
+                drained.cancel()
+            }
+            _ = await drained.value
+            waited.cancel()
+        }
+        var latest = try inventory.action(id: action.id) ?? action
+        while latest.state.isOpen, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            latest = try inventory.action(id: action.id) ?? latest
+        }
+        report(latest, options)
+        if latest.state == .conflict || latest.state == .failed { throw ExitCode(1) }
+    }
+
+    func report(_ action: CounterAction, _ options: CounterOptions) {
+        if options.json {
+            Console.out(ActionJSON.object(action).prettyText + "\n")
+            return
+        }
+        let what = "#\(action.id) \(action.summary): \(Self.describe(action))"
+        switch action.state {
+        case .confirmed:
+            Console.out("\(what): confirmed on Discogs\n")
+        case .conflict, .failed:
+            Console.error("\(what): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")")
+        case .cancelled:
+            Console.out("\(what): cancelled\n")
+        case .queued, .sending, .sent:
+            let by = sender == nil ? "the wax that sends this shop's outbox will send it" : "the next wax with the token will send it"
+            let waiting = (try? inventory.openActionCount()) ?? 1
+            Console.out("\(what): queued (\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs; \(by))\(action.message.map { ": \($0)" } ?? "")\n")
+        }
+    }
+
+    static func describe(_ action: CounterAction) -> String {
+        let record = [action.artist, action.title].compactMap { $0 }.joined(separator: " – ")
+        let bin = action.location.map { ", bin \($0)" } ?? ""
+        return "listing \(action.listingID) \(record.isEmpty ? "" : "\(record)")\(bin)"
+    }
+}
+
+/// A listing id as staff type it (or a barcode scanner: digits only).
+struct ListingID: ExpressibleByArgument {
+    let value: Int64
+    init?(argument: String) {
+        guard let id = Int64(argument.trimmingCharacters(in: .whitespaces)), id > 0 else { return nil }
+        value = id
+    }
+}
+
+/// A price as staff type it: `12.50`, `12,50`, `12.50 EUR`, `EUR 12.50`.
+struct PriceArgument: ExpressibleByArgument {
+    let value: Double
+    let currency: String?
+
+    init?(argument: String) {
+        var currency: String?
+        var number = ""
+        for word in argument.split(whereSeparator: { $0 == " " }) {
+            if word.allSatisfy(\.isLetter), word.count == 3 { currency = word.uppercased() } else { number += word }
+        }
+        if number.count > 3, let letters = Optional(number.suffix(3)), letters.allSatisfy(\.isLetter) {
+            currency = letters.uppercased()
+            number = String(number.dropLast(3))
+        }
+        number = number.replacingOccurrences(of: ",", with: ".")
+        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), number.filter({ $0 == "." }).count <= 1,
+              let value = Double(number), value.isFinite else { return nil }
+        self.value = value
+        self.currency = currency
+    }
+}
