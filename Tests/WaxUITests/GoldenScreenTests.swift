@@ -11,7 +11,8 @@ import WaxTestSupport
 
     /// A session on the fixture shop, its database folder kept for the whole of `body` (a
     /// folder dropped early made the screens read a deleted database).
-    func withSession(_ columns: Int, _ rows: Int, empty: Bool = false, _ body: (Session, SyncInbox) throws -> Void) throws {
+    func withSession(_ columns: Int, _ rows: Int, empty: Bool = false, counter: CounterAccess? = nil,
+                     _ body: (Session, SyncInbox) throws -> Void) throws {
         let dir = TemporaryDirectory()
         try withExtendedLifetime(dir) {
             let inventory = try dir.inventory()
@@ -21,7 +22,8 @@ import WaxTestSupport
             }
             let inbox = SyncInbox()
             let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
-                                      columns: columns, rows: rows, syncAvailable: true, time: .utc, now: { ShopFixture.now })
+                                      columns: columns, rows: rows, syncAvailable: true, time: .utc, counter: counter,
+                                      now: { ShopFixture.now })
             try body(session, inbox)
         }
     }
@@ -53,6 +55,18 @@ import WaxTestSupport
             try session.handle(.character("l"))     // Genre
             try session.handle(.enter)              // the most frequent: Electronic
             Golden.check(session.frame, "filters")
+        }
+    }
+
+    /// A sale asked at the counter, and a record held and one waiting for Discogs in the list.
+    @Test(arguments: sizes) func counter(columns: Int, rows: Int) throws {
+        try withSession(columns, rows, counter: CounterAccess(user: "alice", availability: .on)) { session, _ in
+            try session.handle(.character("j"))
+            try session.handle(.character("H"))
+            try session.handle(.character("y"))
+            try session.handle(.character("j"))
+            try session.handle(.character("S"))
+            Golden.check(session.frame, "counter")
         }
     }
 

@@ -84,7 +84,12 @@ extension ReleaseRecord {
 extension Listing {
     /// Columns to select for a `Listing` (with `r_`-prefixed release columns when joined).
     static func selection(withRelease: Bool) -> String {
-        var sql = "l.*, lr.json AS raw_json"
+        // Counter state: who holds it, and whether an action on it is on its way to Discogs.
+        var sql = """
+            l.*, lr.json AS raw_json, (SELECT h.user FROM holds h WHERE h.listing_id = l.listing_id) AS held_by,
+            (SELECT h.note FROM holds h WHERE h.listing_id = l.listing_id) AS hold_note,
+            EXISTS (SELECT 1 FROM actions a WHERE a.listing_id = l.listing_id AND a.state IN ('queued', 'sending', 'sent')) AS pending_action
+            """
         if withRelease {
             sql += ", " + ReleaseColumn.allCases.map { "r.\($0.name) AS r_\($0.name)" }.joined(separator: ", ")
         }
@@ -107,5 +112,8 @@ extension Listing {
         updatedAt = Timestamp.parse(row[C.updatedAt])
         removedAt = Timestamp.parse(row[C.removedAt])
         removedReason = row[C.removedReason]
+        heldBy = row["held_by"]
+        holdNote = row["hold_note"]
+        hasPendingAction = row["pending_action"] ?? false
     }
 }

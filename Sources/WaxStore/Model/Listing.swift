@@ -12,6 +12,11 @@ public struct Listing: Sendable, Equatable, Identifiable {
     public var updatedAt: Date?
     public var removedAt: Date?
     public var removedReason: String?
+    /// Who keeps it aside for a customer (a hold), and their note.
+    public var heldBy: String?
+    public var holdNote: String?
+    /// A staff action on it is on its way to Discogs.
+    public var hasPendingAction = false
 
     public init(record: ListingRecord, release: ReleaseRecord? = nil, genres: [String] = [], styles: [String] = [],
                 firstSeenAt: Date? = nil, updatedAt: Date? = nil, removedAt: Date? = nil, removedReason: String? = nil) {

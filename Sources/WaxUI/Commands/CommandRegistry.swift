@@ -5,16 +5,19 @@ public enum CommandID: String, Sendable, CaseIterable {
     case openDetail, back, switchPane, search, filters, cycleSort, reverseSort, clearAll
     case filterNextKind, filterPreviousKind, filterJump, filterNarrow, filterRemove
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
+    case sell, holdOrRelease, reprice, moveBin, editComments, undo
 }
 
 /// Where the keyboard is: which pane has focus, or what overlay is open.
 public enum Scope: Sendable, Hashable, CaseIterable {
     case list, detail, filter, changes, help, searching
+    /// A counter action's question is open (a value being typed, or y/n).
+    case prompting
 }
 
 public struct CommandSpec: Sendable {
     public enum Group: String, Sendable, CaseIterable {
-        case move = "Move", find = "Find", view = "View", shop = "Shop"
+        case move = "Move", find = "Find", view = "View", shop = "Shop", counter = "Counter"
     }
 
     public let id: CommandID
@@ -33,6 +36,8 @@ public enum CommandRegistry {
     private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes]
     private static let panes: Set<Scope> = [.list, .detail, .filter]
     private static let everywhere = Set(Scope.allCases)
+    /// Where a listing is on show to act on.
+    private static let listing: Set<Scope> = [.list, .detail]
 
     public static let all: [CommandSpec] = [
         CommandSpec(id: .moveDown, keys: [.down, .character("j")], title: "down", help: "Next row", group: .move, scopes: browsing.union([.searching]), hint: false),
@@ -59,6 +64,12 @@ public enum CommandRegistry {
         CommandSpec(id: .changes, keys: [.character("c")], title: "changes", help: "What syncs added, repriced and removed", group: .shop, scopes: browsing, hint: true),
         CommandSpec(id: .copyURL, keys: [.character("y")], title: "copy URL", help: "Copy the Discogs URL (OSC 52, over ssh)", group: .shop, scopes: panes, hint: false),
         CommandSpec(id: .reload, keys: [.character("r")], title: "reload", help: "Reload from the mirror", group: .shop, scopes: browsing, hint: false),
+        CommandSpec(id: .sell, keys: [.character("S")], title: "sold", help: "Sold in the shop: off sale on Discogs (asks y/n first)", group: .counter, scopes: listing, hint: true),
+        CommandSpec(id: .holdOrRelease, keys: [.character("H")], title: "hold", help: "Hold for a customer (a Draft on Discogs), or put a held record back on sale", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .reprice, keys: [.character("p")], title: "price", help: "Reprice on Discogs", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .moveBin, keys: [.character("m")], title: "move", help: "Move to another bin (the location on Discogs)", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .editComments, keys: [.character("E")], title: "comments", help: "Edit the comments buyers read on Discogs", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .undo, keys: [.character("u")], title: "undo", help: "Undo your last action while it still can be", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .repaint, keys: [.control("l")], title: "repaint", help: "Draw the whole screen again (a garbled ssh session)", group: .view, scopes: everywhere, hint: false),
         CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help (any other key closes it)", group: .view, scopes: browsing.union([.help]), hint: true),
         CommandSpec(id: .quit, keys: [.character("q")], title: "quit", help: "Quit", group: .view, scopes: browsing, hint: true),

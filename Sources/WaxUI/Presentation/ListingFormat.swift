@@ -87,11 +87,18 @@ public enum ListingFormat {
         }
     }
 
+    /// Held and waiting listings say so where the eye reads the title.
+    static func mark(_ listing: Listing) -> String {
+        if listing.hasPendingAction { return "(waiting) " }
+        if listing.heldBy != nil { return "(held) " }
+        return ""
+    }
+
     public static func cell(_ field: Column.Field, _ listing: Listing, _ time: LocalTime) -> String {
         let r = listing.record
         switch field {
         case .artist: return r.artist ?? ""
-        case .title: return r.title ?? ""
+        case .title: return mark(listing) + (r.title ?? "")
         case .format: return r.format ?? ""
         case .condition: return conditions(listing)
         case .price: return price(listing)

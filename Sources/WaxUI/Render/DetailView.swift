@@ -31,6 +31,12 @@ enum DetailView {
             ("Have/want", (release?.communityHave ?? r.communityHave).map { "\($0) / \(release?.communityWant ?? r.communityWant ?? 0)" }),
             ("Listing", String(r.listingID)), ("Discogs", listing.discogsURL),
         ]
+        if let holder = listing.heldBy {
+            fields.insert(("Held", "by \(holder)\(listing.holdNote.map { ": \($0)" } ?? "") (a Draft on Discogs; H puts it back on sale)"), at: 0)
+        }
+        if listing.hasPendingAction {
+            fields.insert(("Waiting", "a change by staff is on its way to Discogs"), at: 0)
+        }
         if listing.isRemoved {
             fields.insert(("Removed", "\(listing.removedReason ?? "") \(listing.removedAt.map(time.minute) ?? "")"), at: 0)
         }

@@ -36,9 +36,16 @@ enum StatusBar {
     /// The hints a lost user needs most: kept when others are dropped for room.
     static let essential: Set<String> = ["help", "quit"]
 
+    /// Staff actions Discogs has not confirmed yet (everyone's, from any wax on this mirror).
+    static func outboxText(_ state: AppState) -> String? {
+        guard state.outboxWaiting > 0 else { return nil }
+        return "\(state.outboxWaiting) change\(state.outboxWaiting == 1 ? "" : "s") waiting for Discogs"
+    }
+
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         grid.fill(x: 0, y: rect.y, width: rect.width, role: .status)
-        let (text, role) = syncText(state)
+        var (text, role) = syncText(state)
+        if let outbox = outboxText(state) { text = outbox + " · " + text }
         // The sync's state comes first; hints fill what is left. `? help` and `q quit` are
         // kept longest (a lost user needs them most), the others dropped from the right.
         let all = hints(state)

@@ -16,6 +16,22 @@ public final class SyncInbox: Sendable {
     func drain() -> [SyncEvent] { events.withLock { list in defer { list.removeAll() }; return list } }
 }
 
+/// What the browser needs to act at the counter: who is at the keyboard, whether actions are
+/// on, how a sale leaves Discogs, and how to wake this process's outbox sender.
+public struct CounterAccess: Sendable {
+    public var user: String
+    public var availability: CounterAvailability
+    public var soldInShop: SoldInShopMode
+    public var nudge: @Sendable () -> Void
+
+    public init(user: String, availability: CounterAvailability, soldInShop: SoldInShopMode = .draft, nudge: @escaping @Sendable () -> Void = {}) {
+        self.user = user
+        self.availability = availability
+        self.soldInShop = soldInShop
+        self.nudge = nudge
+    }
+}
+
 /// The browser's data side: turns the effects key handlers ask for into reads from the mirror
 /// (always a window, never the whole table), starts syncs, folds sync events into the state,
 /// and notices commits by other processes. No curses: tests drive it and read its frames.
@@ -26,12 +42,17 @@ public final class Session {
     private let inbox: SyncInbox
     private let clock: () -> Date
     private var generation: Int64 = -1
+    private var outboxGeneration: Int64 = -1
     private var lastGenerationCheck = Date.distantPast
+    private let counter: CounterAccess?
+    /// This session's actions not yet confirmed or refused: their outcome is announced.
+    private var watched: [Int64] = []
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
                 columns: Int, rows: Int, syncAvailable: Bool, configFile: String? = nil, time: LocalTime = .system,
-                restoring saved: SavedView? = nil, now: @escaping () -> Date = Date.init) throws {
+                restoring saved: SavedView? = nil, counter: CounterAccess? = nil, now: @escaping () -> Date = Date.init) throws {
         self.inventory = inventory
+        self.counter = counter
         self.runner = runner
         self.inbox = inbox
         self.clock = now
@@ -47,8 +68,10 @@ public final class Session {
             state.sync.lastFinished = last.finishedAt
             state.sync.lastCounts = (last.added, last.removed, last.updated)
         }
+        state.counter = counter?.availability ?? .off("actions are off in this wax")
         saved?.restore(into: &state)
         try perform(.reload)
+        try refreshOutbox()
     }
 
     /// A key: the reducer changes the state, the session reads what it asked for, and what is
@@ -85,6 +108,10 @@ public final class Session {
                 state.sync.busy = nil
                 redraw = true
             }
+            if try inventory.outboxGeneration() != outboxGeneration {
+                try refreshOutbox()
+                redraw = true
+            }
         }
         return redraw ? .redraw : []
     }
@@ -113,7 +140,21 @@ public final class Session {
 
     /// Runs the reads `effects` ask for (facets and changes only while they show).
     func perform(_ effects: Effects) throws {
-        if effects.contains(.refilter) { try refilter(keepSelection: effects.contains(.findSelected)) }
+        var effects = effects
+        var said: (String?, Bool)?
+        if effects.contains(.act), let request = state.counterRequest {
+            state.counterRequest = nil
+            try act(request)
+            said = (state.message, state.messageIsError)
+            effects.formUnion(.reload)
+        }
+        // What the action said stays on show (not "… left the list", which the reload says of a sale).
+        defer { if let said { (state.message, state.messageIsError) = said } }
+        if effects.contains(.refilter) {
+            // The mirror may have changed under the listing on show (a sync, an action).
+            if let shown = state.detail { state.detail = try inventory.listing(id: shown.id) }
+            try refilter(keepSelection: effects.contains(.findSelected))
+        }
         else if effects.contains(.findSelected) { try findSelected() }
         if effects.contains(.showSelected) { try showSelected() }
         if effects.contains(.loadWindow) { try loadWindow() }
@@ -127,6 +168,56 @@ public final class Session {
         }
         if effects.contains(.quit) { runner?.stop() }
         state.detailScroll = min(state.detailScroll, DetailView.maxScroll(state))
+    }
+
+    // MARK: Counter
+
+    /// Queues a staff action (or undoes the last one): the mirror shows it at once, the sender
+    /// is woken, and its outcome is announced when Discogs confirms or refuses it.
+    private func act(_ request: CounterRequest) throws {
+        guard let counter else { return }
+        do {
+            switch request {
+            case .act(var action):
+                action.soldInShop = counter.soldInShop
+                let queued = try inventory.enqueue(action, user: counter.user, now: clock())
+                watched.append(queued.id)
+                state.message = "#\(queued.id) \(queued.summary): on its way to Discogs"
+            case .undo:
+                switch try inventory.undoLast(user: counter.user, now: clock()) {
+                case .cancelled(let cancelled):
+                    watched.removeAll { $0 == cancelled.id }
+                    state.message = "#\(cancelled.id) \(cancelled.summary): cancelled before it left"
+                case .queued(let undo, let undoing):
+                    watched.append(undo.id)
+                    state.message = "undoing #\(undoing.id) (\(undoing.summary)): on its way to Discogs"
+                }
+            }
+            counter.nudge()
+            try refreshOutbox()
+        } catch let refusal as ActionRefusal {
+            state.message = refusal.description
+            state.messageIsError = true
+        }
+    }
+
+    /// The waiting count, and the outcome of this session's own actions once final.
+    private func refreshOutbox() throws {
+        outboxGeneration = try inventory.outboxGeneration()
+        state.outboxWaiting = try inventory.openActionCount()
+        for id in watched {
+            guard let action = try inventory.action(id: id), !action.state.isOpen else { continue }
+            watched.removeAll { $0 == id }
+            switch action.state {
+            case .confirmed:
+                state.message = "#\(action.id) \(action.summary): confirmed on Discogs"
+            case .cancelled:
+                state.message = "#\(action.id) \(action.summary): cancelled"
+            default:
+                state.message = "#\(action.id) \(action.summary): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")"
+                state.messageIsError = true
+            }
+        }
     }
 
     private func refilter(keepSelection: Bool) throws {

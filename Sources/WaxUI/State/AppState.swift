@@ -54,6 +54,18 @@ public struct AppState: Sendable {
     public var sync = SyncStatus()
     /// One line shown until the next key: "copied …", errors.
     public var message: String?
+    /// The message is bad news (a refused action), drawn as an error.
+    public var messageIsError = false
+
+    // The counter: acting on stock.
+    /// Whether this wax may act, and if not why (the keys stay, and say so).
+    public var counter = CounterAvailability.off("actions are off: no Discogs token here (see wax info)")
+    /// An action being asked for (a value typed, then y/n).
+    public var counterPrompt: CounterPrompt?
+    /// What the session is to do for the counter (set with `.act`).
+    public var counterRequest: CounterRequest?
+    /// Actions not yet confirmed by Discogs (every staff member's).
+    public var outboxWaiting = 0
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
     /// How dates read on screen: the server's time zone (`TZ`); fixed in tests.
@@ -65,6 +77,7 @@ public struct AppState: Sendable {
 
     /// The scope keys are looked up in.
     public var scope: Scope {
+        if counterPrompt != nil { return .prompting }
         if searchEditing || rangeEditing != nil || narrowing { return .searching }
         switch overlay {
         case .help: return .help
@@ -83,7 +96,7 @@ public struct AppState: Sendable {
 
     public var layout: Layout {
         Layout(columns: columns, rows: rows, detailOpen: detailOpen, filterOpen: filterOpen,
-               searchLine: searchEditing || rangeEditing != nil || message != nil)
+               searchLine: searchEditing || rangeEditing != nil || message != nil || counterPrompt != nil)
     }
 }
 

@@ -33,6 +33,9 @@ public struct Effects: OptionSet, Sendable {
     /// filtered out) on its own.
     public static let showSelected = Effects(rawValue: 1 << 11 | redraw.rawValue)
 
+    /// Do `AppState.counterRequest` (queue a staff action, or undo one) and read again.
+    public static let act = Effects(rawValue: 1 << 12 | redraw.rawValue)
+
     /// Everything from the mirror again (`r`, another process committed).
     public static let reload: Effects = [.refilter, .findSelected, .loadDetail, .loadFacets, .loadChanges]
 

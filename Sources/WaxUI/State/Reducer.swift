@@ -8,6 +8,8 @@ public enum Reducer {
         if case .resize(let columns, let rows) = key { return resize(columns: columns, rows: rows, &state) }
         let hadMessage = state.message != nil
         state.message = nil
+        state.messageIsError = false
+        if let effects = CounterModel.handle(key, &state) { return effects }
         if let field = state.rangeEditing { return editRange(field, key, &state) }
         if state.narrowing, let effects = editNarrowing(key, &state) { return effects }
         if state.searchEditing, let effects = editSearch(key, &state) { return effects }
@@ -215,6 +217,8 @@ public enum Reducer {
             return .quit
         case .repaint:
             return .repaint
+        case .sell, .holdOrRelease, .reprice, .moveBin, .editComments, .undo:
+            return CounterModel.begin(command, &state)
         }
     }
 

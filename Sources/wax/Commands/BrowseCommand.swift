@@ -16,6 +16,7 @@ struct BrowseCommand: ParsableCommand {
     )
 
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a file name in a theme folder.") var theme: String?
+    @Flag(help: "Look, but do not act: the counter keys are off (as WAX_READ_ONLY=true).") var readOnly = false
 
     func run() throws {
         try Failure.reporting {
@@ -24,7 +25,7 @@ struct BrowseCommand: ParsableCommand {
             let setup = try? SyncSetup.engine(context, inventory: inventory)
             try Browser.run(context: context, inventory: inventory, sync: setup, theme: theme ?? context.settings.theme,
                             autoSync: context.settings.enableAutoSync, interval: context.settings.syncIntervalHours * 3600,
-                            shop: context.settings.sellerUsername ?? "", remember: context.paths.savedView)
+                            shop: context.settings.sellerUsername ?? "", remember: context.paths.savedView, readOnly: readOnly)
         }
     }
 }
@@ -34,7 +35,7 @@ struct BrowseCommand: ParsableCommand {
 enum Browser {
     /// `remember`: where this user's last view is kept (nil: nothing kept, as in the demo).
     static func run(context: AppContext, inventory: InventoryService, sync: (SyncEngine, SyncOptions)?, theme: String?,
-                    autoSync: Bool, interval: TimeInterval, shop: String, remember: URL?) throws {
+                    autoSync: Bool, interval: TimeInterval, shop: String, remember: URL?, readOnly: Bool = false) throws {
         let loaded = ThemeLoader.load(name: theme, directories: context.paths.themeDirectories,
                                       noColor: ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
         if let warning = loaded.warning { context.logger.warning("\(warning)") }
@@ -45,19 +46,22 @@ enum Browser {
             background.enrichment = .all
             runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
         }
+        let (counter, sender) = counterAccess(context, inventory: inventory, runner: runner, readOnly: readOnly)
         SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
         let saved = remember.flatMap { try? Data(contentsOf: $0) }.flatMap(SavedView.decode)
         let session = try Session(inventory: inventory, runner: runner, inbox: inbox, shop: shop,
                                   columns: terminal.columns, rows: terminal.rows, syncAvailable: runner != nil,
-                                  configFile: context.paths.configFile.path, restoring: saved)
+                                  configFile: context.paths.configFile.path, restoring: saved, counter: counter)
         let notices = [loaded.warning, context.mirrorWarning(inventory.database.path),
                        inventory.database.readOnlyReason.map { "the mirror is open for reading only (\($0)): syncs can't write it" }]
             .compactMap { $0 }
         if !notices.isEmpty { session.report(notices.joined(separator: "; ")) }
         if let runner, autoSync { runner.startSchedule(every: interval) }
+        sender?.start(trigger: "browser")
         BrowserLoop.run(session: session, terminal: terminal)
+        sender?.stop()
         // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
         // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.
         runner?.stop()
@@ -67,5 +71,28 @@ enum Browser {
         }
         let signal = SignalWatch.shared.pending
         context.logger.info("browser closed\(signal != 0 ? " by signal \(signal)" : "")")
+    }
+
+    /// Whether staff may act here, and the outbox sender this browser runs (with the token).
+    /// Without a token of its own a browser still queues actions when another wax (the
+    /// `wax sync --watch` service) sends this mirror's outbox.
+    static func counterAccess(_ context: AppContext, inventory: InventoryService, runner: SyncRunner?, readOnly: Bool) -> (CounterAccess, OutboxSender?) {
+        let user = StaffUser.current()
+        let soldInShop = SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft
+        func off(_ reason: String) -> (CounterAccess, OutboxSender?) {
+            (CounterAccess(user: user, availability: .off(reason), soldInShop: soldInShop), nil)
+        }
+        if readOnly || context.settings.readOnly {
+            return off("read-only here (\(readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act")
+        }
+        if let reason = inventory.database.readOnlyReason { return off("actions are off: the mirror can't be written (\(reason))") }
+        if let runner {
+            let sender = runner.outboxSender(logger: context.logger)
+            return (CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender.nudge() }), sender)
+        }
+        if DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) != nil {
+            return (CounterAccess(user: user, availability: .on, soldInShop: soldInShop), nil)
+        }
+        return off("actions are off: they need the seller's Discogs token here, or the wax-sync service running (see wax info)")
     }
 }

@@ -1,0 +1,174 @@
+import Foundation
+import WaxStore
+
+/// Whether staff can act from this browser.
+public enum CounterAvailability: Sendable, Equatable {
+    case on
+    /// The keys stay (and are in the help); pressing one says this.
+    case off(String)
+}
+
+/// A counter action being asked for: first a value typed (price, bin, comments), then one key
+/// to confirm, with the question naming the record (artist – title, price, bin).
+public struct CounterPrompt: Sendable, Equatable {
+    public enum Intent: Sendable, Equatable {
+        case action(ActionKind)
+        case undo
+    }
+
+    public enum Step: Sendable, Equatable { case typing, confirming }
+
+    public var intent: Intent
+    /// The listing as the staff member saw it when they pressed the key.
+    public var listing: Listing?
+    public var text: String
+    public var step: Step
+}
+
+/// What the session is asked to do for the counter.
+public enum CounterRequest: Sendable, Equatable {
+    case act(ActionRequest)
+    case undo
+}
+
+/// The counter keys: from a key to a confirmed request (pure, as the rest of the reducer).
+enum CounterModel {
+    static func begin(_ command: CommandID, _ state: inout AppState) -> Effects {
+        if case .off(let reason) = state.counter {
+            state.message = reason
+            state.messageIsError = true
+            return .redraw
+        }
+        if command == .undo {
+            state.counterPrompt = CounterPrompt(intent: .undo, listing: nil, text: "", step: .confirming)
+            return .redraw
+        }
+        guard let listing = state.detail ?? state.selected else { return [] }
+        var kind: ActionKind = switch command {
+        case .sell: .sell
+        case .reprice: .price
+        case .moveBin: .move
+        case .editComments: .comment
+        default: .hold
+        }
+        if kind == .hold, listing.heldBy != nil || listing.record.status == "Draft" { kind = .release }
+        if listing.isRemoved, kind != .release {
+            state.message = "\(name(listing)) is not for sale any more (\(listing.removedReason ?? "removed"))"
+            state.messageIsError = true
+            return .redraw
+        }
+        let text: String = switch kind {
+        case .price: listing.record.priceValue.map { String(format: "%.2f", $0) } ?? ""
+        case .move: listing.record.location ?? ""
+        case .comment: listing.record.comments ?? ""
+        default: ""
+        }
+        let typing = kind == .price || kind == .move || kind == .comment
+        state.counterPrompt = CounterPrompt(intent: .action(kind), listing: listing, text: text, step: typing ? .typing : .confirming)
+        return .redraw
+    }
+
+    /// Keys while the question is open; nil lets a key through to the registry (Ctrl-C, Ctrl-L).
+    static func handle(_ key: Key, _ state: inout AppState) -> Effects? {
+        guard var prompt = state.counterPrompt else { return nil }
+        switch (prompt.step, key) {
+        case (.typing, .character(let c)):
+            prompt.text.append(c)
+        case (.typing, .backspace):
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+        case (.typing, .control("u")):
+            prompt.text = ""
+        case (.typing, .enter):
+            if let problem = problem(prompt) {
+                state.message = problem
+                state.messageIsError = true
+                return .redraw
+            }
+            prompt.step = .confirming
+        case (.confirming, .character("y")), (.confirming, .character("Y")):
+            state.counterPrompt = nil
+            guard let request = request(prompt, state) else { return .redraw }
+            state.counterRequest = request
+            return .act
+        case (.confirming, .character("n")), (.confirming, .character("N")), (_, .escape):
+            state.counterPrompt = nil
+            state.message = "nothing done"
+            return .redraw
+        case (.confirming, .enter):
+            return []   // y or n: Enter alone must not sell a record
+        case (_, .control), (_, .resize):
+            return nil
+        default:
+            return []
+        }
+        state.counterPrompt = prompt
+        return .redraw
+    }
+
+    /// What is wrong with the value typed, before asking to confirm it.
+    static func problem(_ prompt: CounterPrompt) -> String? {
+        guard case .action(.price) = prompt.intent else { return nil }
+        guard let price = Double(prompt.text.replacingOccurrences(of: ",", with: ".")), price > 0, price.isFinite else {
+            return "a price is a positive number, like 12.50"
+        }
+        return nil
+    }
+
+    static func request(_ prompt: CounterPrompt, _ state: AppState) -> CounterRequest? {
+        guard case .action(let kind) = prompt.intent else { return .undo }
+        guard let listing = prompt.listing else { return nil }
+        let r = listing.record
+        // What the staff member was shown: if the mirror holds something else by now, the
+        // request is refused rather than acting on a record they did not see.
+        var seen = ListingFields()
+        switch kind {
+        case .price: seen.price = r.priceValue
+        case .move: seen.location = r.location ?? ""
+        case .comment: seen.comments = r.comments ?? ""
+        case .sell, .hold, .release: seen.status = r.status
+        }
+        var request = ActionRequest(kind, listingID: listing.id, seen: seen)
+        switch kind {
+        case .price: request.price = Double(prompt.text.replacingOccurrences(of: ",", with: "."))
+        case .move: request.location = prompt.text
+        case .comment: request.comments = prompt.text
+        default: break
+        }
+        return .act(request)
+    }
+
+    /// The question on the prompt line.
+    static func question(_ prompt: CounterPrompt, soldInShop: String = "draft") -> String {
+        guard case .action(let kind) = prompt.intent, let listing = prompt.listing else {
+            return "Undo your last action? y/n"
+        }
+        let what = describe(listing)
+        if prompt.step == .typing {
+            return switch kind {
+            case .price: "New price for \(name(listing)): "
+            case .move: "New bin for \(name(listing)): "
+            default: "Comments for \(name(listing)): "
+            }
+        }
+        return switch kind {
+        case .sell: "Sold in the shop: \(what)? y/n"
+        case .hold: "Hold \(what) for a customer? y/n"
+        case .release: "Put \(what) back on sale? y/n"
+        case .price: "Reprice \(what) to \(prompt.text)? y/n"
+        case .move: "Move \(what) to \(prompt.text.isEmpty ? "no bin" : prompt.text)? y/n"
+        case .comment: "Replace the comments of \(name(listing))? y/n"
+        }
+    }
+
+    static func name(_ listing: Listing) -> String {
+        "\(listing.record.artist ?? "?") – \(listing.record.title ?? "?")"
+    }
+
+    /// "Björk – Army Of Me, 25.00 USD, bin A1".
+    static func describe(_ listing: Listing) -> String {
+        var parts = [name(listing)]
+        if let price = listing.record.priceValue { parts.append(Money.format(price, currency: listing.record.priceCurrency)) }
+        if let bin = listing.record.location { parts.append("bin \(bin)") }
+        return parts.joined(separator: ", ")
+    }
+}
