@@ -120,7 +120,7 @@ import WaxTestSupport
         let csv = try await run(["changes", "--since", "1d", "--kind", "removed", "--csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\r\n")
-        #expect(lines.first == "changed_at,change,field,listing_id,artist,title,location,old_value,new_value")
+        #expect(lines.first == "changed_at,change,field,listing_id,artist,title,location,old_value,new_value,user")
         #expect(lines.count == 2 && lines[1].contains(",removed,sold,3753081784,Omar-S,") && lines[1].contains(",D1.2,"), "\(lines)")
         let table = try await run(["changes", "--since", "2w"])
         #expect(table.stdout.contains("Omar-S – Here's Your Trance, Now Dance!!") && table.stdout.contains("1 changes since"))

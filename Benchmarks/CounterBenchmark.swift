@@ -1,0 +1,153 @@
+import FakeDiscogs
+import Foundation
+import Logging
+import Synchronization
+import WaxConfig
+import WaxStore
+import WaxSync
+import WaxTestSupport
+
+/// Issue 11's figures: how long an action takes to be confirmed, how a backlog drains beside a
+/// sync under the real rate window, and what `kill -9` at random moments of sending does.
+enum CounterBenchmark {
+    static func run(_ arguments: [String]) async throws {
+        let kills = Int(Measure.option("--kills", in: arguments) ?? "") ?? 25
+        print("wax-bench counter")
+        if !arguments.contains("--no-latency") { try await latency(actions: 60) }
+        if !arguments.contains("--no-backlog") { try await backlog(actions: 50) }
+        if !arguments.contains("--no-kill") { try await killNine(kills: kills) }
+    }
+
+    /// A fake, a mirror synced from it, and a client on the real pacing clock.
+    struct Shop {
+        let server: FakeDiscogsServer
+        let inventory: InventoryService
+        let client: DiscogsClient
+        let engine: SyncEngine
+        let home: TemporaryDirectory
+    }
+
+    static func shop(listings: Int, latency: TimeInterval, rateLimit: Int) async throws -> Shop {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 77, listings: listings)
+        configuration.latency = latency
+        configuration.rateLimit = rateLimit
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        let home = TemporaryDirectory()
+        let inventory = try InventoryService.open(at: home.file("counter.db"))
+        var clientConfiguration = DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0")
+        clientConfiguration.assumedRateLimit = rateLimit
+        let client = try DiscogsClient(configuration: clientConfiguration)
+        let engine = SyncEngine(inventory: inventory, client: client, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        var options = SyncOptions(seller: configuration.seller, trigger: .test)
+        options.enrichment = .none
+        _ = try await engine.run(options) { _ in }
+        return Shop(server: server, inventory: inventory, client: client, engine: engine, home: home)
+    }
+
+    static func sender(_ shop: Shop) -> OutboxSender {
+        OutboxSender(inventory: shop.inventory, client: shop.client, configuration: OutboxSender.Configuration(seller: shop.server.configuration.seller),
+                     logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// One action at a time, enqueue to confirmed: a GET, a POST and a verifying GET at 20 ms each.
+    static func latency(actions: Int) async throws {
+        let shop = try await shop(listings: 500, latency: 0.02, rateLimit: 100_000)
+        defer { Task { await shop.server.stop() } }
+        let sender = sender(shop)
+        _ = await sender.drain()   // the identity check, once per sender
+        var samples = Samples()
+        for listing in shop.server.liveListings().prefix(actions) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let action = try shop.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: listing.price + 1), user: "bench")
+            let outcome = await sender.drain()
+            guard outcome == .done(confirmed: 1, refused: 0), try shop.inventory.action(id: action.id)?.state == .confirmed else {
+                throw BenchError("action #\(action.id) ended \(outcome)")
+            }
+            samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        print("action → confirmed   \(actions) reprices, 20 ms latency, free window: p50 \(Measure.fmt(samples.p50, 1)) ms, p99 \(Measure.fmt(samples.p99, 1)) ms, max \(Measure.fmt(samples.max, 1)) ms   target p99 ≤ 1000 ms")
+    }
+
+    /// 50 actions queued while Discogs is down; it comes back while a sync runs, under the real
+    /// 60-requests-a-minute window shared by the sync and the outbox.
+    static func backlog(actions: Int) async throws {
+        let shop = try await shop(listings: 3_000, latency: 0.02, rateLimit: 60)
+        defer { Task { await shop.server.stop() } }
+        let requestsBefore = shop.server.stats.admitted
+        var ids: [Int64] = []
+        for listing in shop.server.liveListings().suffix(actions) {
+            ids.append(try shop.inventory.enqueue(ActionRequest(.move, listingID: listing.id, location: "NEW-\(listing.id % 97)"), user: "bench").id)
+        }
+        shop.server.setFaults { $0.alwaysFail = true }
+        let sender = sender(shop)
+        let started = Date()
+        sender.start(trigger: "bench")
+        print("\nbacklog: \(actions) actions queued while Discogs answers 503, real 60/60 window…")
+        try await Task.sleep(for: .seconds(10))
+        var options = SyncOptions(seller: shop.server.configuration.seller, trigger: .test)
+        options.enrichment = .none
+        let sync = Task { try await shop.engine.run(options) { _ in } }
+        try await Task.sleep(for: .seconds(2))
+        shop.server.setFaults { $0.alwaysFail = false }
+        let back = Date()
+        while try shop.inventory.openActionCount() > 0 {
+            try await Task.sleep(for: .milliseconds(200))
+            if Date().timeIntervalSince(back) > 900 { throw BenchError("the backlog did not drain in 15 minutes") }
+        }
+        let drained = Date().timeIntervalSince(back)
+        let summary = try await sync.value
+        sender.stop()
+        let states = try ids.map { try shop.inventory.action(id: $0)?.state }
+        let writes = shop.server.stats.writes
+        let perListing = Dictionary(grouping: writes, by: \.listingID)
+        let requests = shop.server.stats.admitted - requestsBefore
+        // The floor: every request the sync and the outbox made once Discogs was back, at 60 a
+        // minute after the window's first 60.
+        let floor = max(0, Double(requests - 60))
+        print("all confirmed         \(states.allSatisfy { $0 == .confirmed }) (\(states.filter { $0 == .confirmed }.count)/\(actions)); writes \(writes.count), listings written twice \(perListing.values.filter { $0.count > 1 }.count)")
+        print("429s                  \(shop.server.stats.rateLimited); sync meanwhile +\(summary.added) ~\(summary.updated) −\(summary.removed), \(summary.requests) requests")
+        print("drained in            \(Measure.fmt(drained, 1)) s after Discogs came back (\(Measure.fmt(Date().timeIntervalSince(started), 1)) s in all); \(requests) requests admitted, window floor \(Measure.fmt(floor, 0)) s")
+    }
+
+    /// `wax outbox send` killed with SIGKILL at random moments, then run to the end: every
+    /// action confirmed once, no listing written twice with different results.
+    static func killNine(kills: Int) async throws {
+        let shop = try await shop(listings: 300, latency: 0.03, rateLimit: 100_000)
+        defer { Task { await shop.server.stop() } }
+        let wax = Subprocess.builtExecutable("wax")
+        let environment = Subprocess.isolatedEnvironment(home: shop.home.url, extra: [
+            "DATABASE_URL": shop.inventory.database.path.path, "DISCOGS_API_URL": shop.server.baseURL.absoluteString,
+            "DISCOGS_TOKEN": shop.server.configuration.ownerToken, "DISCOGS_SELLER_USERNAME": shop.server.configuration.seller,
+        ])
+        var ids: [Int64] = []
+        for (n, listing) in shop.server.liveListings().prefix(40).enumerated() {
+            let request = n % 4 == 0 ? ActionRequest(.sell, listingID: listing.id)
+                : n % 4 == 1 ? ActionRequest(.price, listingID: listing.id, price: listing.price + 2)
+                : n % 4 == 2 ? ActionRequest(.move, listingID: listing.id, location: "K\(n)")
+                : ActionRequest(.hold, listingID: listing.id, note: "bench")
+            ids.append(try shop.inventory.enqueue(request, user: "bench").id)
+        }
+        print("\nkill -9: \(ids.count) actions, `wax outbox send` killed \(kills) times at random moments (30 ms latency)…")
+        var random = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        for _ in 0..<kills {
+            let worker = try Subprocess.start(wax, ["outbox", "send"], environment: environment)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...400, using: &random)))
+            worker.signal(SIGKILL)
+            let result = try await worker.wait(timeout: 30)
+            if result.status != 0 { killedMidway += 1 }
+        }
+        let confirmedBeforeLastRun = try ids.filter { try shop.inventory.action(id: $0)?.state == .confirmed }.count
+        let last = try await Subprocess.run(wax, ["outbox", "send"], environment: environment, timeout: 300)
+        let actions = try ids.compactMap { try shop.inventory.action(id: $0) }
+        let writes = shop.server.stats.writes
+        let perListing = Dictionary(grouping: writes, by: \.listingID)
+        let differing = perListing.values.filter { Set($0.map { "\($0.status) \($0.after.map { "\($0.price) \($0.location)" } ?? "")" }).count > 1 }.count
+        print("kills                 \(kills) (\(killedMidway) while sending); \(confirmedBeforeLastRun) of \(ids.count) confirmed before the last run")
+        print("after the last run    \(actions.filter { $0.state == .confirmed }.count) confirmed, \(actions.filter { $0.state != .confirmed }.count) not (\(last.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        print("resumed after a kill  \(actions.filter { $0.attempts > 1 }.count) actions had more than one attempt (\(actions.map(\.attempts).reduce(0, +)) attempts in all)")
+        print("writes                \(writes.count) for \(ids.count) actions; listings written more than once \(perListing.values.filter { $0.count > 1 }.count), with different results \(differing)")
+    }
+}
