@@ -38,14 +38,14 @@ import WaxTestSupport
         defer { Task { await server.stop() } }
         let listing = try await synced(server)
         let id = String(listing.id)
-        let price = try await Subprocess.run(wax, ["price", id, "12.50"], environment: env(server))
+        let price = try await Subprocess.run(wax, ["price", id, "12.50", "--wait", "300"], environment: env(server))
         #expect(price.status == 0, "\(price.stderr)")
         #expect(price.stdout.contains("#1 repriced") && price.stdout.contains("→ 12.50 USD") && price.stdout.hasSuffix("confirmed on Discogs\n"))
-        let move = try await Subprocess.run(wax, ["move", id, "--location", "D4", "--json"], environment: env(server))
+        let move = try await Subprocess.run(wax, ["move", id, "--location", "D4", "--json", "--wait", "300"], environment: env(server))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(move.stdout.utf8)) as? [String: Any])
         #expect(object["state"] as? String == "confirmed" && object["user"] as? String == StaffUser.current())
         #expect((object["change"] as? [String: Any])?["location"] as? String == "D4")
-        let sell = try await Subprocess.run(wax, ["sell", id], environment: env(server))
+        let sell = try await Subprocess.run(wax, ["sell", id, "--wait", "300"], environment: env(server))
         #expect(sell.status == 0 && sell.stdout.contains("sold in shop"), "\(sell.stderr)")
         #expect(server.allListings().first { $0.listing.id == listing.id }?.status == "Draft")
         #expect(server.allListings().first { $0.listing.id == listing.id }?.listing.price == 12.5)
@@ -56,7 +56,7 @@ import WaxTestSupport
         let outbox = try await Subprocess.run(wax, ["outbox", "--json"], environment: env(server))
         let actions = try #require(try JSONSerialization.jsonObject(with: Data(outbox.stdout.utf8)) as? [[String: Any]])
         #expect(actions.map { $0["state"] as? String } == ["confirmed", "confirmed", "confirmed"])
-        let undo = try await Subprocess.run(wax, ["undo"], environment: env(server))
+        let undo = try await Subprocess.run(wax, ["undo", "--wait", "300"], environment: env(server))
         #expect(undo.status == 0 && undo.stdout.contains("back on sale") && undo.stdout.contains("confirmed on Discogs"), "\(undo.stderr)")
         #expect(server.liveListings().contains { $0.id == listing.id })
     }
@@ -95,7 +95,7 @@ import WaxTestSupport
         defer { Task { await server.stop() } }
         let listing = try await synced(server)
         server.reprice(listing.id, to: 99.99)       // someone on the website, after the last sync
-        let result = try await Subprocess.run(wax, ["price", String(listing.id), "5"], environment: env(server))
+        let result = try await Subprocess.run(wax, ["price", String(listing.id), "5", "--wait", "300"], environment: env(server))
         #expect(result.status == 1)
         #expect(result.stderr.contains("CONFLICT: price on Discogs is 99.99 USD, you saw \(String(format: "%.2f", listing.price)) USD: nothing was changed"))
         #expect(server.stats.writes.isEmpty)
@@ -113,7 +113,7 @@ import WaxTestSupport
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(FileManager.default.fileExists(atPath: lock.path))
-        let result = try await Subprocess.run(wax, ["hold", String(listing.id), "--note", "for Anna", "--wait", "60"], environment: env(server, token: nil))
+        let result = try await Subprocess.run(wax, ["hold", String(listing.id), "--note", "for Anna", "--wait", "300"], environment: env(server, token: nil))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("held") && result.stdout.hasSuffix("confirmed on Discogs\n"), "\(result.stdout)")
         #expect(server.allListings().first { $0.listing.id == listing.id }?.status == "Draft")

@@ -28,7 +28,7 @@ public final class FakeDiscogsServer: Sendable {
                                 handler: FakeRoutes(server: self))
         self.server.withLock { $0 = server }
         task.withLock { $0 = Task { try await server.run() } }
-        try await server.waitUntilListening()
+        try await server.waitUntilListening(timeout: 120)   // a busy CI machine can take seconds
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
             throw FakeServerError("the fake Discogs server did not bind to 127.0.0.1")
         }

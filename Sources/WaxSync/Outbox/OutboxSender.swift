@@ -21,7 +21,10 @@ public final class OutboxSender: Sendable {
         /// The seller whose token must be the one in use (`/oauth/identity`).
         public var seller: String
         /// Waits after the first, second… failed attempt (Discogs down, rate-limited): bounded.
-        public var backoff: [TimeInterval] = [2, 5, 15, 60, 300]
+        /// A try every 30 s costs 2 of the 60 requests a minute while Discogs is down, and a
+        /// sale goes out within 30 s of it coming back (a 5-minute cap made a 50-action backlog
+        /// drain in 225 s where the rate window allowed 122).
+        public var backoff: [TimeInterval] = [2, 5, 10, 20, 30]
         /// How often the background loop looks for work queued by other processes.
         public var pollInterval: TimeInterval = 1
         /// How long to wait before reading a listing back a second time when the first read

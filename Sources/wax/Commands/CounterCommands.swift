@@ -2,8 +2,24 @@ import ArgumentParser
 import Foundation
 import WaxStore
 
+/// A counter command: says what it asks for; checking, queueing, waiting and reporting are
+/// `Counter`'s.
+protocol CounterCommand: AsyncParsableCommand {
+    var options: CounterOptions { get }
+    func request(_ counter: Counter) -> ActionRequest
+}
+
+extension CounterCommand {
+    func run() async throws {
+        try await Failure.reporting {
+            let counter = try Counter.open(options)
+            try await counter.act(request(counter), options)
+        }
+    }
+}
+
 /// `wax sell`: sold at the counter.
-struct SellCommand: AsyncParsableCommand {
+struct SellCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "sell",
         abstract: "A record sold in the shop: takes the listing off sale on Discogs (a Draft; WAX_SOLD_IN_SHOP=delete deletes it).",
@@ -12,16 +28,13 @@ struct SellCommand: AsyncParsableCommand {
     @Argument(help: "The listing id.") var listingID: ListingID
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            let counter = try Counter.open(options)
-            try await counter.act(ActionRequest(.sell, listingID: listingID.value, soldInShop: counter.soldInShop), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.sell, listingID: listingID.value, soldInShop: counter.soldInShop)
     }
 }
 
 /// `wax hold`: kept aside for a customer.
-struct HoldCommand: AsyncParsableCommand {
+struct HoldCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "hold",
         abstract: "Keep a record aside for a customer: a Draft on Discogs, still in wax, marked held."
@@ -30,15 +43,13 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Who it is for, until when.") var note: String?
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            try await Counter.open(options).act(ActionRequest(.hold, listingID: listingID.value, note: note), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.hold, listingID: listingID.value, note: note)
     }
 }
 
 /// `wax release`: back on sale after a hold.
-struct ReleaseCommand: AsyncParsableCommand {
+struct ReleaseCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
         abstract: "Put a held record back on sale (For Sale on Discogs)."
@@ -46,15 +57,13 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Argument(help: "The listing id.") var listingID: ListingID
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            try await Counter.open(options).act(ActionRequest(.release, listingID: listingID.value), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.release, listingID: listingID.value)
     }
 }
 
 /// `wax price`: reprice.
-struct PriceCommand: AsyncParsableCommand {
+struct PriceCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "price",
         abstract: "Reprice a listing on Discogs (in its own currency).",
@@ -64,15 +73,13 @@ struct PriceCommand: AsyncParsableCommand {
     @Argument(help: "The new price: 12.50, or 12.50 EUR to say which currency you mean.") var price: PriceArgument
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            try await Counter.open(options).act(ActionRequest(.price, listingID: listingID.value, price: price.value, currency: price.currency), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.price, listingID: listingID.value, price: price.value, currency: price.currency)
     }
 }
 
 /// `wax move`: another bin.
-struct MoveCommand: AsyncParsableCommand {
+struct MoveCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "move",
         abstract: "Move a record to another bin (the listing's location on Discogs)."
@@ -81,15 +88,13 @@ struct MoveCommand: AsyncParsableCommand {
     @Option(help: "The new bin, e.g. D4 (empty: no bin).") var location: String
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            try await Counter.open(options).act(ActionRequest(.move, listingID: listingID.value, location: location), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.move, listingID: listingID.value, location: location)
     }
 }
 
 /// `wax comment`: the listing's comments.
-struct CommentCommand: AsyncParsableCommand {
+struct CommentCommand: CounterCommand {
     static let configuration = CommandConfiguration(
         commandName: "comment",
         abstract: "Replace a listing's comments on Discogs (what buyers read about the copy)."
@@ -98,10 +103,8 @@ struct CommentCommand: AsyncParsableCommand {
     @Argument(help: "The new comments (\"\" clears them).") var comments: String
     @OptionGroup var options: CounterOptions
 
-    func run() async throws {
-        try await Failure.reporting {
-            try await Counter.open(options).act(ActionRequest(.comment, listingID: listingID.value, comments: comments), options)
-        }
+    func request(_ counter: Counter) -> ActionRequest {
+        ActionRequest(.comment, listingID: listingID.value, comments: comments)
     }
 }
 
