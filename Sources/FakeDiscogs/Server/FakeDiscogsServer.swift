@@ -70,6 +70,35 @@ public final class FakeDiscogsServer: Sendable {
         state.withLock { $0.inventory.update(id, change) }
     }
 
+    /// A buyer buys listings: they are Sold (they leave the inventory) and an order appears,
+    /// paid (`Payment Received`) or not (`New Order`). Nil when a listing is not for sale.
+    @discardableResult
+    public func buy(_ listingIDs: [Int64], buyer: String = "a_buyer", paid: Bool = true) -> String? {
+        state.withLock { state in
+            var items: [FakeOrder.Item] = []
+            for id in listingIDs {
+                guard let found = state.inventory.listing(id: id), found.removal == nil, case .listing(let listing) = found.item,
+                      let release = state.inventory.release(id: listing.releaseID) else { return nil }
+                items.append(FakeOrder.Item(listingID: id, releaseID: release.id, description: "\(release.artistDisplay) - \(release.title) (\(release.formatDisplay))",
+                                            price: listing.price, mediaCondition: listing.condition, sleeveCondition: listing.sleeveCondition))
+            }
+            for id in listingIDs { _ = state.inventory.remove(id, as: .sold) }
+            return state.orderBook.create(sellerID: configuration.sellerID, seller: configuration.seller, buyer: buyer, items: items,
+                                          currency: configuration.currency, paid: paid).id
+        }
+    }
+
+    /// Moves an order on as the buyer or Discogs would (paid, cancelled); false when not offered.
+    @discardableResult
+    public func setOrderStatus(_ id: String, _ status: String) -> Bool {
+        state.withLock { state in
+            if case .done = state.orderBook.setStatus(id, to: status, seller: configuration.seller) { return true }
+            return false
+        }
+    }
+
+    public func orders() -> [FakeOrder] { state.withLock { $0.orderBook.orders } }
+
     public func setFaults(_ change: (inout FakeFaults) -> Void) {
         state.withLock { change(&$0.faults) }
     }
@@ -136,6 +165,7 @@ struct FakeState {
     var exports: [Int: Int] = [:]   // id → status polls left
     var nextExportID = 18_867_036
     var serverErrorTurn = 0
+    var orderBook = FakeOrderBook()
 
     init(configuration: FakeConfiguration) {
         inventory = FakeInventory(source: configuration.inventory, currency: configuration.currency)

@@ -7,7 +7,7 @@ import WaxJSON
 struct FakeRoutes: HTTPHandler {
     let server: FakeDiscogsServer
 
-    private var configuration: FakeConfiguration { server.configuration }
+    var configuration: FakeConfiguration { server.configuration }
 
     enum Caller { case owner, visitor(String), anonymous }
 
@@ -149,6 +149,7 @@ struct FakeRoutes: HTTPHandler {
 
     private func route(_ request: HTTPRequest, body: Data, caller: Caller, state: inout FakeState) -> Reply {
         let parts = request.path.split(separator: "/").map(String.init)
+        if let reply = orderRoute(request, parts: parts, body: body, caller: caller, state: &state) { return reply }
         switch (request.method, parts.count) {
         case (.GET, 2) where parts == ["oauth", "identity"]:
             return identity(caller)
@@ -372,6 +373,10 @@ struct FakeRoutes: HTTPHandler {
         case "delete" where parts.count == 2: object = ["done": .bool(server.delete(id))]
         case "reprice" where parts.count == 2: object = ["done": .bool(server.reprice(id, to: Double(query["price"] ?? "") ?? 1))]
         case "add": object = ["id": .int(server.add())]
+        case "buy" where parts.count == 2:
+            object = ["order_id": JSONValue(server.buy([id], buyer: query["buyer"] ?? "a_buyer", paid: query["paid"] != "0"))]
+        case "pay" where parts.count == 2: object = ["done": .bool(server.setOrderStatus(parts[1], "Payment Received"))]
+        case "cancel" where parts.count == 2: object = ["done": .bool(server.setOrderStatus(parts[1], "Cancelled (Per Buyer's Request)"))]
         case "faults":
             server.setFaults { faults in
                 if let n = query["serverErrors"].flatMap(Int.init) { faults.serverErrors = n }

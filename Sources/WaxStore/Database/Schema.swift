@@ -19,6 +19,9 @@ enum Schema {
         migrator.registerMigration("v4: the outbox of staff actions, holds, who changed what") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5: Discogs orders, their items and messages, the shared pick list") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -26,11 +29,73 @@ enum Schema {
     /// the listing's new local state) before anything is sent, so nothing is lost across a
     /// crash, and each row is confirmed once. `holds` marks listings kept aside for a customer
     /// (a Draft on Discogs because of wax). History rows say who did what.
+    /// Orders as Discogs describes them (raw JSON kept, as for listings), their items (pointing at
+    /// listings by id), messages, and the pick list's marks (in the mirror, so two staff share one).
+    static let v5 = """
+    CREATE TABLE orders (
+        order_id          TEXT PRIMARY KEY,          -- "1234567-12"
+        status            TEXT NOT NULL,
+        next_status       TEXT,                      -- JSON array, as Discogs sent it
+        created           TEXT,                      -- as Discogs sent it
+        created_at        INTEGER,                   -- UTC seconds
+        last_activity     TEXT,
+        last_activity_at  INTEGER,
+        buyer             TEXT,
+        total_value       REAL,
+        total_currency    TEXT,
+        fee_value         REAL,
+        fee_currency      TEXT,
+        shipping_method   TEXT,
+        shipping_value    REAL,
+        shipping_currency TEXT,
+        shipping_address  TEXT,
+        instructions      TEXT,
+        archived          INTEGER NOT NULL DEFAULT 0,
+        json              TEXT,
+        first_seen_at     TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        double_sale       TEXT                       -- why this order sells what wax had taken off sale
+    );
+    CREATE INDEX orders_by_activity ON orders(last_activity_at);
+    CREATE TABLE order_items (
+        order_id         TEXT NOT NULL REFERENCES orders(order_id),
+        position         INTEGER NOT NULL,
+        listing_id       INTEGER NOT NULL,
+        release_id       INTEGER,
+        description      TEXT,
+        price_value      REAL,
+        price_currency   TEXT,
+        media_condition  TEXT,
+        sleeve_condition TEXT,
+        PRIMARY KEY (order_id, position)
+    );
+    CREATE INDEX order_items_by_listing ON order_items(listing_id);
+    CREATE TABLE order_messages (
+        order_id  TEXT NOT NULL REFERENCES orders(order_id),
+        position  INTEGER NOT NULL,                  -- 0 = newest, as Discogs lists them
+        type      TEXT,
+        subject   TEXT,
+        message   TEXT,
+        sent_at   TEXT,
+        from_user TEXT,
+        PRIMARY KEY (order_id, position)
+    );
+    CREATE TABLE pick_marks (
+        order_id   TEXT NOT NULL,
+        listing_id INTEGER NOT NULL,
+        user       TEXT NOT NULL,
+        picked_at  TEXT NOT NULL,
+        PRIMARY KEY (order_id, listing_id)
+    );
+    INSERT INTO meta(key, value) VALUES ('orders_generation', '0');
+    """
+
     static let v4 = """
     CREATE TABLE actions (
         id              INTEGER PRIMARY KEY,
         kind            TEXT NOT NULL,               -- ActionKind
-        listing_id      INTEGER NOT NULL,
+        listing_id      INTEGER,                     -- the listing acted on, or
+        order_id        TEXT,                        -- the order (a status change)
         user            TEXT NOT NULL,               -- the staff member's Unix login
         created_at      TEXT NOT NULL,
         expected        TEXT NOT NULL,               -- JSON ListingFields: what the staff member saw

@@ -13,6 +13,11 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     case price
     case move
     case comment
+    /// An order moved on (In Progress, Shipped with a tracking message…).
+    case orderStatus = "order-status"
+
+    /// Whether it acts on an order rather than a listing.
+    public var isOrderAction: Bool { self == .orderStatus }
 
     /// The verb staff read in messages and history ("sold in shop by alice").
     public var pastTense: String {
@@ -23,6 +28,7 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
         case .price: "repriced"
         case .move: "moved"
         case .comment: "comments edited"
+        case .orderStatus: "order status changed"
         }
     }
 }
@@ -112,7 +118,10 @@ public struct ListingFields: Sendable, Equatable, Codable {
 public struct CounterAction: Sendable, Equatable, Identifiable {
     public var id: Int64
     public var kind: ActionKind
+    /// The listing acted on (0 for an order action).
     public var listingID: Int64
+    /// The order acted on, for an order action.
+    public var orderID: String?
     /// The Unix login of the staff member who did it.
     public var user: String
     public var createdAt: Date
@@ -138,8 +147,9 @@ public struct CounterAction: Sendable, Equatable, Identifiable {
     public init(id: Int64, kind: ActionKind, listingID: Int64, user: String, createdAt: Date, expected: ListingFields,
                 change: ListingFields, note: String? = nil, state: ActionState = .queued, attempts: Int = 0,
                 nextAttemptAt: Date? = nil, message: String? = nil, updatedAt: Date? = nil, undoes: Int64? = nil,
-                artist: String? = nil, title: String? = nil, location: String? = nil) {
+                artist: String? = nil, title: String? = nil, location: String? = nil, orderID: String? = nil) {
         self.id = id
+        self.orderID = orderID
         self.kind = kind
         self.listingID = listingID
         self.user = user
@@ -167,6 +177,8 @@ public struct CounterAction: Sendable, Equatable, Identifiable {
             "moved \(expected.location.flatMap { $0.isEmpty ? nil : $0 } ?? "(no bin)") → \(change.location.flatMap { $0.isEmpty ? nil : $0 } ?? "(no bin)")"
         case .sell where change.deleted == true:
             "sold in shop (deleted on Discogs)"
+        case .orderStatus:
+            "order \(orderID ?? "?"): \(expected.status ?? "?") → \(change.status ?? "?")\(note.map { " (message: \($0))" } ?? "")"
         default:
             kind.pastTense
         }

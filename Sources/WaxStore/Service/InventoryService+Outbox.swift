@@ -37,7 +37,7 @@ extension InventoryService {
     public func undoLast(user: String, now: Date = Date()) throws -> UndoOutcome {
         try database.write { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT a.* FROM actions a WHERE a.user = ? AND a.state IN ('queued', 'sending', 'sent', 'confirmed')
+                SELECT a.* FROM actions a WHERE a.user = ? AND a.order_id IS NULL AND a.state IN ('queued', 'sending', 'sent', 'confirmed')
                 AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id AND u.state NOT IN ('failed', 'conflict', 'cancelled'))
                 ORDER BY a.id DESC LIMIT 1
                 """, arguments: [user])
@@ -61,6 +61,7 @@ extension InventoryService {
             case .hold: (.release, ListingFields(status: "Draft"), ListingFields(status: "For Sale"))
             case .release: (.hold, ListingFields(status: "For Sale"), ListingFields(status: "Draft"))
             case .price, .move, .comment: (last.kind, last.change, last.expected)
+            case .orderStatus: throw ActionRefusal(.state, "an order's status can't be undone: Discogs has told the buyer")
             }
             let action = try Self.insertAction(db, kind: inverse.0, listingID: last.listingID, user: user, expected: inverse.1,
                                                change: inverse.2, note: "undo #\(last.id)", undoes: last.id, now: now)
@@ -201,8 +202,8 @@ extension InventoryService {
         precondition(state == .conflict || state == .failed)
         try database.write { db in
             guard let action = try Self.fetchActions(db, where: "a.id = ?", [id], limit: 1).first, action.state.isOpen else { return }
-            let later = try Self.fetchActions(db, where: "a.listing_id = ? AND a.id > ? AND a.state IN ('queued', 'sending', 'sent')",
-                                              [action.listingID, id], limit: 1_000, ascending: true)
+            let later = action.orderID != nil ? [] : try Self.fetchActions(db, where: "a.listing_id = ? AND a.id > ? AND a.state IN ('queued', 'sending', 'sent')",
+                                                                            [action.listingID, id], limit: 1_000, ascending: true)
             let stamp = Timestamp.string(now)
             try db.execute(sql: "UPDATE actions SET state = ?, message = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
                            arguments: [state.rawValue, message, stamp, id])
@@ -210,7 +211,13 @@ extension InventoryService {
                 try db.execute(sql: "UPDATE actions SET state = 'conflict', message = ?, updated_at = ? WHERE id = ?",
                                arguments: ["an earlier action on this listing (#\(id)) was refused: \(message)", stamp, other.id])
             }
-            try Self.revertLocally(db, [action] + later, discogs: discogs, discogsGone: discogsGone, now: now)
+            if let orderID = action.orderID {
+                try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ?",
+                               arguments: [action.expected.status, stamp, orderID])
+                try Self.bumpOrders(db)
+            } else {
+                try Self.revertLocally(db, [action] + later, discogs: discogs, discogsGone: discogsGone, now: now)
+            }
             try Self.bumpOutbox(db)
         }
     }
@@ -222,7 +229,7 @@ extension InventoryService {
     static func openOverlay(_ db: Database) throws -> (fields: [Int64: ListingFields], selling: Set<Int64>) {
         var fields: [Int64: ListingFields] = [:]
         var selling = Set<Int64>()
-        for action in try fetchActions(db, where: "a.state IN ('queued', 'sending', 'sent')", [], limit: 100_000, ascending: true) {
+        for action in try fetchActions(db, where: "a.state IN ('queued', 'sending', 'sent') AND a.order_id IS NULL", [], limit: 100_000, ascending: true) {
             if action.kind == .sell { selling.insert(action.listingID) }
             var merged = fields[action.listingID] ?? ListingFields()
             let change = action.change
@@ -250,6 +257,10 @@ extension InventoryService {
         }
     }
 
+    static func bumpOrders(_ db: Database) throws {
+        try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'orders_generation'")
+    }
+
     static func bumpOutbox(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'outbox_generation'")
     }
@@ -275,6 +286,8 @@ extension InventoryService {
     private static func fields(for request: ActionRequest, record: ListingRecord, held: Bool, removed: String?) throws -> (ListingFields, ListingFields) {
         let id = request.listingID
         switch request.kind {
+        case .orderStatus:
+            throw ActionRefusal(.usage, "an order's status is changed with `wax orders status`")
         case .sell:
             if let quantity = record.quantity, quantity > 1 {
                 throw ActionRefusal(.state, "listing \(id) has \(quantity) copies: Discogs' API cannot lower a quantity, so sell this one on the Discogs website")
@@ -321,15 +334,16 @@ extension InventoryService {
         }
     }
 
-    private static func insertAction(_ db: Database, kind: ActionKind, listingID: Int64, user: String, expected: ListingFields,
-                                     change: ListingFields, note: String?, undoes: Int64?, now: Date) throws -> CounterAction {
+    static func insertAction(_ db: Database, kind: ActionKind, listingID: Int64, orderID: String? = nil, user: String, expected: ListingFields,
+                             change: ListingFields, note: String?, undoes: Int64?, now: Date) throws -> CounterAction {
         let stamp = Timestamp.string(now)
         try db.execute(sql: """
-            INSERT INTO actions(kind, listing_id, user, created_at, expected, change, note, state, updated_at, undoes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-            """, arguments: [kind.rawValue, listingID, user, stamp, try encode(expected), try encode(change), note, stamp, undoes])
+            INSERT INTO actions(kind, listing_id, order_id, user, created_at, expected, change, note, state, updated_at, undoes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+            """, arguments: [kind.rawValue, orderID == nil ? listingID : nil, orderID, user, stamp, try encode(expected), try encode(change),
+                             note, stamp, undoes])
         return CounterAction(id: db.lastInsertedRowID, kind: kind, listingID: listingID, user: user, createdAt: now,
-                             expected: expected, change: change, note: note, undoes: undoes)
+                             expected: expected, change: change, note: note, undoes: undoes, orderID: orderID)
     }
 
     /// The listing as staff will see it while the action is on its way, and a history line.
@@ -344,6 +358,8 @@ extension InventoryService {
         }
         var updated = record
         switch action.kind {
+        case .orderStatus:
+            return
         case .sell:
             try writer.markRemoved(action.listingID, reason: "sold in shop")
             try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [action.listingID])
@@ -437,12 +453,12 @@ extension InventoryService {
 
     static func action(_ row: Row) throws -> CounterAction {
         var action = CounterAction(
-            id: row["id"], kind: ActionKind(rawValue: row["kind"]) ?? .price, listingID: row["listing_id"], user: row["user"],
+            id: row["id"], kind: ActionKind(rawValue: row["kind"]) ?? .price, listingID: row["listing_id"] ?? 0, user: row["user"],
             createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
             expected: try decode(row["expected"]), change: try decode(row["change"]), note: row["note"],
             state: ActionState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
             nextAttemptAt: Timestamp.parse(row["next_attempt_at"]), message: row["message"],
-            updatedAt: Timestamp.parse(row["updated_at"]), undoes: row["undoes"])
+            updatedAt: Timestamp.parse(row["updated_at"]), undoes: row["undoes"], orderID: row["order_id"])
         action.artist = row["artist"]
         action.title = row["title"]
         action.location = row["location"]
@@ -457,7 +473,7 @@ extension InventoryService {
         return action
     }
 
-    private static func encode(_ fields: ListingFields) throws -> String {
+    static func encode(_ fields: ListingFields) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(fields), as: UTF8.self)

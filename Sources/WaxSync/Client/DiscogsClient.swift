@@ -217,11 +217,11 @@ public final class DiscogsClient: Sendable {
         return components.url!
     }
 
-    private static func pathComponent(_ text: String) -> String {
+    static func pathComponent(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
     }
 
-    private func request(_ url: URL) -> URLRequest {
+    func request(_ url: URL) -> URLRequest {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: configuration.requestTimeout)
         request.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue("application/vnd.discogs.v2.discogs+json, application/json", forHTTPHeaderField: "Accept")
@@ -232,7 +232,7 @@ public final class DiscogsClient: Sendable {
         return request
     }
 
-    private func get<T>(_ url: URL, decode: (Data) throws -> T) async throws -> T {
+    func get<T>(_ url: URL, decode: (Data) throws -> T) async throws -> T {
         try await send(request(url), decode: decode).value
     }
 
@@ -240,7 +240,7 @@ public final class DiscogsClient: Sendable {
     /// errors, timeouts and unreadable bodies back off exponentially, everything else fails at
     /// once. Retries stop after `retry.attempts`, or once `retry.budget` seconds have gone on the
     /// request, or at the task's `deadline`.
-    private func send<T>(_ request: URLRequest, attempts: Int? = nil, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
+    func send<T>(_ request: URLRequest, attempts: Int? = nil, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
         let label = request.url.map { Self.label($0) } ?? "?"
         if let url = request.url, !TokenSafety.isAllowed(url) {
             throw DiscogsError.insecureURL(Self.label(url, full: true))

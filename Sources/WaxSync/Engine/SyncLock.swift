@@ -11,8 +11,15 @@ public final class DatabaseLock: Sendable {
     public enum Job: String, Sendable {
         case sync = "sync-lock"
         case outbox = "outbox-lock"
+        case orders = "orders-lock"
 
-        var doing: String { self == .sync ? "syncing" : "sending the outbox of" }
+        var doing: String {
+            switch self {
+            case .sync: "syncing"
+            case .outbox: "sending the outbox of"
+            case .orders: "polling the orders of"
+            }
+        }
     }
 
     private let fd: Int32

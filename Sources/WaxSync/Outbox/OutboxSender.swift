@@ -153,6 +153,7 @@ public final class OutboxSender: Sendable {
         do {
             try await checkIdentity()
             try await onStore { try self.inventory.markSending(action.id, now: self.configuration.now()) }
+            if let orderID = action.orderID { return try await sendOrder(action, orderID) }
             let attempts = action.attempts + 1
             let before = try await client.listing(id: action.listingID)
             let current: ListingRecord
@@ -203,6 +204,38 @@ public final class OutboxSender: Sendable {
         } catch {
             return postpone(action, reason: "\(error)")
         }
+    }
+
+    /// An order's status change: read the order, check it is still what the staff member saw
+    /// and that Discogs offers the new status, send it (with the message, if any), read back.
+    private func sendOrder(_ action: CounterAction, _ orderID: String) async throws -> Step {
+        guard let target = action.change.status else { return try await refuse(action, .failed, "no status to set", discogs: nil) }
+        guard let current = try await client.order(id: orderID) else {
+            return try await refuse(action, .conflict, "order \(orderID) is not on Discogs (or not this seller's)", discogs: nil)
+        }
+        if current.status == target { return try await confirmOrder(action, current) }
+        if let seen = action.expected.status, current.status != seen {
+            return try await refuse(action, .conflict, "order \(orderID) is \(current.status) on Discogs, you saw \(seen): nothing was changed", discogs: nil)
+        }
+        guard current.nextStatus.contains(target) else {
+            return try await refuse(action, .failed, "Discogs does not offer \(target) for order \(orderID) (it offers \(current.nextStatus.joined(separator: ", ")))", discogs: nil)
+        }
+        if let message = action.note {
+            try await client.postOrderMessage(id: orderID, message: message, status: target)
+        } else {
+            try await client.setOrderStatus(id: orderID, status: target)
+        }
+        try await onStore { try self.inventory.markSent(action.id, now: self.configuration.now()) }
+        guard let after = try await client.order(id: orderID), after.status == target else {
+            return try await refuse(action, .failed, "Discogs accepted the change but order \(orderID) does not show \(target): look at it on the website", discogs: nil)
+        }
+        return try await confirmOrder(action, after)
+    }
+
+    private func confirmOrder(_ action: CounterAction, _ order: OrderRecord) async throws -> Step {
+        let step = try await confirm(action)
+        _ = try? await onStore { try self.inventory.applyOrders([order]) }
+        return step
     }
 
     /// Reads the listing back: the action is confirmed only when Discogs shows it.

@@ -125,7 +125,7 @@ enum CounterModel {
         case .price: seen.price = r.priceValue
         case .move: seen.location = r.location ?? ""
         case .comment: seen.comments = r.comments ?? ""
-        case .sell, .hold, .release: seen.status = r.status
+        case .sell, .hold, .release, .orderStatus: seen.status = r.status
         }
         var request = ActionRequest(kind, listingID: listing.id, seen: seen)
         switch kind {
@@ -157,6 +157,7 @@ enum CounterModel {
         case .price: "Reprice \(what) to \(prompt.text)? y/n"
         case .move: "Move \(what) to \(prompt.text.isEmpty ? "no bin" : prompt.text)? y/n"
         case .comment: "Replace the comments of \(name(listing))? y/n"
+        case .orderStatus: "Change the order's status? y/n"
         }
     }
 

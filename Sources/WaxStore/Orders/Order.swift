@@ -1,0 +1,165 @@
+import Foundation
+
+/// A Discogs order as the orders routes describe it.
+public struct OrderRecord: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    /// The statuses Discogs lets the seller move it to (itself included).
+    public var nextStatus: [String]
+    public var created: String?
+    public var lastActivity: String?
+    public var buyer: String?
+    public var total: Double?
+    public var totalCurrency: String?
+    public var fee: Double?
+    public var feeCurrency: String?
+    public var shippingMethod: String?
+    public var shippingValue: Double?
+    public var shippingCurrency: String?
+    public var shippingAddress: String?
+    public var instructions: String?
+    public var archived: Bool
+    public var items: [OrderItemRecord]
+    /// Discogs' own words, kept as for listings.
+    public var rawJSON: String?
+
+    public init(id: String, status: String, nextStatus: [String] = [], created: String? = nil, lastActivity: String? = nil,
+                buyer: String? = nil, total: Double? = nil, totalCurrency: String? = nil, fee: Double? = nil, feeCurrency: String? = nil,
+                shippingMethod: String? = nil, shippingValue: Double? = nil, shippingCurrency: String? = nil,
+                shippingAddress: String? = nil, instructions: String? = nil, archived: Bool = false, items: [OrderItemRecord] = [],
+                rawJSON: String? = nil) {
+        self.id = id
+        self.status = status
+        self.nextStatus = nextStatus
+        self.created = created
+        self.lastActivity = lastActivity
+        self.buyer = buyer
+        self.total = total
+        self.totalCurrency = totalCurrency
+        self.fee = fee
+        self.feeCurrency = feeCurrency
+        self.shippingMethod = shippingMethod
+        self.shippingValue = shippingValue
+        self.shippingCurrency = shippingCurrency
+        self.shippingAddress = shippingAddress
+        self.instructions = instructions
+        self.archived = archived
+        self.items = items
+        self.rawJSON = rawJSON
+    }
+
+    public var createdAt: Date? { PostedDate.parse(created) }
+    public var lastActivityAt: Date? { PostedDate.parse(lastActivity) }
+}
+
+/// One item of an order: a listing (by id) bought.
+public struct OrderItemRecord: Sendable, Equatable {
+    public var listingID: Int64
+    public var releaseID: Int64?
+    /// "Artist - Title (Format)", as Discogs describes the release.
+    public var description: String?
+    public var price: Double?
+    public var currency: String?
+    public var mediaCondition: String?
+    public var sleeveCondition: String?
+
+    public init(listingID: Int64, releaseID: Int64? = nil, description: String? = nil, price: Double? = nil, currency: String? = nil,
+                mediaCondition: String? = nil, sleeveCondition: String? = nil) {
+        self.listingID = listingID
+        self.releaseID = releaseID
+        self.description = description
+        self.price = price
+        self.currency = currency
+        self.mediaCondition = mediaCondition
+        self.sleeveCondition = sleeveCondition
+    }
+}
+
+/// A message of an order's conversation (status changes are messages too).
+public struct OrderMessage: Sendable, Equatable {
+    public var type: String?
+    public var subject: String?
+    public var message: String?
+    public var sentAt: String?
+    public var from: String?
+
+    public init(type: String? = nil, subject: String? = nil, message: String? = nil, sentAt: String? = nil, from: String? = nil) {
+        self.type = type
+        self.subject = subject
+        self.message = message
+        self.sentAt = sentAt
+        self.from = from
+    }
+}
+
+/// Which statuses mean what to the shop.
+public enum OrderStatus {
+    /// Paid and not shipped: what the pick list is made of.
+    public static let toPack: Set<String> = ["Payment Received", "In Progress"]
+    /// Finished one way or another: not open.
+    public static func isClosed(_ status: String) -> Bool {
+        status == "Shipped" || status == "Merged" || status.hasPrefix("Cancelled") || status.hasPrefix("Refund")
+    }
+}
+
+/// An order as the mirror holds it: Discogs' record, its items with what the mirror knows of
+/// each listing (bin, artist, title), messages, and why it is a double sale if it is one.
+public struct Order: Sendable, Equatable, Identifiable {
+    public struct Item: Sendable, Equatable {
+        public var record: OrderItemRecord
+        public var artist: String?
+        public var title: String?
+        public var location: String?
+        /// Whether the listing is in the mirror at all (an item that is not is shown with the
+        /// order's own description, never dropped).
+        public var inMirror: Bool
+        public var pickedBy: String?
+    }
+
+    public var record: OrderRecord
+    public var items: [Item]
+    public var messages: [OrderMessage]
+    public var firstSeenAt: Date?
+    /// Why this order sells something wax had already taken off sale (sold in the shop, held,
+    /// a sale waiting for Discogs): staff must contact the buyer now.
+    public var doubleSale: String?
+
+    public var id: String { record.id }
+    public var isOpen: Bool { !OrderStatus.isClosed(record.status) }
+}
+
+/// One line of the pick list: an item of a paid order, where it sits.
+public struct PickItem: Sendable, Equatable {
+    public var orderID: String
+    public var buyer: String?
+    public var item: Order.Item
+    public var status: String
+}
+
+/// What sold: an item of an order, or a counter sale.
+public struct Sale: Sendable, Equatable {
+    public enum Channel: String, Sendable { case discogs, shop }
+    public var channel: Channel
+    public var soldAt: Date?
+    public var listingID: Int64
+    public var artist: String?
+    public var title: String?
+    public var price: Double?
+    public var currency: String?
+    /// Discogs' fee for the order, shared among its items by price.
+    public var fee: Double?
+    /// From listing to sale.
+    public var stockAge: TimeInterval?
+    public var orderID: String?
+    public var user: String?
+}
+
+/// What applying a poll of orders did.
+public struct OrdersApplied: Sendable, Equatable {
+    public var new: [String] = []
+    public var changed: [String] = []
+    /// Listings that left the current listings because an order bought them.
+    public var listingsSold = 0
+    public var doubleSales: [String] = []
+    public init() {}
+}

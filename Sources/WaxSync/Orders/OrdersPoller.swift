@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import Synchronization
+import WaxStore
+
+/// Brings the seller's orders into the mirror. Orders are read most recently active first and
+/// the poll stops at the first one the mirror already has unchanged, so an idle shop costs one
+/// request a poll. New and changed orders also get their messages read (a request each, at most
+/// `messagesPerPoll`; the rest at the next poll). One poller per database across processes
+/// (`DatabaseLock(.orders)`); it shares its process's client, and so the rate limiter.
+public final class OrdersPoller: Sendable {
+    public struct Configuration: Sendable {
+        /// Pages a poll reads at most (the first poll of a shop with years of orders).
+        public var maxPages = 20
+        public var perPage = 50
+        public var messagesPerPoll = 10
+        public init() {}
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var applied = OrdersApplied()
+        public var requests = 0
+    }
+
+    let inventory: InventoryService
+    let client: DiscogsClient
+    let configuration: Configuration
+    let logger: Logger
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let lock = Mutex<DatabaseLock?>(nil)
+    private let storeQueue = DispatchQueue(label: "wax.orders.store")
+
+    public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration = Configuration(),
+                logger: Logger = Logger(label: "wax.orders")) {
+        self.inventory = inventory
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// One poll: reads until an unchanged order, stores what changed.
+    public func poll() async throws -> Outcome {
+        var outcome = Outcome()
+        var changed: [OrderRecord] = []
+        var page = 1
+        while page <= configuration.maxPages {
+            let result = try await client.ordersByActivity(page: page, perPage: configuration.perPage)
+            outcome.requests += 1
+            let stored = try await onStore { try self.inventory.storedOrderActivity(ids: result.orders.map(\.id)) }
+            var reachedKnown = false
+            for order in result.orders {
+                if stored[order.id] == InventoryService.activityKey(order) {
+                    reachedKnown = true
+                    break
+                }
+                changed.append(order)
+            }
+            if reachedKnown || page >= result.pages || result.orders.isEmpty { break }
+            page += 1
+        }
+        guard !changed.isEmpty else { return outcome }
+        var messages: [String: [OrderMessage]] = [:]
+        for order in changed.prefix(configuration.messagesPerPoll) {
+            messages[order.id] = try await client.orderMessages(id: order.id)
+            outcome.requests += 1
+        }
+        let frozen = changed, frozenMessages = messages
+        outcome.applied = try await onStore { try self.inventory.applyOrders(frozen, messages: frozenMessages) }
+        let applied = outcome.applied
+        logger.info("orders: \(applied.new.count) new, \(applied.changed.count) changed, \(applied.listingsSold) listings sold on Discogs, \(outcome.requests) requests")
+        for id in applied.doubleSales {
+            logger.warning("orders: DOUBLE SALE: order \(id) bought a record wax had already taken off sale: contact the buyer")
+        }
+        return outcome
+    }
+
+    /// Polls every `interval` seconds (the first at once) while this process holds the orders
+    /// lock; tries to take it each round, so another process takes over when the holder exits.
+    public func start(every interval: TimeInterval, trigger: String) {
+        loop.withLock { task in
+            guard task == nil else { return }
+            task = Task.detached(priority: .utility) { [self] in
+                while !Task.isCancelled {
+                    if lock.withLock({ $0 == nil }),
+                       let taken = try? DatabaseLock.acquire(forDatabase: inventory.database.path, job: .orders, trigger: trigger) {
+                        lock.withLock { $0 = taken }
+                    }
+                    if lock.withLock({ $0 != nil }) {
+                        do {
+                            _ = try await poll()
+                        } catch {
+                            logger.notice("orders: poll failed: \(error)")
+                        }
+                    }
+                    do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                }
+            }
+        }
+    }
+
+    public func stop() {
+        loop.withLock { $0?.cancel(); $0 = nil }
+        lock.withLock { $0 = nil }
+    }
+
+    private func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            storeQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
