@@ -25,6 +25,7 @@ public struct Settings: Sendable {
         case logLevel = "WAX_LOG_LEVEL"
         case readOnly = "WAX_READ_ONLY"
         case soldInShop = "WAX_SOLD_IN_SHOP"
+        case ordersPollMinutes = "ORDERS_POLL_MINUTES"
 
         public var isSecret: Bool { self == .discogsToken || self == .apiToken }
 
@@ -45,6 +46,7 @@ public struct Settings: Sendable {
             case .logLevel: "log level: trace, debug, info, notice, warning, error (default info)"
             case .readOnly: "true: staff can look but not act (sell, hold, reprice, move) from this wax (default false)"
             case .soldInShop: "what a counter sale does on Discogs: draft (off sale, can be undone) or delete (default draft)"
+            case .ordersPollMinutes: "minutes between polls of the Discogs orders (default 5; 0 turns polling off)"
             }
         }
     }
@@ -67,6 +69,7 @@ public struct Settings: Sendable {
     public var readOnly: Bool
     /// `draft` or `delete`.
     public var soldInShop: String
+    public var ordersPollMinutes: Double
     /// Where each setting came from.
     public var sources: [Key: Source]
     /// Things the operator should know (a world-readable file holding the token, say).
@@ -120,6 +123,13 @@ public struct Settings: Sendable {
         let logLevel = (value(.logLevel) ?? "info").lowercased()
         let readOnly = try value(.readOnly).map { try parseBool($0, key: .readOnly) } ?? false
         let soldInShop = (value(.soldInShop) ?? "draft").trimmingCharacters(in: .whitespaces).lowercased()
+        var ordersPoll = 5.0
+        if let text = value(.ordersPollMinutes) {
+            guard let minutes = Double(text.trimmingCharacters(in: .whitespaces)), minutes.isFinite, minutes >= 0 else {
+                throw Invalid(key: Key.ordersPollMinutes.rawValue, value: text, expected: "a number of minutes, e.g. 5 (0: no polling)")
+            }
+            ordersPoll = minutes
+        }
         guard soldInShop == "draft" || soldInShop == "delete" else {
             throw Invalid(key: Key.soldInShop.rawValue, value: soldInShop, expected: "draft or delete")
         }
@@ -153,7 +163,7 @@ public struct Settings: Sendable {
             userAgent: userAgent, enableAutoSync: autoSync, syncIntervalHours: interval,
             databaseURL: databaseURL, discogsAPIURL: apiURL, inventoryStatus: match, theme: theme,
             apiToken: Secret(apiToken), corsOrigin: cors, serveMaxConnections: maxConnections, logLevel: logLevel,
-            readOnly: readOnly, soldInShop: soldInShop, sources: sources, warnings: warnings, configFilePath: file?.path
+            readOnly: readOnly, soldInShop: soldInShop, ordersPollMinutes: ordersPoll, sources: sources, warnings: warnings, configFilePath: file?.path
         )
     }
 

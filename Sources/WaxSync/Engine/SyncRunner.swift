@@ -21,6 +21,11 @@ public final class SyncRunner: Sendable {
 
     public var isRunning: Bool { current.withLock { $0 != nil } }
 
+    /// An orders poller sharing this runner's client (and rate limiter).
+    public func ordersPoller(logger: Logger) -> OrdersPoller {
+        OrdersPoller(inventory: engine.inventory, client: engine.client, logger: logger)
+    }
+
     /// An outbox sender for the same seller, sharing this runner's client (and so its rate
     /// limiter): what a long-running wax starts beside its syncs.
     public func outboxSender(logger: Logger) -> OutboxSender {

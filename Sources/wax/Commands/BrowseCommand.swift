@@ -25,7 +25,8 @@ struct BrowseCommand: ParsableCommand {
             let setup = try? SyncSetup.engine(context, inventory: inventory)
             try Browser.run(context: context, inventory: inventory, sync: setup, theme: theme ?? context.settings.theme,
                             autoSync: context.settings.enableAutoSync, interval: context.settings.syncIntervalHours * 3600,
-                            shop: context.settings.sellerUsername ?? "", remember: context.paths.savedView, readOnly: readOnly)
+                            shop: context.settings.sellerUsername ?? "", remember: context.paths.savedView, readOnly: readOnly,
+                            ordersPollInterval: context.settings.ordersPollMinutes * 60)
         }
     }
 }
@@ -35,7 +36,8 @@ struct BrowseCommand: ParsableCommand {
 enum Browser {
     /// `remember`: where this user's last view is kept (nil: nothing kept, as in the demo).
     static func run(context: AppContext, inventory: InventoryService, sync: (SyncEngine, SyncOptions)?, theme: String?,
-                    autoSync: Bool, interval: TimeInterval, shop: String, remember: URL?, readOnly: Bool = false) throws {
+                    autoSync: Bool, interval: TimeInterval, shop: String, remember: URL?, readOnly: Bool = false,
+                    ordersPollInterval: TimeInterval) throws {
         let loaded = ThemeLoader.load(name: theme, directories: context.paths.themeDirectories,
                                       noColor: ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
         if let warning = loaded.warning { context.logger.warning("\(warning)") }
@@ -60,7 +62,10 @@ enum Browser {
         if !notices.isEmpty { session.report(notices.joined(separator: "; ")) }
         if let runner, autoSync { runner.startSchedule(every: interval) }
         sender?.start(trigger: "browser")
+        let orders = ordersPollInterval > 0 ? runner?.ordersPoller(logger: context.logger) : nil
+        orders?.start(every: ordersPollInterval, trigger: "browser")
         BrowserLoop.run(session: session, terminal: terminal)
+        orders?.stop()
         sender?.stop()
         // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
         // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.

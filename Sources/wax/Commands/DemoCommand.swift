@@ -66,13 +66,17 @@ struct DemoCommand: ParsableCommand {
                 guard live.count > 10 else { continue }
                 round += 1
                 server.sell(live[(round * 7919) % live.count].id)
+                // A buyer on Discogs now and then: an order arrives, sometimes already paid.
+                server.buy([live[(round * 3571 + 11) % live.count].id], buyer: ["vinyl_lover", "crate_digger", "dj_kat"][round % 3],
+                           paid: round % 2 == 1)
                 server.reprice(live[(round * 104_729) % live.count].id, to: Double(5 + round % 40) + 0.99)
                 server.add()
             }
         }
         defer { trading.cancel() }
         try Browser.run(context: context, inventory: inventory, sync: (engine, options), theme: theme ?? context.settings.theme,
-                        autoSync: true, interval: Self.tradeInterval, shop: configuration.seller, remember: nil)
+                        autoSync: true, interval: Self.tradeInterval, shop: configuration.seller, remember: nil,
+                        ordersPollInterval: Self.tradeInterval)
     }
 
     /// Runs async work from this synchronous command (the UI loop owns the main thread).

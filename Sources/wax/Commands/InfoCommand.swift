@@ -53,6 +53,7 @@ struct InfoCommand: AsyncParsableCommand {
         case .logLevel: settings.logLevel
         case .readOnly: String(settings.readOnly)
         case .soldInShop: settings.soldInShop
+        case .ordersPollMinutes: String(settings.ordersPollMinutes)
         }
     }
 }

@@ -62,15 +62,23 @@ struct ServeCommand: AsyncParsableCommand {
             }
             // Staff actions queued by any wax on this database go out from here too.
             var sender: OutboxSender?
-            if case .runner(let runner) = sync, !settings.readOnly {
-                sender = runner.outboxSender(logger: context.logger)
-                sender?.start(trigger: "wax serve")
+            var orders: OrdersPoller?
+            if case .runner(let runner) = sync {
+                if !settings.readOnly {
+                    sender = runner.outboxSender(logger: context.logger)
+                    sender?.start(trigger: "wax serve")
+                }
+                if settings.ordersPollMinutes > 0 {
+                    orders = runner.ordersPoller(logger: context.logger)
+                    orders?.start(every: settings.ordersPollMinutes * 60, trigger: "wax serve")
+                }
             }
             await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
                 SignalWatch.shared.onSignal { _ in stopped.resume() }
             }
             context.logger.info("serve: stopping")
             sender?.stop()
+            orders?.stop()
             if case .runner(let runner) = sync {
                 runner.stop()
                 await runner.waitUntilIdle()

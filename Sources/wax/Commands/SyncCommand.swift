@@ -42,7 +42,7 @@ struct SyncCommand: AsyncParsableCommand {
                     throw Failure.configuration("ENABLE_AUTO_SYNC is false, so --watch would never sync: set it to true, or run `wax sync` once")
                 }
                 try await runWatching(engine, options, interval: context.settings.syncIntervalHours * 3600, progress: progress,
-                                      readOnly: context.settings.readOnly)
+                                      readOnly: context.settings.readOnly, ordersPollMinutes: context.settings.ordersPollMinutes)
                 return
             }
             // What staff queued goes out first: a sync after it then agrees with it.
@@ -104,7 +104,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     private func runWatching(_ engine: SyncEngine, _ options: SyncOptions, interval: TimeInterval, progress: SyncProgress,
-                             readOnly: Bool) async throws {
+                             readOnly: Bool, ordersPollMinutes: Double) async throws {
         let seller = options.seller
         let runner = SyncRunner(engine: engine, options: options) { event in
             progress.handle(event)
@@ -121,8 +121,11 @@ struct SyncCommand: AsyncParsableCommand {
         // The shop's sender: actions staff queue (with or without a token of their own) go out from here.
         let sender = runner.outboxSender(logger: Logger(label: "wax.outbox"))
         if !readOnly { sender.start(trigger: "wax sync --watch") }
+        let orders = runner.ordersPoller(logger: Logger(label: "wax.orders"))
+        if ordersPollMinutes > 0 { orders.start(every: ordersPollMinutes * 60, trigger: "wax sync --watch") }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             SignalWatch.shared.onSignal { _ in
+                orders.stop()
                 sender.stop()
                 runner.stop()
                 done.resume()
