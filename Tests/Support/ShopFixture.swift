@@ -66,4 +66,42 @@ public enum ShopFixture {
         }
         return (listings, releases)
     }
+
+    /// The fixture listing at `index` (its id).
+    public static func listingID(_ index: Int) -> Int64 { Int64(3_700_000_000 + index * 1_111) }
+
+    /// Four Discogs orders on the fixture shop, as a poll would read them: one paid with two
+    /// items, one in progress with an item the mirror never had, one new, one shipped.
+    public static func orders() -> (orders: [OrderRecord], messages: [String: [OrderMessage]]) {
+        func item(_ index: Int, _ price: Double, _ description: String) -> OrderItemRecord {
+            OrderItemRecord(listingID: listingID(index), releaseID: Int64(5_000_000 + index), description: description, price: price,
+                            currency: "USD", mediaCondition: "Near Mint (NM or M-)", sleeveCondition: "Very Good Plus (VG+)")
+        }
+        let address = "Vinyl Fan\n12 Record Lane\n10115 Berlin\nGermany"
+        let orders = [
+            OrderRecord(id: "1234567-3", status: "Payment Received", nextStatus: ["Payment Received", "In Progress", "Shipped", "Cancelled (Item Unavailable)"],
+                        created: "2025-11-25T10:00:00Z", lastActivity: "2025-11-25T10:30:00Z", buyer: "vinyl_fan", total: 82, totalCurrency: "USD",
+                        fee: 6.56, feeCurrency: "USD", shippingMethod: "Standard", shippingValue: 12, shippingCurrency: "USD", shippingAddress: address,
+                        instructions: "Please ship in a sturdy box, not an envelope.",
+                        items: [item(2, 15, "Tschüssi - Auf Wiedersehen (LP, Album)"), item(10, 55, "Larry Heard - Sceneries Not Songs (LP, Album)")]),
+            OrderRecord(id: "1234567-4", status: "In Progress", nextStatus: ["In Progress", "Shipped", "Cancelled (Item Unavailable)"],
+                        created: "2025-11-24T12:00:00Z", lastActivity: "2025-11-25T09:00:00Z", buyer: "crate_digger", total: 40, totalCurrency: "USD",
+                        fee: 3.2, feeCurrency: "USD", shippingMethod: "Standard", shippingValue: 5, shippingCurrency: "USD", shippingAddress: "Crate Digger\nOsaka",
+                        items: [item(13, 32, "Aphex Twin - Selected Ambient Works 85-92 (2xLP, Album, RE)"),
+                                OrderItemRecord(listingID: 999, description: "Unknown Artist - Lost Tape (Cass)", price: 3, currency: "USD")]),
+            OrderRecord(id: "1234567-5", status: "New Order", nextStatus: ["New Order", "Invoice Sent", "Cancelled (Non-Paying Buyer)"],
+                        created: "2025-11-25T11:40:00Z", lastActivity: "2025-11-25T11:40:00Z", buyer: "dj_kyoto", total: 38, totalCurrency: "USD",
+                        items: [item(1, 30, "坂本龍一 - 戦場のメリークリスマス (LP, Album)")]),
+            OrderRecord(id: "1234567-1", status: "Shipped", nextStatus: ["Shipped"],
+                        created: "2025-11-20T12:00:00Z", lastActivity: "2025-11-22T12:00:00Z", buyer: "old_friend", total: 45, totalCurrency: "USD",
+                        items: [item(4, 40, "The Beatles - Abbey Road (LP, Album, RE)")]),
+        ]
+        let messages = ["1234567-3": [
+            OrderMessage(type: "status", subject: "Order 1234567-3", message: "Seller changed status from New Order to Payment Received",
+                         sentAt: "2025-11-25T10:30:00Z", from: "freakinbeats"),
+            OrderMessage(type: "message", subject: "Order 1234567-3", message: "Hi! Could you send it before Friday? It is a present.",
+                         sentAt: "2025-11-25T10:05:00Z", from: "vinyl_fan"),
+        ]]
+        return (orders, messages)
+    }
 }

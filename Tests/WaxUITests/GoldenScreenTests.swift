@@ -11,7 +11,7 @@ import WaxTestSupport
 
     /// A session on the fixture shop, its database folder kept for the whole of `body` (a
     /// folder dropped early made the screens read a deleted database).
-    func withSession(_ columns: Int, _ rows: Int, empty: Bool = false, counter: CounterAccess? = nil,
+    func withSession(_ columns: Int, _ rows: Int, empty: Bool = false, counter: CounterAccess? = nil, orders: Bool = false,
                      _ body: (Session, SyncInbox) throws -> Void) throws {
         let dir = TemporaryDirectory()
         try withExtendedLifetime(dir) {
@@ -19,6 +19,10 @@ import WaxTestSupport
             if !empty {
                 let shop = ShopFixture.listings()
                 _ = try inventory.importListings(shop.listings, releases: shop.releases)
+            }
+            if orders {
+                let (records, messages) = ShopFixture.orders()
+                _ = try inventory.applyOrders(records, messages: messages, now: ShopFixture.now)
             }
             let inbox = SyncInbox()
             let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
@@ -67,6 +71,35 @@ import WaxTestSupport
             try session.handle(.character("j"))
             try session.handle(.character("S"))
             Golden.check(session.frame, "counter")
+        }
+    }
+
+    /// `b`: open orders first, each with its items and bins; a shipped one dimmed below.
+    @Test(arguments: sizes) func orders(columns: Int, rows: Int) throws {
+        try withSession(columns, rows, orders: true) { session, _ in
+            try session.handle(.character("b"))
+            try session.handle(.character("j"))
+            Golden.check(session.frame, "orders")
+        }
+    }
+
+    /// Enter on an order: the address, the instructions, the messages.
+    @Test(arguments: sizes) func orderOpened(columns: Int, rows: Int) throws {
+        try withSession(columns, rows, orders: true) { session, _ in
+            try session.handle(.character("b"))
+            try session.handle(.enter)
+            Golden.check(session.frame, "order")
+        }
+    }
+
+    /// `P`: the paid orders' items by bin, one picked; `t` asking which status.
+    @Test(arguments: sizes) func pickList(columns: Int, rows: Int) throws {
+        try withSession(columns, rows, counter: CounterAccess(user: "alice", availability: .on), orders: true) { session, _ in
+            try session.handle(.character("P"))
+            try session.handle(.character(" "))
+            Golden.check(session.frame, "pick-list")
+            try session.handle(.character("t"))
+            Golden.check(session.frame, "order-status")
         }
     }
 

@@ -153,11 +153,10 @@ extension InventoryService {
         try database.read { db in try Self.order(db, id: id, withMessages: true) }
     }
 
-    /// Orders first seen after `date` (the browser's "2 new orders").
-    public func ordersFirstSeen(after date: Date) throws -> [String] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT order_id FROM orders WHERE first_seen_at > ? ORDER BY first_seen_at", arguments: [Timestamp.string(date)])
-        }
+    /// Every order id in the mirror: a browser compares them to announce the new ones ("2 new
+    /// orders"), whatever the clocks of the processes that stored them.
+    public func orderIDs() throws -> Set<String> {
+        try database.read { db in Set(try String.fetchAll(db, sql: "SELECT order_id FROM orders")) }
     }
 
     /// Every item of the orders that are paid and not shipped, in the order staff walk the shop

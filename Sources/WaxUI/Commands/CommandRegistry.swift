@@ -6,6 +6,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case filterNextKind, filterPreviousKind, filterJump, filterNarrow, filterRemove
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
     case sell, holdOrRelease, reprice, moveBin, editComments, undo
+    case orders, pickList, orderStatus, togglePicked
 }
 
 /// Where the keyboard is: which pane has focus, or what overlay is open.
@@ -13,11 +14,13 @@ public enum Scope: Sendable, Hashable, CaseIterable {
     case list, detail, filter, changes, help, searching
     /// A counter action's question is open (a value being typed, or y/n).
     case prompting
+    /// The orders view, and the pick list.
+    case orders, pickList
 }
 
 public struct CommandSpec: Sendable {
     public enum Group: String, Sendable, CaseIterable {
-        case move = "Move", find = "Find", view = "View", shop = "Shop", counter = "Counter"
+        case move = "Move", find = "Find", orders = "Orders", view = "View", shop = "Shop", counter = "Counter"
     }
 
     public let id: CommandID
@@ -33,7 +36,9 @@ public struct CommandSpec: Sendable {
 }
 
 public enum CommandRegistry {
-    private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes]
+    private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes, .orders, .pickList]
+    /// The orders view and the pick list.
+    private static let ordering: Set<Scope> = [.orders, .pickList]
     private static let panes: Set<Scope> = [.list, .detail, .filter]
     private static let everywhere = Set(Scope.allCases)
     /// Where a listing is on show to act on.
@@ -51,6 +56,10 @@ public enum CommandRegistry {
         CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the other pane", group: .view, scopes: panes, hint: false),
         CommandSpec(id: .search, keys: [.character("/")], title: "search", help: "Search as you type (every word a prefix)", group: .find, scopes: [.list, .detail, .changes], hint: true),
         CommandSpec(id: .filters, keys: [.character("f")], title: "filters", help: "Filters: artist, genre, format, price, …", group: .find, scopes: browsing, hint: true),
+        CommandSpec(id: .orders, keys: [.character("b")], title: "orders", help: "Discogs orders, open first, items with bins (Enter: address, messages)", group: .orders, scopes: browsing, hint: true),
+        CommandSpec(id: .pickList, keys: [.character("P")], title: "pick list", help: "The pick list: every item of the paid orders, by bin, shared by all staff", group: .orders, scopes: browsing, hint: false),
+        CommandSpec(id: .togglePicked, keys: [.character(" "), .character("x")], title: "picked", help: "Pick list: mark the item picked, or not (every wax sees it)", group: .orders, scopes: [.pickList], hint: true),
+        CommandSpec(id: .orderStatus, keys: [.character("t")], title: "status", help: "Change the order's status (Shipped can carry a tracking number)", group: .orders, scopes: ordering, hint: true),
         CommandSpec(id: .cycleSort, keys: [.character("o")], title: "sort", help: "Sort by the next column", group: .find, scopes: panes, hint: true),
         CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .clearAll, keys: [.character("x")], title: "clear", help: "Clear the search and all filters", group: .find, scopes: panes, hint: false),

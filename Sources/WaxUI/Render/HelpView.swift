@@ -15,7 +15,7 @@ enum HelpView {
         let keyWidth = min(16, (CommandRegistry.all.map { DisplayWidth.of(CommandRegistry.keyLabel($0)) }.max() ?? 8)) + 2
         let longest = CommandRegistry.all.map { DisplayWidth.of($0.help) }.max() ?? 20
         let available = state.rows - 4
-        // Two columns (Move and Find | View, Shop and Counter) when they fit, sentences when they fit.
+        // Two columns (Move, Find and Orders | View, Shop and Counter) when they fit, sentences when they fit.
         let twoColumns = state.columns >= 2 * (keyWidth + 20) + 5
         let room = twoColumns ? (state.columns - 5) / 2 : state.columns - 4
         let columnWidth = min(room, keyWidth + longest)
@@ -28,8 +28,8 @@ enum HelpView {
             }
             let gap = Entry(keys: "", lines: [""])
             func stacked(_ blocks: ArraySlice<[Entry]>) -> [Entry] { Array(blocks.dropLast().flatMap { $0 + [gap] } + (blocks.last ?? [])) }
-            // Moving and finding on the left; viewing, the shop and the counter on the right.
-            if twoColumns { return [stacked(blocks[0..<2]), stacked(blocks[2...])] }
+            // Moving, finding and orders on the left; viewing, the shop and the counter on the right.
+            if twoColumns { return [stacked(blocks[0..<3]), stacked(blocks[3...])] }
             return [stacked(blocks[...])]
         }
         func height(_ columns: [[Entry]]) -> Int {

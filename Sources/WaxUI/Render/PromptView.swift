@@ -6,8 +6,12 @@ import WaxText
 enum PromptView {
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         if let prompt = state.counterPrompt {
-            let question = CounterModel.question(prompt)
-            let x = grid.write(" " + DisplayWidth.truncate(question, to: max(1, rect.width - 12)), x: 0, y: rect.y, role: .prompt)
+            var question = CounterModel.question(prompt)
+            // A long name or message is cut, never the "y/n" that says what to press.
+            if prompt.step == .confirming, question.hasSuffix("? y/n"), DisplayWidth.of(question) > rect.width - 2 {
+                question = DisplayWidth.truncate(String(question.dropLast(5)), to: max(1, rect.width - 8)) + "? y/n"
+            }
+            let x = grid.write(" " + DisplayWidth.truncate(question, to: max(1, rect.width - (prompt.step == .typing ? 12 : 2))), x: 0, y: rect.y, role: .prompt)
             if prompt.step == .typing {
                 grid.write(prompt.text + "▏", x: x, y: rect.y, role: .normal, limit: max(0, rect.width - x))
                 // What was wrong with the value typed, else what the keys do.
@@ -27,6 +31,21 @@ enum PromptView {
             grid.write(note, x: rect.width - DisplayWidth.of(note), y: rect.y, role: .dim)
         } else if let message = state.message {
             grid.write(" " + DisplayWidth.truncate(message, to: max(1, rect.width - 2)), x: 0, y: rect.y, role: state.messageIsError ? .statusError : .accent)
+        }
+    }
+
+    /// The numbered choices of a question (an order's next statuses), in a box over the body,
+    /// just above the question.
+    static func drawChoices(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
+        guard let prompt = state.counterPrompt, prompt.step == .choosing, case .orderStatus(let choice) = prompt.intent else { return }
+        let lines = choice.choices.enumerated().map { " \($0.offset + 1)  \($0.element) " }
+        let width = min(rect.width, (lines.map { DisplayWidth.of($0) }.max() ?? 10) + 2)
+        let top = max(1, rect.y - lines.count - 2)
+        for y in top..<(top + lines.count + 2) where y < rect.y { grid.fill(x: 0, y: y, width: width, role: .overlay) }
+        grid.write(" \(choice.orderID) → ", x: 1, y: top, role: .overlayTitle, limit: width - 2)
+        for (n, line) in lines.enumerated() where top + 1 + n < rect.y {
+            grid.write(line, x: 1, y: top + 1 + n, role: .overlay, limit: width - 2)
+            grid.write("\(n + 1)", x: 2, y: top + 1 + n, role: .hintKey)
         }
     }
 }

@@ -15,6 +15,10 @@ public enum Renderer {
         HeaderView.draw(state, into: &grid, layout.header)
         if state.overlay == .changes {
             ChangesView.draw(state, into: &grid, layout.body)
+        } else if state.overlay == .orders {
+            OrdersView.draw(state, into: &grid, layout.body)
+        } else if state.overlay == .pickList {
+            PickListView.draw(state, into: &grid, layout.body)
         } else {
             if layout.list.width > 0 {
                 if state.emptyMirror {
@@ -36,7 +40,10 @@ public enum Renderer {
                 }
             }
         }
-        if layout.searchLine.height > 0 { PromptView.draw(state, into: &grid, layout.searchLine) }
+        if layout.searchLine.height > 0 {
+            PromptView.draw(state, into: &grid, layout.searchLine)
+            PromptView.drawChoices(state, into: &grid, layout.searchLine)
+        }
         StatusBar.draw(state, into: &grid, layout.status)
         if state.overlay == .help { HelpView.draw(state, into: &grid) }
         return grid

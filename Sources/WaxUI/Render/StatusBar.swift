@@ -46,6 +46,9 @@ enum StatusBar {
         grid.fill(x: 0, y: rect.y, width: rect.width, role: .status)
         var (text, role) = syncText(state)
         if let outbox = outboxText(state) { text = outbox + " · " + text }
+        if state.orders.newOrders > 0 {
+            text = "\(state.orders.newOrders) new order\(state.orders.newOrders == 1 ? "" : "s") (b) · " + text
+        }
         // The sync's state comes first; hints fill what is left. `? help` and `q quit` are
         // kept longest (a lost user needs them most), the others dropped from the right.
         let all = hints(state)

@@ -43,6 +43,9 @@ public final class Session {
     private let clock: () -> Date
     private var generation: Int64 = -1
     private var outboxGeneration: Int64 = -1
+    private var ordersGeneration: Int64 = -1
+    /// The orders this browser knows of: any other is announced as new.
+    private var knownOrders: Set<String> = []
     private var lastGenerationCheck = Date.distantPast
     private let counter: CounterAccess?
     /// This session's actions not yet confirmed or refused: their outcome is announced.
@@ -72,6 +75,8 @@ public final class Session {
         saved?.restore(into: &state)
         try perform(.reload)
         try refreshOutbox()
+        ordersGeneration = try inventory.ordersGeneration()
+        knownOrders = try inventory.orderIDs()
     }
 
     /// A key: the reducer changes the state, the session reads what it asked for, and what is
@@ -110,6 +115,10 @@ public final class Session {
             }
             if try inventory.outboxGeneration() != outboxGeneration {
                 try refreshOutbox()
+                redraw = true
+            }
+            if try inventory.ordersGeneration() != ordersGeneration {
+                try refreshOrders()
                 redraw = true
             }
         }
@@ -163,11 +172,13 @@ public final class Session {
         if effects.contains(.loadChanges), state.overlay == .changes {
             state.changes = ChangeRow.collapse(try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000))
         }
+        if effects.contains(.loadOrders), state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
         if effects.contains(.startSync), let runner, !runner.start(.key) {
             state.message = "a sync is already running"
         }
         if effects.contains(.quit) { runner?.stop() }
         state.detailScroll = min(state.detailScroll, DetailView.maxScroll(state))
+        state.orders.scroll = min(state.orders.scroll, OrdersView.maxScroll(state))
     }
 
     // MARK: Counter
@@ -175,9 +186,20 @@ public final class Session {
     /// Queues a staff action (or undoes the last one): the mirror shows it at once, the sender
     /// is woken, and its outcome is announced when Discogs confirms or refuses it.
     private func act(_ request: CounterRequest) throws {
+        if case .setPicked(let orderID, let listingID, let picked) = request {
+            // A mark on the shared pick list: the mirror's alone, so even a read-only wax may.
+            try inventory.setPicked(orderID: orderID, listingID: listingID, picked: picked, user: counter?.user ?? "staff", now: clock())
+            return
+        }
         guard let counter else { return }
         do {
             switch request {
+            case .orderStatus(let orderID, let status, let message):
+                let queued = try inventory.enqueueOrderStatus(orderID: orderID, status: status, message: message, user: counter.user, now: clock())
+                watched.append(queued.id)
+                state.message = "#\(queued.id) \(queued.summary): on its way to Discogs"
+            case .setPicked:
+                return
             case .act(var action):
                 action.soldInShop = counter.soldInShop
                 let queued = try inventory.enqueue(action, user: counter.user, now: clock())
@@ -218,6 +240,38 @@ public final class Session {
                 state.messageIsError = true
             }
         }
+    }
+
+    // MARK: Orders
+
+    /// Another process (the poller, a status change, a pick) changed the orders: read them again
+    /// if they show, and announce the new ones, double sales loudest.
+    private func refreshOrders() throws {
+        ordersGeneration = try inventory.ordersGeneration()
+        let ids = try inventory.orderIDs()
+        let new = ids.subtracting(knownOrders)
+        knownOrders = ids
+        if state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
+        guard !new.isEmpty else { return }
+        if state.overlay != .orders && state.overlay != .pickList { state.orders.newOrders += new.count }
+        let doubles = try new.sorted().compactMap { try inventory.order(id: $0) }.filter { $0.doubleSale != nil }
+        if let double = doubles.first {
+            state.message = "DOUBLE SALE: order \(double.id) bought a record \(double.doubleSale!): contact \(double.record.buyer ?? "the buyer") now (b)"
+            state.messageIsError = true
+        } else {
+            state.message = "\(new.count) new order\(new.count == 1 ? "" : "s") from Discogs (b shows the orders, P the pick list)"
+        }
+    }
+
+    private func loadOrders() throws {
+        let board = state.orders
+        state.orders.orders = try inventory.orders(limit: 500)
+        state.orders.pickItems = try inventory.pickList()
+        // The cursor stays on the same order (or item) when others arrive above it.
+        if let id = board.selected?.id, let index = state.orders.orders.firstIndex(where: { $0.id == id }) { state.orders.cursor = index }
+        state.orders.cursor = min(state.orders.cursor, max(0, state.orders.orders.count - 1))
+        state.orders.pickCursor = min(state.orders.pickCursor, max(0, state.orders.pickItems.count - 1))
+        if let open = board.open { state.orders.open = try inventory.order(id: open.id) }
     }
 
     private func refilter(keepSelection: Bool) throws {

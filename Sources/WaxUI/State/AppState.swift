@@ -5,7 +5,11 @@ import WaxText
 /// Everything the browser shows, as plain values. Key handlers change it (through `Reducer`),
 /// `Session` fills it from the mirror, `Renderer` draws it. Nothing in here does I/O.
 public struct AppState: Sendable {
-    public enum Overlay: Sendable, Equatable { case none, help, changes }
+    public enum Overlay: Sendable, Equatable {
+        case none, help, changes
+        /// The Discogs orders, open ones first; and the pick list of the paid ones, by bin.
+        case orders, pickList
+    }
 
     public var columns = 80
     public var rows = 24
@@ -51,6 +55,9 @@ public struct AppState: Sendable {
     public var changes: [ChangeRow] = []
     public var changesCursor = 0
 
+    /// The orders view and the pick list.
+    public var orders = OrdersBoard()
+
     public var sync = SyncStatus()
     /// One line shown until the next key: "copied …", errors.
     public var message: String?
@@ -82,6 +89,8 @@ public struct AppState: Sendable {
         switch overlay {
         case .help: return .help
         case .changes: return .changes
+        case .orders: return .orders
+        case .pickList: return .pickList
         case .none: return focus
         }
     }

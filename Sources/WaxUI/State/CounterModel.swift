@@ -14,9 +14,12 @@ public struct CounterPrompt: Sendable, Equatable {
     public enum Intent: Sendable, Equatable {
         case action(ActionKind)
         case undo
+        /// An order's status (from the orders view or the pick list).
+        case orderStatus(OrderStatusChoice)
     }
 
-    public enum Step: Sendable, Equatable { case typing, confirming }
+    /// `choosing`: one of numbered choices (an order's next statuses) by its digit.
+    public enum Step: Sendable, Equatable { case choosing, typing, confirming }
 
     public var intent: Intent
     /// The listing as the staff member saw it when they pressed the key.
@@ -29,6 +32,9 @@ public struct CounterPrompt: Sendable, Equatable {
 public enum CounterRequest: Sendable, Equatable {
     case act(ActionRequest)
     case undo
+    case orderStatus(orderID: String, status: String, message: String?)
+    /// A pick-list mark: kept in the mirror only (Discogs has no such thing).
+    case setPicked(orderID: String, listingID: Int64, picked: Bool)
 }
 
 /// The counter keys: from a key to a confirmed request (pure, as the rest of the reducer).
@@ -72,6 +78,12 @@ enum CounterModel {
     static func handle(_ key: Key, _ state: inout AppState) -> Effects? {
         guard var prompt = state.counterPrompt else { return nil }
         switch (prompt.step, key) {
+        case (.choosing, .character(let c)):
+            guard case .orderStatus(var choice) = prompt.intent, let n = c.wholeNumberValue, choice.choices.indices.contains(n - 1) else { return [] }
+            choice.chosen = choice.choices[n - 1]
+            prompt.intent = .orderStatus(choice)
+            // Shipped can tell the buyer how (a tracking number); the others go as they are.
+            prompt.step = choice.chosen == "Shipped" ? .typing : .confirming
         case (.typing, .character(let c)):
             prompt.text.append(c)
         case (.typing, .backspace):
@@ -107,6 +119,10 @@ enum CounterModel {
 
     /// What is wrong with the value typed, before asking to confirm it.
     static func problem(_ prompt: CounterPrompt) -> String? {
+        if case .orderStatus = prompt.intent {
+            let limit = InventoryService.maximumOrderMessageLength
+            return prompt.text.count > limit ? "a message has at most \(limit) characters (this one has \(prompt.text.count))" : nil
+        }
         guard case .action(.price) = prompt.intent else { return nil }
         guard let price = Double(prompt.text.replacingOccurrences(of: ",", with: ".")), price > 0, price.isFinite else {
             return "a price is a positive number, like 12.50"
@@ -115,6 +131,11 @@ enum CounterModel {
     }
 
     static func request(_ prompt: CounterPrompt, _ state: AppState) -> CounterRequest? {
+        if case .orderStatus(let choice) = prompt.intent {
+            guard let status = choice.chosen else { return nil }
+            let message = prompt.text.trimmingCharacters(in: .whitespaces)
+            return .orderStatus(orderID: choice.orderID, status: status, message: message.isEmpty ? nil : message)
+        }
         guard case .action(let kind) = prompt.intent else { return .undo }
         guard let listing = prompt.listing else { return nil }
         let r = listing.record
@@ -139,6 +160,7 @@ enum CounterModel {
 
     /// The question on the prompt line.
     static func question(_ prompt: CounterPrompt, soldInShop: String = "draft") -> String {
+        if case .orderStatus(let choice) = prompt.intent { return question(choice, prompt) }
         guard case .action(let kind) = prompt.intent, let listing = prompt.listing else {
             return "Undo your last action? y/n"
         }
@@ -158,6 +180,20 @@ enum CounterModel {
         case .move: "Move \(what) to \(prompt.text.isEmpty ? "no bin" : prompt.text)? y/n"
         case .comment: "Replace the comments of \(name(listing))? y/n"
         case .orderStatus: "Change the order's status? y/n"
+        }
+    }
+
+    /// "Order 1-2 (Payment Received) to: 1 In Progress · 2 Shipped", then the message, then y/n.
+    private static func question(_ choice: OrderStatusChoice, _ prompt: CounterPrompt) -> String {
+        let order = "order \(choice.orderID)\(choice.buyer.map { " (\($0))" } ?? "")"
+        switch prompt.step {
+        case .choosing:
+            return "\(order.prefix(1).uppercased() + order.dropFirst()), \(choice.current) → press a number, Esc cancels"
+        case .typing:
+            return "Message to the buyer with Shipped (a tracking number; Enter: none): "
+        case .confirming:
+            let message = prompt.text.trimmingCharacters(in: .whitespaces)
+            return "Move \(order) from \(choice.current) to \(choice.chosen ?? "?")\(message.isEmpty ? "" : ", telling the buyer “\(message)”")? y/n"
         }
     }
 

@@ -36,8 +36,12 @@ public struct Effects: OptionSet, Sendable {
     /// Do `AppState.counterRequest` (queue a staff action, or undo one) and read again.
     public static let act = Effects(rawValue: 1 << 12 | redraw.rawValue)
 
+    /// The orders view's orders (and the open order's messages) and the pick list (read only
+    /// while one of them shows).
+    public static let loadOrders = Effects(rawValue: 1 << 13 | redraw.rawValue)
+
     /// Everything from the mirror again (`r`, another process committed).
-    public static let reload: Effects = [.refilter, .findSelected, .loadDetail, .loadFacets, .loadChanges]
+    public static let reload: Effects = [.refilter, .findSelected, .loadDetail, .loadFacets, .loadChanges, .loadOrders]
 
     /// The effects the terminal loop acts on; the session has done the rest.
     public static let terminal: Effects = [.redraw, .repaint, .copyURL, .quit]

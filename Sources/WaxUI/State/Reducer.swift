@@ -219,6 +219,10 @@ public enum Reducer {
             return .repaint
         case .sell, .holdOrRelease, .reprice, .moveBin, .editComments, .undo:
             return CounterModel.begin(command, &state)
+        case .orders: return OrdersModel.show(.orders, &state)
+        case .pickList: return OrdersModel.show(.pickList, &state)
+        case .orderStatus: return OrdersModel.beginStatus(&state)
+        case .togglePicked: return OrdersModel.togglePicked(&state)
         }
     }
 
@@ -233,7 +237,7 @@ public enum Reducer {
     static func pageSize(_ state: AppState) -> Int {
         switch state.scope {
         case .filter: return max(1, state.layout.side.height - 4)
-        case .changes: return state.layout.changesRows
+        case .changes, .orders, .pickList: return state.layout.changesRows
         default: return max(1, state.layout.listRows)
         }
     }
@@ -252,6 +256,8 @@ public enum Reducer {
         case .changes:
             state.changesCursor = clamp(state.changesCursor + delta, state.changes.count)
             return .redraw
+        case .orders, .pickList:
+            return OrdersModel.move(by: delta, &state)
         case .detail where !state.layout.split:
             state.detailScroll = max(0, state.detailScroll + delta)
             return .redraw
@@ -268,6 +274,8 @@ public enum Reducer {
         case .changes:
             state.changesCursor = target == .max ? max(0, state.changes.count - 1) : 0
             return .redraw
+        case .orders, .pickList:
+            return OrdersModel.move(toEnd: target == .max, &state)
         case .detail where !state.layout.split:
             // The details fill the screen: the first and last rows are the details' own (the
             // list's last row was selected out of sight, then shown as an empty list).
@@ -319,6 +327,8 @@ public enum Reducer {
             state.selectedID = state.changes[state.changesCursor].change.listingID
             state.overlay = .none
             return .showSelected
+        case .orders, .pickList:
+            return OrdersModel.open(&state)
         case .list:
             guard state.selected != nil else { return [] }
             if !state.layout.split { state.detailOpen = true }
@@ -332,6 +342,7 @@ public enum Reducer {
     }
 
     private static func back(_ state: inout AppState) -> Effects {
+        if state.overlay == .orders || state.overlay == .pickList { return OrdersModel.back(&state) }
         if state.overlay != .none {
             state.overlay = .none
             return .redraw

@@ -1,0 +1,80 @@
+import Foundation
+import WaxStore
+import WaxText
+
+/// How orders read on screen: short, the words staff use.
+public enum OrderFormat {
+    /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
+    public static func name(_ item: Order.Item) -> String {
+        if let artist = item.artist, let title = item.title { return "\(artist) – \(title)" }
+        return item.record.description ?? "listing \(item.record.listingID)"
+    }
+
+    /// `VG+/VG`: the codes in Discogs' "Very Good Plus (VG+)".
+    public static func conditions(_ item: OrderItemRecord) -> String {
+        [item.mediaCondition, item.sleeveCondition].compactMap { $0.map(code) }.joined(separator: "/")
+    }
+
+    static func code(_ condition: String) -> String {
+        if let open = condition.lastIndex(of: "("), let close = condition.lastIndex(of: ")"), open < close {
+            // "Near Mint (NM or M-)" reads NM, as staff say it.
+            return String(condition[condition.index(after: open)..<close]).components(separatedBy: " or ")[0]
+        }
+        return String(condition.prefix(4))
+    }
+
+    public static func total(_ order: OrderRecord) -> String {
+        order.total.map { Money.format($0, currency: order.totalCurrency) } ?? "—"
+    }
+
+    /// "5m", "3h", "2d": how long the buyer has been waiting.
+    public static func age(_ order: OrderRecord, now: Date) -> String {
+        guard let created = order.createdAt else { return "" }
+        let seconds = max(0, now.timeIntervalSince(created))
+        return seconds < 3_600 ? "\(Int(seconds / 60))m" : seconds < 86_400 ? "\(Int(seconds / 3_600))h" : "\(Int(seconds / 86_400))d"
+    }
+
+    /// The lines of an opened order: what staff need to pack it and answer the buyer.
+    public static func detailLines(_ order: Order, time: LocalTime, width: Int) -> [(String, StyleRole)] {
+        let r = order.record
+        var lines: [(String, StyleRole)] = []
+        var head = "Order \(r.id) · \(r.status) · \(r.buyer ?? "?") · \(total(r))"
+        if let fee = r.fee { head += " (fee \(Money.format(fee, currency: r.feeCurrency ?? r.totalCurrency)))" }
+        if let created = r.createdAt { head += " · ordered \(time.minute(created))" }
+        lines.append((head, .label))
+        if let double = order.doubleSale {
+            lines.append(("DOUBLE SALE: this order bought a record \(double). Contact the buyer now.", .statusError))
+        }
+        let next = r.nextStatus.filter { $0 != r.status }
+        lines.append((next.isEmpty ? "Discogs offers no other status." : "Next: \(next.joined(separator: ", "))   (t moves it on)", .dim))
+        lines.append(("", .normal))
+        lines.append(("Items", .label))
+        for item in order.items {
+            var line = "  [\(item.location ?? "no bin")] \(name(item)) · \(conditions(item.record)) · "
+            line += item.record.price.map { Money.format($0, currency: item.record.currency) } ?? "—"
+            if !item.inMirror { line += " · not in the mirror" }
+            if let picked = item.pickedBy { line += " · picked by \(picked)" }
+            lines.append((line, .normal))
+        }
+        lines.append(("", .normal))
+        var shipping = "Ship to"
+        if let method = r.shippingMethod { shipping += " (\(method)\(r.shippingValue.map { ", " + Money.format($0, currency: r.shippingCurrency ?? r.totalCurrency) } ?? ""))" }
+        lines.append((shipping, .label))
+        for line in (r.shippingAddress ?? "no address given").split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.append(("  " + line, .normal))
+        }
+        if let instructions = r.instructions, !instructions.isEmpty {
+            lines.append(("", .normal))
+            lines.append(("Instructions", .label))
+            for line in DisplayWidth.wrap(instructions, to: max(10, width - 4)) { lines.append(("  " + line, .normal)) }
+        }
+        lines.append(("", .normal))
+        lines.append((order.messages.isEmpty ? "No messages." : "Messages", .label))
+        for message in order.messages {
+            let when = PostedDate.parse(message.sentAt).map(time.minute) ?? message.sentAt ?? ""
+            lines.append(("  \(when)  \(message.from ?? message.type ?? "")", .dim))
+            for line in DisplayWidth.wrap(message.message ?? message.subject ?? "", to: max(10, width - 6)) { lines.append(("    " + line, .normal)) }
+        }
+        return lines
+    }
+}
