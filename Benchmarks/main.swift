@@ -10,6 +10,7 @@ let suites: [String: ([String]) async throws -> Void] = [
     "serve": { try await ServeBenchmark.run($0) },
     "hostile": { try await HostileBenchmark.run($0) },
     "counter": { try await CounterBenchmark.run($0) },
+    "orders": { try await OrdersBenchmark.run($0) },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: wax-bench <\(suites.keys.sorted().joined(separator: "|"))> [options]")
