@@ -129,6 +129,13 @@ public struct Subprocess {
     /// exported by Glibc's Swift module; this lock covers every spawn in the test process.)
     private static let spawning = Mutex(())
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 on), which Glibc's Swift module
+    /// does not export; nil on an older libc (children then inherit what is not close-on-exec).
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
     private static func spawn(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (pid_t, [Int32], [Int32]) {
         try spawning.withLock { _ in
         var output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
@@ -141,6 +148,9 @@ public struct Subprocess {
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
         for fd in output + errors { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else of the test process's: its sockets (other tests' fakes and connections)
+        // would count against a child's descriptor limit (`prlimit --nofile=64` ran out at once).
+        _ = closeFrom?(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -81,7 +81,8 @@ struct BrowserEndToEndTests {
         try await tmux.waitFor("The mirror is empty")
         let pid = try #require(try await tmux.pid())
         kill(pid, signal)
-        #expect(try await tmux.exitStatus() == 0)
+        let status = try await tmux.exitStatus(timeout: 120)
+        #expect(status == 0, "exit status \(status.map(String.init) ?? "none after 120 s")")
         let after = try await tmux.screen()
         #expect(!after.contains("The mirror is empty"))
         let log = (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? ""

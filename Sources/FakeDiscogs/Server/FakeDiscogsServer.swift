@@ -27,7 +27,8 @@ public final class FakeDiscogsServer: Sendable {
         let server = HTTPServer(address: address, timeout: 30, pool: NoDelaySocketPool(), logger: .disabled,
                                 handler: FakeRoutes(server: self))
         self.server.withLock { $0 = server }
-        task.withLock { $0 = Task { try await server.run() } }
+        // Every connection task is a child of this one, and so runs on the fake's own threads.
+        task.withLock { $0 = Task(executorPreference: FakeExecutor.shared) { try await server.run() } }
         try await server.waitUntilListening(timeout: 120)   // a busy CI machine can take seconds
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
             throw FakeServerError("the fake Discogs server did not bind to 127.0.0.1")
