@@ -13,7 +13,7 @@ public final class SyncEngine: Sendable {
     let databasePath: URL
     let logger: Logger
     /// Store work (SQLite transactions) runs here, never on the caller's thread or the network's.
-    let storeQueue = DispatchQueue(label: "wax.sync.store")
+    let store = StoreQueue(label: "wax.sync.store")
 
     public init(inventory: InventoryService, client: DiscogsClient, logger: Logger = Logger(label: "wax.sync")) {
         self.inventory = inventory
@@ -209,8 +209,6 @@ public final class SyncEngine: Sendable {
     }
 
     func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            storeQueue.async { continuation.resume(with: Result { try body() }) }
-        }
+        try await store.run(body)
     }
 }

@@ -26,9 +26,8 @@ public final class OrdersPoller: Sendable {
     let client: DiscogsClient
     let configuration: Configuration
     let logger: Logger
-    private let loop = Mutex<Task<Void, Never>?>(nil)
-    private let lock = Mutex<DatabaseLock?>(nil)
-    private let storeQueue = DispatchQueue(label: "wax.orders.store")
+    private let loop: HeldLoop
+    private let store = StoreQueue(label: "wax.orders.store")
 
     public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "wax.orders")) {
@@ -36,6 +35,7 @@ public final class OrdersPoller: Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        loop = HeldLoop(database: inventory.database.path, job: .orders)
     }
 
     /// One poll: reads until an unchanged order, stores what changed.
@@ -46,7 +46,7 @@ public final class OrdersPoller: Sendable {
         while page <= configuration.maxPages {
             let result = try await client.ordersByActivity(page: page, perPage: configuration.perPage)
             outcome.requests += 1
-            let stored = try await onStore { try self.inventory.storedOrderActivity(ids: result.orders.map(\.id)) }
+            let stored = try await store.run { try self.inventory.storedOrderActivity(ids: result.orders.map(\.id)) }
             var reachedKnown = false
             for order in result.orders {
                 if stored[order.id] == InventoryService.activityKey(order) {
@@ -65,7 +65,7 @@ public final class OrdersPoller: Sendable {
             outcome.requests += 1
         }
         let frozen = changed, frozenMessages = messages
-        outcome.applied = try await onStore { try self.inventory.applyOrders(frozen, messages: frozenMessages) }
+        outcome.applied = try await store.run { try self.inventory.applyOrders(frozen, messages: frozenMessages) }
         let applied = outcome.applied
         logger.info("orders: \(applied.new.count) new, \(applied.changed.count) changed, \(applied.listingsSold) listings sold on Discogs, \(outcome.requests) requests")
         for id in applied.doubleSales {
@@ -77,35 +77,15 @@ public final class OrdersPoller: Sendable {
     /// Polls every `interval` seconds (the first at once) while this process holds the orders
     /// lock; tries to take it each round, so another process takes over when the holder exits.
     public func start(every interval: TimeInterval, trigger: String) {
-        loop.withLock { task in
-            guard task == nil else { return }
-            task = Task.detached(priority: .utility) { [self] in
-                while !Task.isCancelled {
-                    if lock.withLock({ $0 == nil }),
-                       let taken = try? DatabaseLock.acquire(forDatabase: inventory.database.path, job: .orders, trigger: trigger) {
-                        lock.withLock { $0 = taken }
-                    }
-                    if lock.withLock({ $0 != nil }) {
-                        do {
-                            _ = try await poll()
-                        } catch {
-                            logger.notice("orders: poll failed: \(error)")
-                        }
-                    }
-                    do { try await Task.sleep(for: .seconds(interval)) } catch { return }
-                }
+        loop.start(trigger: trigger, idle: interval, round: { [self] in
+            do {
+                _ = try await poll()
+            } catch {
+                logger.notice("orders: poll failed: \(error)")
             }
-        }
+            return interval
+        }, pause: { seconds in try? await Task.sleep(for: .seconds(seconds)) })
     }
 
-    public func stop() {
-        loop.withLock { $0?.cancel(); $0 = nil }
-        lock.withLock { $0 = nil }
-    }
-
-    private func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            storeQueue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
+    public func stop() { loop.stop() }
 }

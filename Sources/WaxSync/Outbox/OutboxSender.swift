@@ -51,10 +51,9 @@ public final class OutboxSender: Sendable {
     let client: DiscogsClient
     let configuration: Configuration
     let logger: Logger
-    private let storeQueue = DispatchQueue(label: "wax.outbox.store")
+    private let store = StoreQueue(label: "wax.outbox.store")
     private let identityChecked = Mutex<Bool>(false)
-    private let loop = Mutex<Task<Void, Never>?>(nil)
-    private let lock = Mutex<DatabaseLock?>(nil)
+    private let loop: HeldLoop
     private let wake = AsyncWake()
 
     public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration, logger: Logger = Logger(label: "wax.outbox")) {
@@ -62,6 +61,7 @@ public final class OutboxSender: Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        loop = HeldLoop(database: inventory.database.path, job: .outbox)
     }
 
     // MARK: Running
@@ -69,7 +69,7 @@ public final class OutboxSender: Sendable {
     /// Sends every open action that is due, in order, and returns how it ended. Takes the
     /// outbox lock for the drain unless this sender already holds it.
     public func drain(trigger: String = "outbox") async -> DrainOutcome {
-        let held = lock.withLock { $0 != nil }
+        let held = loop.isHeld
         var drainLock: DatabaseLock?
         if !held {
             do {
@@ -89,33 +89,20 @@ public final class OutboxSender: Sendable {
     /// then waits for `pollInterval` or a `nudge()`. The outbox lock is tried each round and kept
     /// once taken, so one process stays the sender while it runs.
     public func start(trigger: String) {
-        loop.withLock { task in
-            guard task == nil else { return }
-            task = Task.detached(priority: .utility) { [self] in
-                while !Task.isCancelled {
-                    if lock.withLock({ $0 == nil }),
-                       let taken = try? DatabaseLock.acquire(forDatabase: inventory.database.path, job: .outbox, trigger: trigger) {
-                        lock.withLock { $0 = taken }
-                    }
-                    var pause = configuration.pollInterval
-                    if lock.withLock({ $0 != nil }) {
-                        if case .waiting(let until, _, _) = await sendDue() {
-                            pause = max(configuration.pollInterval, min(until.timeIntervalSince(configuration.now()), 60))
-                        }
-                    }
-                    await wake.wait(upTo: pause)
-                }
+        loop.start(trigger: trigger, idle: configuration.pollInterval, round: { [self] in
+            if case .waiting(let until, _, _) = await sendDue() {
+                return max(configuration.pollInterval, min(until.timeIntervalSince(configuration.now()), 60))
             }
-        }
+            return configuration.pollInterval
+        }, pause: { [wake] seconds in await wake.wait(upTo: seconds) })
     }
 
     /// Something was queued here: look now rather than at the next poll.
     public func nudge() { wake.signal() }
 
     public func stop() {
-        loop.withLock { $0?.cancel(); $0 = nil }
+        loop.stop()
         wake.signal()
-        lock.withLock { $0 = nil }
     }
 
     // MARK: Sending
@@ -125,7 +112,7 @@ public final class OutboxSender: Sendable {
         while !Task.isCancelled {
             let next: CounterAction?
             do {
-                next = try await onStore { try self.inventory.nextOpenAction() }
+                next = try await store.run { try self.inventory.nextOpenAction() }
             } catch {
                 return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)", open: 0)
             }
@@ -152,7 +139,7 @@ public final class OutboxSender: Sendable {
     private func send(_ action: CounterAction) async -> Step {
         do {
             try await checkIdentity()
-            try await onStore { try self.inventory.markSending(action.id, now: self.configuration.now()) }
+            try await store.run { try self.inventory.markSending(action.id, now: self.configuration.now()) }
             if let orderID = action.orderID { return try await sendOrder(action, orderID) }
             let attempts = action.attempts + 1
             let before = try await client.listing(id: action.listingID)
@@ -194,7 +181,7 @@ public final class OutboxSender: Sendable {
                 }
                 try await client.editListing(id: action.listingID, fields: body)
             }
-            try await onStore { try self.inventory.markSent(action.id, now: self.configuration.now()) }
+            try await store.run { try self.inventory.markSent(action.id, now: self.configuration.now()) }
             return try await verify(action)
         } catch let error as DiscogsError {
             return await handle(error, action)
@@ -225,7 +212,7 @@ public final class OutboxSender: Sendable {
         } else {
             try await client.setOrderStatus(id: orderID, status: target)
         }
-        try await onStore { try self.inventory.markSent(action.id, now: self.configuration.now()) }
+        try await store.run { try self.inventory.markSent(action.id, now: self.configuration.now()) }
         guard let after = try await client.order(id: orderID), after.status == target else {
             return try await refuse(action, .failed, "Discogs accepted the change but order \(orderID) does not show \(target): look at it on the website", discogs: nil)
         }
@@ -234,7 +221,7 @@ public final class OutboxSender: Sendable {
 
     private func confirmOrder(_ action: CounterAction, _ order: OrderRecord) async throws -> Step {
         let step = try await confirm(action)
-        _ = try? await onStore { try self.inventory.applyOrders([order]) }
+        _ = try? await store.run { try self.inventory.applyOrders([order]) }
         return step
     }
 
@@ -298,7 +285,7 @@ public final class OutboxSender: Sendable {
 
     private func confirm(_ action: CounterAction) async throws -> Step {
         let now = configuration.now()
-        if try await onStore({ try self.inventory.confirm(action.id, now: now) }) {
+        if try await store.run({ try self.inventory.confirm(action.id, now: now) }) {
             logger.info("outbox #\(action.id) confirmed: listing \(action.listingID) \(action.summary) by \(action.user)")
         }
         return .confirmed
@@ -306,7 +293,7 @@ public final class OutboxSender: Sendable {
 
     private func refuse(_ action: CounterAction, _ state: ActionState, _ message: String, discogs: ListingRecord?, gone: Bool = false) async throws -> Step {
         let now = configuration.now()
-        try await onStore { try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now) }
+        try await store.run { try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now) }
         logger.warning("outbox #\(action.id) \(state.rawValue): listing \(action.listingID) \(action.summary) by \(action.user): \(message)")
         return .refused
     }
@@ -324,11 +311,6 @@ public final class OutboxSender: Sendable {
 
     private func openCount() -> Int { (try? inventory.openActionCount()) ?? 0 }
 
-    private func onStore<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            storeQueue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
 }
 
 extension OutboxSender.Configuration {

@@ -8,7 +8,7 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the listing as a JSON object.") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             guard let listing = try context.openInventory().listing(id: listingID) else {
                 throw Failure.failed("no listing \(listingID) in the mirror")

@@ -10,7 +10,7 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON object (total_listings and last_updated as the old /api/stats).") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let stats = try context.openInventory().stats()
             Console.out(json ? StatsJSON.object(stats).prettyText + "\n" : StatsText.text(stats))
