@@ -142,7 +142,7 @@ enum HostileBenchmark {
             for _ in 0..<4 {
                 group.addTask {
                     let connection = try RawConnection(port: Int(port))
-                    _ = await connection.send("GET /api/data HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    await connection.send("GET /api/data HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                     return await connection.readAll(timeout: 300).count
                 }
             }

@@ -43,6 +43,7 @@ public final class RawConnection: @unchecked Sendable {
         }
     }
 
+    @discardableResult
     public func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
 
     /// Reads until the peer closes or `timeout` seconds pass; returns what came.

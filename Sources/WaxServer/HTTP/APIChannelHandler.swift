@@ -158,9 +158,9 @@ final class APIChannelHandler: ChannelInboundHandler {
     }
 
     private func finish(_ head: HTTPRequestHead, status: Int, bytes: Int, context: ChannelHandlerContext) {
-        let close = !keepAlive
+        let close = !keepAlive, channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if close { context.close(promise: nil) }
+            if close { channel.close(promise: nil) }
         }
         let milliseconds = Double(NIODeadline.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         logger.info("\(head.method.rawValue) \(head.uri.prefix(300)) \(status) \(String(format: "%.1f", milliseconds)) ms \(bytes) B")
@@ -206,6 +206,7 @@ final class APIChannelHandler: ChannelInboundHandler {
         headers.replaceOrAdd(name: "Connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

@@ -85,7 +85,8 @@ public final class APIServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard gate.admit(channel) else {
-                        RawResponse.sendAndClose(status: 503, message: "too many connections (\(gate.limit)): try again in a moment", channel: channel)
+                        let message = "too many connections (\(gate.limit)): try again in a moment"
+                        try channel.pipeline.syncOperations.addHandler(RefusedConnection(message: message))
                         return
                     }
                     let headGuard = RequestHeadGuard(limits: configuration.headLimits)

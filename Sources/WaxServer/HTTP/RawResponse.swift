@@ -13,12 +13,8 @@ enum RawResponse {
 
     static func sendAndClose(status: Int, message: String, context: ChannelHandlerContext) {
         let buffer = context.channel.allocator.buffer(bytes: bytes(status: status, message: message))
-        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in context.close(promise: nil) }
-    }
-
-    static func sendAndClose(status: Int, message: String, channel: any Channel) {
-        let buffer = channel.allocator.buffer(bytes: bytes(status: status, message: message))
-        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     static func reason(_ status: Int) -> String {

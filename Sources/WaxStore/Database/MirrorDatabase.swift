@@ -117,56 +117,42 @@ public final class MirrorDatabase: Sendable {
     private func migrate() throws {
         let migrator = Schema.migrator
         guard let pool else { return }
-        do {
+        try naming {
             if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
             try FileLock.withExclusiveLock(at: path.appendingPathExtension("lock")) {
                 try migrator.migrate(pool)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let refusal as ActionRefusal {
-            throw refusal   // a staff action refused on its merits: not a database problem
-        } catch {
-            throw StoreError(error, path: path.path)
         }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try reader.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch let refusal as ActionRefusal {
-            throw refusal   // a staff action refused on its merits: not a database problem
-        } catch {
-            throw StoreError(error, path: path.path)
-        }
+        try naming { try reader.read(body) }
     }
 
     /// One write transaction that bumps the generation counter, so that every reader (in this
     /// process or another) can tell the mirror changed.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         let pool = try writable()
-        do {
-            return try pool.write { db in
+        return try naming {
+            try pool.write { db in
                 let result = try body(db)
                 try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
                 return result
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let refusal as ActionRefusal {
-            throw refusal   // a staff action refused on its merits: not a database problem
-        } catch {
-            throw StoreError(error, path: path.path)
         }
     }
 
     /// A write that does not count as a change to the listings (sync bookkeeping).
     func writeBookkeeping<T>(_ body: (Database) throws -> T) throws -> T {
         let pool = try writable()
+        return try naming { try pool.write(body) }
+    }
+
+    /// A database error as one line naming the mirror's path (a full disk, a locked file); a
+    /// staff action refused on its merits passes through as it is, not a database problem.
+    private func naming<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try pool.write(body)
+            return try body()
         } catch let error as StoreError {
             throw error
         } catch let refusal as ActionRefusal {

@@ -25,7 +25,7 @@ struct ChangesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let from = try SinceOption(parsing: since).date
             let changes = try context.openInventory().changes(since: from, limit: 100_000)

@@ -14,7 +14,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let listings = try context.openInventory().allListings()
             let text = format == .csv ? ListingExport.csv(listings) : ListingExport.json(listings)

@@ -26,7 +26,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let file = URL(fileURLWithPath: path ?? csvFile!)
             var isDirectory: ObjCBool = false

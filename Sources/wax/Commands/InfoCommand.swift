@@ -9,7 +9,7 @@ struct InfoCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let paths = context.paths
             let settings = context.settings

@@ -104,7 +104,7 @@ struct OrdersShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let inventory = try AppContext.load().openInventory()
             guard let order = try inventory.order(id: id) else { throw Failure.configuration("no order \(id) in the mirror (wax orders --sync reads them from Discogs)") }
             if json {
@@ -136,7 +136,7 @@ struct OrdersPickList: AsyncParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let items = try AppContext.load().openInventory().pickList()
             if json {
                 Console.out(JSONValue.array(items.map { p in

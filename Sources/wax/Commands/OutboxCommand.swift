@@ -23,7 +23,7 @@ struct OutboxList: AsyncParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let inventory = try AppContext.load().openInventory()
             let actions = try inventory.actions(openOnly: open, limit: max(1, limit))
             if json {
@@ -90,7 +90,7 @@ struct OutboxCancel: AsyncParsableCommand {
     @Flag(help: "Print the action as JSON.") var json = false
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             do {

@@ -20,7 +20,7 @@ struct SalesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let from = try SinceOption(parsing: since).date
             let sales = try AppContext.load().openInventory().sales(since: from)
             let totals = Self.totals(sales)

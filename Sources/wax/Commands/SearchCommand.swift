@@ -68,7 +68,7 @@ struct SearchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             var query = try filters.listingQuery()
             query.limit = limit ?? (json || csv ? nil : 50)
