@@ -117,5 +117,9 @@ import WaxTestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("held") && result.stdout.hasSuffix("confirmed on Discogs\n"), "\(result.stdout)")
         #expect(server.allListings().first { $0.listing.id == listing.id }?.status == "Draft")
+        // `--held`: the records held for customers, and only them.
+        let held = try await Subprocess.run(wax, ["search", "--held", "--json"], environment: env(server, token: nil))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["listing_id"] as? String } == [String(listing.id)], "\(held.stdout.prefix(300))")
     }
 }

@@ -75,7 +75,12 @@ import WaxTestSupport
     }
 
     @Test func connectionsPastTheCapGetA503AndTheServerStays() async throws {
-        let api = try await APIHarness.start { $0.maxConnections = 4 }
+        // Held connections must stay held however slowly a loaded machine runs this test: an
+        // idle timeout no load can cross (at 30 s, the first was let go before the fifth came).
+        let api = try await APIHarness.start {
+            $0.maxConnections = 4
+            $0.idleTimeout = .seconds(600)
+        }
         defer { Task { await api.stop() } }
         var held: [RawConnection] = []
         for _ in 0..<4 {

@@ -138,6 +138,21 @@ import WaxTestSupport
         #expect(session.frame.text.contains("by alice (a Draft on Discogs; H puts it back on sale)"))
         try session.handle(.character("H"))
         #expect(session.frame.text.contains("Put Björk – Army Of Me, 25.00 USD, bin A1 back on sale? y/n"))
+        try session.handle(.character("n"))
+
+        // `h`: the held records only (the filter named in the header), and again: all of them.
+        try session.handle(.escape)
+        try session.handle(.character("h"))
+        #expect(session.state.total == 1 && session.state.selected?.record.title == "Army Of Me")
+        #expect(session.frame.text.contains("held only"))
+        let heldID = try #require(session.state.selected?.id)
+        try session.handle(.character("h"))
+        #expect(session.state.total == 16)
+        var query = ListingQuery()
+        query.heldOnly = true
+        query.includeRemoved = true     // the SQL path answers the same
+        #expect(try inventory.searchIDs(query) == [heldID])
+        #expect(try inventory.count(query) == 1)
     }
 }
 

@@ -66,6 +66,9 @@ public struct ListingQuery: Sendable, Hashable, Codable {
     public var minYear: Int?
     public var maxYear: Int?
     public var includeRemoved = false
+    /// Only the records held for customers at the counter (true); nil or false: every listing.
+    /// Optional so that a view saved before it existed still decodes.
+    public var heldOnly: Bool?
     public var sort: ListingSort = .default
     public var limit: Int?
     public var offset = 0
@@ -112,7 +115,7 @@ public struct ListingQuery: Sendable, Hashable, Codable {
     }
 
     public var hasConditions: Bool {
-        !text.isBlank || !filters.isEmpty
+        !text.isBlank || !filters.isEmpty || heldOnly == true
             || minPrice != nil || maxPrice != nil || minYear != nil || maxYear != nil
     }
 }

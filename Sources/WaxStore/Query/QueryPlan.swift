@@ -38,6 +38,7 @@ struct QueryPlan {
             }
             conditions.append("l.\(kind.idColumn.name) IN (\(ids.map(String.init).joined(separator: ",")))")
         }
+        if query.heldOnly == true { conditions.append("l.listing_id IN (SELECT listing_id FROM holds)") }
         for (column, bound, op) in [(ListingColumn.priceValue, query.minPrice?.databaseValue, ">="),
                                     (.priceValue, query.maxPrice?.databaseValue, "<="),
                                     (.year, query.minYear?.databaseValue, ">="),

@@ -135,7 +135,16 @@ public final class InventoryService: Sendable {
 
     private func selection(_ query: ListingQuery, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
         let text = query.text.trimmed
-        return index.select(query, textMatches: text.isEmpty ? nil : try textMatches(text, index, db))
+        var selection = index.select(query, textMatches: text.isEmpty ? nil : try textMatches(text, index, db))
+        if query.heldOnly == true {
+            // Holds are a handful of rows: their positions, rather than a column in the index.
+            var held = Bitset(capacity: index.count)
+            for id in try Int64.fetchAll(db, sql: "SELECT listing_id FROM holds") {
+                if let position = index.position(ofID: id), selection.contains(Int(position)) { held.insert(Int(position)) }
+            }
+            selection = held
+        }
+        return selection
     }
 
     /// The index for the generation `db` sees (or, with `staleWhileReloading`, the previous

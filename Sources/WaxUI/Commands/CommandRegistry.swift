@@ -5,7 +5,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case openDetail, back, switchPane, search, filters, cycleSort, reverseSort, clearAll
     case filterNextKind, filterPreviousKind, filterJump, filterNarrow, filterRemove
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
-    case sell, holdOrRelease, reprice, moveBin, editComments, undo
+    case sell, holdOrRelease, reprice, moveBin, editComments, undo, heldOnly
     case orders, pickList, orderStatus, togglePicked
 }
 
@@ -53,15 +53,16 @@ public enum CommandRegistry {
         CommandSpec(id: .bottom, keys: [.character("G"), .end], title: "bottom", help: "Last row", group: .move, scopes: browsing, hint: false),
         CommandSpec(id: .openDetail, keys: [.enter], title: "open", help: "Open the details; in filters: add or remove the value", group: .view, scopes: browsing.union([.searching]), hint: false),
         CommandSpec(id: .back, keys: [.escape], title: "back", help: "Back; clears the search", group: .view, scopes: browsing.union([.searching, .help]), hint: false),
-        CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the other pane", group: .view, scopes: panes, hint: false),
+        CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the pane", group: .view, scopes: panes, hint: false),
         CommandSpec(id: .search, keys: [.character("/")], title: "search", help: "Search as you type (every word a prefix)", group: .find, scopes: [.list, .detail, .changes], hint: true),
-        CommandSpec(id: .filters, keys: [.character("f")], title: "filters", help: "Filters: artist, genre, format, price, …", group: .find, scopes: browsing, hint: true),
-        CommandSpec(id: .orders, keys: [.character("b")], title: "orders", help: "Discogs orders, open first, items with bins (Enter: address, messages)", group: .orders, scopes: browsing, hint: true),
-        CommandSpec(id: .pickList, keys: [.character("P")], title: "pick list", help: "The pick list: every item of the paid orders, by bin, shared by all staff", group: .orders, scopes: browsing, hint: false),
-        CommandSpec(id: .togglePicked, keys: [.character(" "), .character("x")], title: "picked", help: "Pick list: mark the item picked, or not (every wax sees it)", group: .orders, scopes: [.pickList], hint: true),
-        CommandSpec(id: .orderStatus, keys: [.character("t")], title: "status", help: "Change the order's status (Shipped can carry a tracking number)", group: .orders, scopes: ordering, hint: true),
+        CommandSpec(id: .filters, keys: [.character("f")], title: "filters", help: "Filters: artist, genre, format, price…", group: .find, scopes: browsing, hint: true),
+        CommandSpec(id: .orders, keys: [.character("b")], title: "orders", help: "Discogs orders, open first, with bins", group: .orders, scopes: browsing, hint: true),
+        CommandSpec(id: .pickList, keys: [.character("P")], title: "pick list", help: "Pick list: paid orders' items, by bin", group: .orders, scopes: browsing, hint: false),
+        CommandSpec(id: .togglePicked, keys: [.character(" "), .character("x")], title: "picked", help: "Pick list: mark picked (all staff see it)", group: .orders, scopes: [.pickList], hint: true),
+        CommandSpec(id: .orderStatus, keys: [.character("t")], title: "status", help: "Move the order on (Shipped: tracking no.)", group: .orders, scopes: ordering, hint: true),
         CommandSpec(id: .cycleSort, keys: [.character("o")], title: "sort", help: "Sort by the next column", group: .find, scopes: panes, hint: true),
         CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
+        CommandSpec(id: .heldOnly, keys: [.character("h")], title: "held", help: "Only records held for customers, or all", group: .find, scopes: listing, hint: false),
         CommandSpec(id: .clearAll, keys: [.character("x")], title: "clear", help: "Clear the search and all filters", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .filterNextKind, keys: [.right, .character("l")], title: "next filter", help: "Filters: next kind", group: .find, scopes: [.filter], hint: false),
         CommandSpec(id: .filterPreviousKind, keys: [.left, .character("h")], title: "previous filter", help: "Filters: previous kind", group: .find, scopes: [.filter], hint: false),
@@ -78,7 +79,7 @@ public enum CommandRegistry {
         CommandSpec(id: .reprice, keys: [.character("p")], title: "price", help: "Reprice on Discogs", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .moveBin, keys: [.character("m")], title: "move", help: "Move to another bin (the location on Discogs)", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .editComments, keys: [.character("E")], title: "comments", help: "Edit the comments buyers read on Discogs", group: .counter, scopes: listing, hint: false),
-        CommandSpec(id: .undo, keys: [.character("u")], title: "undo", help: "Undo your last action while it still can be", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .undo, keys: [.character("u")], title: "undo", help: "Undo your last action while it can be", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .repaint, keys: [.control("l")], title: "repaint", help: "Draw the whole screen again (a garbled ssh session)", group: .view, scopes: everywhere, hint: false),
         CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help (any other key closes it)", group: .view, scopes: browsing.union([.help]), hint: true),
         CommandSpec(id: .quit, keys: [.character("q")], title: "quit", help: "Quit", group: .view, scopes: browsing, hint: true),

@@ -6,6 +6,7 @@ import WaxStore
 public enum FilterSummary {
     public static func parts(_ query: ListingQuery) -> [String] {
         var parts: [String] = []
+        if query.heldOnly == true { parts.append("held only") }
         for kind in FacetKind.textFilters {
             let values = query[values: kind]
             if !values.isEmpty { parts.append("\(kind.title.lowercased()): \(values.joined(separator: " or "))") }

@@ -15,7 +15,7 @@ enum HelpView {
         let keyWidth = min(16, (CommandRegistry.all.map { DisplayWidth.of(CommandRegistry.keyLabel($0)) }.max() ?? 8)) + 2
         let longest = CommandRegistry.all.map { DisplayWidth.of($0.help) }.max() ?? 20
         let available = state.rows - 4
-        // Two columns (Move, Find and Orders | View, Shop and Counter) when they fit, sentences when they fit.
+        // Two columns (the groups in order, split where they balance) when they fit, sentences when they fit.
         let twoColumns = state.columns >= 2 * (keyWidth + 20) + 5
         let room = twoColumns ? (state.columns - 5) / 2 : state.columns - 4
         let columnWidth = min(room, keyWidth + longest)
@@ -28,9 +28,10 @@ enum HelpView {
             }
             let gap = Entry(keys: "", lines: [""])
             func stacked(_ blocks: ArraySlice<[Entry]>) -> [Entry] { Array(blocks.dropLast().flatMap { $0 + [gap] } + (blocks.last ?? [])) }
-            // Moving, finding and orders on the left; viewing, the shop and the counter on the right.
-            if twoColumns { return [stacked(blocks[0..<3]), stacked(blocks[3...])] }
-            return [stacked(blocks[...])]
+            guard twoColumns else { return [stacked(blocks[...])] }
+            // Groups in their order, split where the taller column is shortest.
+            return (1..<blocks.count).map { [stacked(blocks[..<$0]), stacked(blocks[$0...])] }
+                .min { height($0) < height($1) }!
         }
         func height(_ columns: [[Entry]]) -> Int {
             columns.map { $0.reduce(0) { $0 + max(1, $1.lines.count) } }.max() ?? 0

@@ -166,6 +166,9 @@ public enum Reducer {
         case .reverseSort:
             state.query.sort.descending.toggle()
             return startOver(&state)
+        case .heldOnly:
+            state.query.heldOnly = state.query.heldOnly == true ? nil : true
+            return startOver(&state).union(.loadFacets)
         case .clearAll:
             state.query = ListingQuery(sort: state.query.sort)
             return startOver(&state).union(.loadFacets)

@@ -20,6 +20,7 @@ struct QueryOptions: ParsableArguments {
     @Option(name: .customLong("min-year"), help: "Earliest release year.") var minYear: Int?
     @Option(name: .customLong("max-year"), help: "Latest release year.") var maxYear: Int?
     @Flag(name: .customLong("include-removed"), help: "Include sold and deleted listings.") var includeRemoved = false
+    @Flag(help: "Only the records held for customers at the counter.") var held = false
     @Option(help: "FIELD[:asc|desc], FIELD one of \(SortField.allCases.map(\.rawValue).joined(separator: ", ")) (default posted:desc).")
     var sort: String?
 
@@ -34,6 +35,7 @@ struct QueryOptions: ParsableArguments {
         query.sleeveCondition = sleeveCondition
         query.location = location
         query.status = status
+        query.heldOnly = held ? true : nil
         query.minPrice = minPrice
         query.maxPrice = maxPrice
         query.minYear = minYear
