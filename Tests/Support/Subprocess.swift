@@ -33,7 +33,7 @@ public struct Subprocess {
     /// cooperative pool (two threads here), and a blocked thread starves the fake Discogs
     /// servers other tests run in this process.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
-                           timeout: TimeInterval = 120) async throws -> Result {
+                           timeout: TimeInterval = 300) async throws -> Result {
         try await start(executable, arguments, environment: environment).wait(timeout: timeout)
     }
 
@@ -75,8 +75,10 @@ public struct Subprocess {
 
         public func signal(_ number: Int32) { kill(pid, number) }
 
-        /// Waits until stderr contains `text` (or the deadline passes) and returns stderr.
-        public func waitForError(containing text: String, timeout: TimeInterval = 30) async throws -> String {
+        /// Waits until stderr contains `text` (or the deadline passes) and returns stderr. The
+        /// deadlines here only end a test that already failed: they are minutes, as no load on a
+        /// CI machine should reach them (30 s did, with both cores busy).
+        public func waitForError(containing text: String, timeout: TimeInterval = 300) async throws -> String {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 let err = stderrSoFar
@@ -89,7 +91,7 @@ public struct Subprocess {
         /// Waits for the program to end (killing it after `timeout`). It waits without holding
         /// a thread: tests run on the cooperative pool (two threads here), and a blocked thread
         /// starves the fake Discogs servers other tests run in this process.
-        public func wait(timeout: TimeInterval = 120) async throws -> Result {
+        public func wait(timeout: TimeInterval = 300) async throws -> Result {
             var status: Int32 = 0
             let deadline = Date().addingTimeInterval(timeout)
             var exited = false

@@ -54,7 +54,7 @@ public final class Tmux: Sendable {
 
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
-    public func waitFor(_ text: String, timeout: TimeInterval = 20) async throws -> String {
+    public func waitFor(_ text: String, timeout: TimeInterval = 120) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -67,7 +67,7 @@ public final class Tmux: Sendable {
 
     /// Waits until the screen no longer shows `text`; returns the screen.
     @discardableResult
-    public func waitForAbsence(of text: String, timeout: TimeInterval = 20) async throws -> String {
+    public func waitForAbsence(of text: String, timeout: TimeInterval = 120) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -95,7 +95,7 @@ public final class Tmux: Sendable {
     }
 
     /// Waits for the program to end; its exit status.
-    public func exitStatus(timeout: TimeInterval = 15) async throws -> Int? {
+    public func exitStatus(timeout: TimeInterval = 120) async throws -> Int? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let text = try? String(contentsOf: home.file("status"), encoding: .utf8),

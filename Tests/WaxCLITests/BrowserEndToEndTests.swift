@@ -62,12 +62,12 @@ struct BrowserEndToEndTests {
         try await tmux.send("s")
         let progress = try await tmux.waitFor("⟳")
         #expect(progress.contains("page") || progress.contains("reading") || progress.contains("starting"))
-        try await tmux.waitFor("showing 600 of 600", timeout: 60)
-        try await tmux.waitFor("last sync just now", timeout: 60)
+        try await tmux.waitFor("showing 600 of 600", timeout: 300)
+        try await tmux.waitFor("last sync just now", timeout: 300)
         server.sell(server.liveListings()[0].id)
         try await tmux.send("s")
-        try await tmux.waitFor("showing 599 of 599", timeout: 60)
-        try await tmux.waitFor("−1", timeout: 30)
+        try await tmux.waitFor("showing 599 of 599", timeout: 300)
+        try await tmux.waitFor("−1", timeout: 300)
         try await tmux.send("c")
         try await tmux.waitFor("− sold")
         try await tmux.send("Escape", "q")
@@ -156,8 +156,8 @@ struct BrowserEndToEndTests {
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
         let tmux = try await Tmux([wax.path, "demo", "--listings", "400"], environment: environment(["ENABLE_AUTO_SYNC": "true"]), columns: 120, rows: 35)
         defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 400 of 400", timeout: 60)
-        try await tmux.waitFor("last sync just now", timeout: 60)
+        try await tmux.waitFor("showing 400 of 400", timeout: 300)
+        try await tmux.waitFor("last sync just now", timeout: 300)
         try await tmux.send("f", "l")
         let screen = try await tmux.waitFor("[2 Genre]")
         #expect(screen.contains("Electronic"))                  // genres arrived with release details

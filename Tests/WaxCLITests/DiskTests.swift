@@ -12,7 +12,7 @@ import WaxTestSupport
 
     static func canMount() async -> Bool {
         let probe = try? await Subprocess.run(URL(fileURLWithPath: "/usr/bin/unshare"), ["-rm", "sh", "-c", "mount -t tmpfs tmpfs /mnt && umount /mnt"],
-                                             environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"], timeout: 20)
+                                             environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"], timeout: 120)
         return probe?.status == 0
     }
 

@@ -51,7 +51,7 @@ import WaxTestSupport
         #expect(syncStatus == 503 && String(decoding: syncBody, as: UTF8.self).contains("DISCOGS_TOKEN is not set"))
 
         serve.signal(SIGTERM)
-        let ended = try await serve.wait(timeout: 20)
+        let ended = try await serve.wait(timeout: 120)
         #expect(ended.status == 0, "\(ended.stderr)")
         #expect(ended.stderr.hasSuffix("wax: stopped\n"), "\(ended.stderr)")
         #expect(log.contains("GET /api/search?q=bjork 200") && log.contains("POST /api/sync 503"))
@@ -59,18 +59,18 @@ import WaxTestSupport
     }
 
     @Test func aBadAddressIsOneLine() async throws {
-        let bad = try await Subprocess.run(wax, ["serve", "--host", "shop.example"], environment: env(), timeout: 30)
+        let bad = try await Subprocess.run(wax, ["serve", "--host", "shop.example"], environment: env(), timeout: 120)
         #expect(bad.status == 2 && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
         #expect(bad.stderr.contains("--host shop.example is not an IP address"))
 
         let first = try Subprocess.start(wax, ["serve", "--port", "0"], environment: env())
         let banner = try await first.waitForError(containing: "serving http://")
         let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1).description
-        let second = try await Subprocess.run(wax, ["serve", "--port", port], environment: env(), timeout: 30)
+        let second = try await Subprocess.run(wax, ["serve", "--port", port], environment: env(), timeout: 120)
         #expect(second.status == 1 && second.stderr.contains("cannot listen on 127.0.0.1 port \(port)"), "\(second.stderr)")
         #expect(second.stderr.split(separator: "\n").count == 1)
         first.signal(SIGINT)
-        #expect(try await first.wait(timeout: 20).status == 0)
+        #expect(try await first.wait(timeout: 120).status == 0)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "skipped: needs prlimit(1) (util-linux) to lower the descriptor limit"))
@@ -98,6 +98,6 @@ import WaxTestSupport
         }
         #expect(answered, "no answer after the flood; log: \(log.suffix(500))")
         serve.signal(SIGTERM)
-        #expect(try await serve.wait(timeout: 20).status == 0)
+        #expect(try await serve.wait(timeout: 120).status == 0)
     }
 }
