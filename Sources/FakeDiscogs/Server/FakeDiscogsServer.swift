@@ -14,6 +14,7 @@ public final class FakeDiscogsServer: Sendable {
     private let server: Mutex<HTTPServer?> = Mutex(nil)
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let base = Mutex("")
+    private let executor = FakeExecutor(label: "fake-discogs")
 
     public init(configuration: FakeConfiguration = FakeConfiguration()) {
         self.configuration = configuration
@@ -28,7 +29,7 @@ public final class FakeDiscogsServer: Sendable {
                                 handler: FakeRoutes(server: self))
         self.server.withLock { $0 = server }
         // Every connection task is a child of this one, and so runs on the fake's own threads.
-        task.withLock { $0 = Task(executorPreference: FakeExecutor.shared) { try await server.run() } }
+        task.withLock { $0 = Task(executorPreference: executor) { try await server.run() } }
         try await server.waitUntilListening(timeout: 120)   // a busy CI machine can take seconds
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
             throw FakeServerError("the fake Discogs server did not bind to 127.0.0.1")
