@@ -24,6 +24,9 @@ public struct RetryPolicy: Sendable {
         policy.baseDelay = 0.01
         policy.rateLimitDelay = 0.02
         policy.maxDelay = 0.2
+        // Short waits, but no time budget a loaded machine could spend: a test of retries must
+        // not fail because each attempt was slow (120 s went in five attempts on a busy CI).
+        policy.budget = 3_600
         return policy
     }
 
