@@ -12,18 +12,11 @@ import WaxTestSupport
     let wax = Subprocess.builtExecutable("wax")
 
     func fake() async throws -> FakeDiscogsServer {
-        var configuration = FakeConfiguration()
-        configuration.rateLimit = 10_000
-        configuration.inventory = .generated(seed: 41, listings: 40)
-        let server = FakeDiscogsServer(configuration: configuration)
-        try await server.start()
-        return server
+        try await startedFake { $0.inventory = .generated(seed: 41, listings: 40) }
     }
 
     func env(_ server: FakeDiscogsServer, token: String? = "fake-owner-token", extra: [String: String] = [:]) -> [String: String] {
-        var settings = ["DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_SELLER_USERNAME": server.configuration.seller]
-        if let token { settings["DISCOGS_TOKEN"] = token }
-        return Subprocess.isolatedEnvironment(home: home.url, extra: settings.merging(extra) { _, new in new })
+        fakeEnvironment(server, home: home.url, token: token, extra: extra)
     }
 
     /// A synced mirror and one listing of it.

@@ -12,18 +12,11 @@ import WaxTestSupport
     let wax = Subprocess.builtExecutable("wax")
 
     func fake() async throws -> FakeDiscogsServer {
-        var configuration = FakeConfiguration()
-        configuration.rateLimit = 10_000
-        configuration.inventory = .generated(seed: 43, listings: 40)
-        let server = FakeDiscogsServer(configuration: configuration)
-        try await server.start()
-        return server
+        try await startedFake { $0.inventory = .generated(seed: 43, listings: 40) }
     }
 
     func env(_ server: FakeDiscogsServer, token: String = "fake-owner-token") -> [String: String] {
-        Subprocess.isolatedEnvironment(home: home.url, extra: [
-            "DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_SELLER_USERNAME": server.configuration.seller, "DISCOGS_TOKEN": token,
-        ])
+        fakeEnvironment(server, home: home.url, token: token)
     }
 
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }

@@ -11,19 +11,11 @@ import WaxTestSupport
     let wax = Subprocess.builtExecutable("wax")
 
     func fake(_ configure: (inout FakeConfiguration) -> Void = { _ in }) async throws -> FakeDiscogsServer {
-        var configuration = FakeConfiguration()
-        configuration.rateLimit = 10_000
-        configure(&configuration)
-        let server = FakeDiscogsServer(configuration: configuration)
-        try await server.start()
-        return server
+        try await startedFake(configure)
     }
 
     func env(_ server: FakeDiscogsServer, token: String = "fake-owner-token", extra: [String: String] = [:]) -> [String: String] {
-        Subprocess.isolatedEnvironment(home: home.url, extra: [
-            "DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_TOKEN": token,
-            "DISCOGS_SELLER_USERNAME": server.configuration.seller,
-        ].merging(extra) { _, new in new })
+        fakeEnvironment(server, home: home.url, token: token, extra: extra)
     }
 
     var database: URL { home.url.appendingPathComponent("data/wax/wax.db") }

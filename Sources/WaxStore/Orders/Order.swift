@@ -50,6 +50,13 @@ public struct OrderRecord: Sendable, Equatable {
 
     public var createdAt: Date? { PostedDate.parse(created) }
     public var lastActivityAt: Date? { PostedDate.parse(lastActivity) }
+
+    /// "5m", "3h", "2d": how long the buyer has been waiting ("" when Discogs gave no date).
+    public func age(now: Date) -> String {
+        guard let createdAt else { return "" }
+        let seconds = max(0, now.timeIntervalSince(createdAt))
+        return seconds < 3_600 ? "\(Int(seconds / 60))m" : seconds < 86_400 ? "\(Int(seconds / 3_600))h" : "\(Int(seconds / 86_400))d"
+    }
 }
 
 /// One item of an order: a listing (by id) bought.
@@ -114,6 +121,12 @@ public struct Order: Sendable, Equatable, Identifiable {
         /// order's own description, never dropped).
         public var inMirror: Bool
         public var pickedBy: String?
+
+        /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
+        public var name: String {
+            if let artist, let title { return "\(artist) – \(title)" }
+            return record.description ?? "listing \(record.listingID)"
+        }
     }
 
     public var record: OrderRecord

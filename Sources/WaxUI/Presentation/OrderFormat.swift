@@ -4,12 +4,6 @@ import WaxText
 
 /// How orders read on screen: short, the words staff use.
 public enum OrderFormat {
-    /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
-    public static func name(_ item: Order.Item) -> String {
-        if let artist = item.artist, let title = item.title { return "\(artist) – \(title)" }
-        return item.record.description ?? "listing \(item.record.listingID)"
-    }
-
     /// `VG+/VG`: the codes in Discogs' "Very Good Plus (VG+)".
     public static func conditions(_ item: OrderItemRecord) -> String {
         [item.mediaCondition, item.sleeveCondition].compactMap { $0.map(code) }.joined(separator: "/")
@@ -25,13 +19,6 @@ public enum OrderFormat {
 
     public static func total(_ order: OrderRecord) -> String {
         order.total.map { Money.format($0, currency: order.totalCurrency) } ?? "—"
-    }
-
-    /// "5m", "3h", "2d": how long the buyer has been waiting.
-    public static func age(_ order: OrderRecord, now: Date) -> String {
-        guard let created = order.createdAt else { return "" }
-        let seconds = max(0, now.timeIntervalSince(created))
-        return seconds < 3_600 ? "\(Int(seconds / 60))m" : seconds < 86_400 ? "\(Int(seconds / 3_600))h" : "\(Int(seconds / 86_400))d"
     }
 
     /// The lines of an opened order: what staff need to pack it and answer the buyer.
@@ -50,7 +37,7 @@ public enum OrderFormat {
         lines.append(("", .normal))
         lines.append(("Items", .label))
         for item in order.items {
-            var line = "  [\(item.location ?? "no bin")] \(name(item)) · \(conditions(item.record)) · "
+            var line = "  [\(item.location ?? "no bin")] \(item.name) · \(conditions(item.record)) · "
             line += item.record.price.map { Money.format($0, currency: item.record.currency) } ?? "—"
             if !item.inMirror { line += " · not in the mirror" }
             if let picked = item.pickedBy { line += " · picked by \(picked)" }

@@ -52,7 +52,7 @@ enum OrdersView {
         var x = 1
         x += grid.write(column(r.id, 12), x: x, y: y, role: role)
         x += grid.write(column(r.status, 19), x: x, y: y, role: role)
-        x += grid.write(column(OrderFormat.age(r, now: state.now), 5), x: x, y: y, role: role)
+        x += grid.write(column(r.age(now: state.now), 5), x: x, y: y, role: role)
         x += grid.write(column(r.buyer ?? "?", 17), x: x, y: y, role: role)
         x += grid.write(column(OrderFormat.total(r), 13), x: x, y: y, role: role)
         if let double = order.doubleSale {
@@ -67,7 +67,7 @@ enum OrdersView {
         var x = 5
         x += grid.write(bin, x: x, y: y, role: dim ? .dim : .accent)
         let conditions = OrderFormat.conditions(item.record)
-        var text = OrderFormat.name(item) + (conditions.isEmpty ? "" : " · " + conditions)
+        var text = item.name + (conditions.isEmpty ? "" : " · " + conditions)
         if !item.inMirror { text += " · not in the mirror" }
         if let picked = item.pickedBy { text += " · ✓ \(picked)" }
         grid.write(DisplayWidth.truncate(text, to: max(1, rect.width - x - 1)), x: x, y: y, role: dim ? .dim : .normal)
@@ -118,7 +118,7 @@ enum PickListView {
             x += grid.write(done ? "✓  " : "·  ", x: x, y: y, role: selected ? .selected : done ? .added : .dim)
             x += grid.write(column(pick.item.location ?? "—", 10), x: x, y: y, role: selected ? .selected : done ? .dim : .accent)
             let room = max(4, rect.width - x - tail - 1)
-            var name = OrderFormat.name(pick.item)
+            var name = pick.item.name
             if let who = pick.item.pickedBy { name += " (\(who))" }
             x += grid.write(column(name, room), x: x, y: y, role: role)
             x += grid.write(column(OrderFormat.conditions(pick.item.record), 8), x: x, y: y, role: role)

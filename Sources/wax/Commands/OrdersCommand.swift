@@ -50,12 +50,6 @@ struct OrdersCommand: AsyncParsableCommand {
                  "media_condition": JSONValue(item.record.mediaCondition), "sleeve_condition": JSONValue(item.record.sleeveCondition),
                  "in_mirror": .bool(item.inMirror), "picked_by": JSONValue(item.pickedBy)])
     }
-
-    /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
-    static func name(_ item: Order.Item) -> String {
-        if let artist = item.artist, let title = item.title { return "\(artist) – \(title)" }
-        return item.record.description ?? "listing \(item.record.listingID)"
-    }
 }
 
 struct OrdersList: AsyncParsableCommand {
@@ -80,9 +74,9 @@ struct OrdersList: AsyncParsableCommand {
             let now = Date()
             for order in orders {
                 let r = order.record
-                table.rows.append([r.id, r.status, r.createdAt.map { Self.age(now.timeIntervalSince($0)) } ?? "", r.buyer ?? "",
+                table.rows.append([r.id, r.status, r.age(now: now), r.buyer ?? "",
                                    r.total.map { Money.format($0, currency: r.totalCurrency) } ?? "",
-                                   order.items.map { "\(OrdersCommand.name($0))\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; "),
+                                   order.items.map { "\($0.name)\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; "),
                                    order.doubleSale.map { "DOUBLE SALE: \($0)" } ?? ""])
             }
             let doubles = orders.filter { $0.doubleSale != nil && $0.isOpen }
@@ -91,10 +85,6 @@ struct OrdersList: AsyncParsableCommand {
                 Console.error("DOUBLE SALE: order \(order.id) bought a record \(order.doubleSale!): contact \(order.record.buyer ?? "the buyer") now")
             }
         }
-    }
-
-    static func age(_ seconds: TimeInterval) -> String {
-        seconds < 3_600 ? "\(Int(seconds / 60))m" : seconds < 86_400 ? "\(Int(seconds / 3_600))h" : "\(Int(seconds / 86_400))d"
     }
 }
 
@@ -116,7 +106,7 @@ struct OrdersShow: AsyncParsableCommand {
             if let doubleSale = order.doubleSale { out += "DOUBLE SALE: this order bought a record \(doubleSale): contact the buyer now\n" }
             out += "next: \(r.nextStatus.filter { $0 != r.status }.joined(separator: ", "))\n\nitems:\n"
             for item in order.items {
-                out += "  [\(item.location ?? "no bin")] \(OrdersCommand.name(item)) · \(item.record.mediaCondition ?? "") · "
+                out += "  [\(item.location ?? "no bin")] \(item.name) · \(item.record.mediaCondition ?? "") · "
                 out += "\(item.record.price.map { Money.format($0, currency: item.record.currency) } ?? "")\(item.inMirror ? "" : " (not in the mirror)")\n"
             }
             out += "\nship to:\n" + (r.shippingAddress ?? "").split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
@@ -155,7 +145,7 @@ struct OrdersPickList: AsyncParsableCommand {
                 var table = TextTable(columns: [.init("Bin", minimum: 4), .init("Artist – Title", minimum: 14), .init("Cond", minimum: 4),
                                                 .init("Order", minimum: 9), .init("Buyer", minimum: 6), .init("Picked", minimum: 6)])
                 for p in items {
-                    table.rows.append([p.item.location ?? "—", OrdersCommand.name(p.item), p.item.record.mediaCondition ?? "", p.orderID,
+                    table.rows.append([p.item.location ?? "—", p.item.name, p.item.record.mediaCondition ?? "", p.orderID,
                                        p.buyer ?? "", p.item.pickedBy.map { "✓ \($0)" } ?? ""])
                 }
                 Console.out(table.render(maxWidth: Console.terminalWidth) + "\(items.count) items to pick from \(Set(items.map(\.orderID)).count) orders\n")
