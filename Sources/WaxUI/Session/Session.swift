@@ -107,7 +107,8 @@ public final class Session {
         state.now = now
         if committed || now.timeIntervalSince(lastGenerationCheck) >= 1 {
             lastGenerationCheck = now
-            if try inventory.generation() != generation {
+            let reloaded = try inventory.generation() != generation
+            if reloaded {
                 try perform(.reload)
                 // Another wax committed: the sync it was running is over.
                 state.sync.busy = nil
@@ -118,7 +119,8 @@ public final class Session {
                 redraw = true
             }
             if try inventory.ordersGeneration() != ordersGeneration {
-                try refreshOrders()
+                // A poll commits the listings it sold too: the reload above has read the orders.
+                try refreshOrders(load: !reloaded)
                 redraw = true
             }
         }
@@ -246,12 +248,12 @@ public final class Session {
 
     /// Another process (the poller, a status change, a pick) changed the orders: read them again
     /// if they show, and announce the new ones, double sales loudest.
-    private func refreshOrders() throws {
+    private func refreshOrders(load: Bool) throws {
         ordersGeneration = try inventory.ordersGeneration()
         let ids = try inventory.orderIDs()
         let new = ids.subtracting(knownOrders)
         knownOrders = ids
-        if state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
+        if load, state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
         guard !new.isEmpty else { return }
         if state.overlay != .orders && state.overlay != .pickList { state.orders.newOrders += new.count }
         let doubles = try new.sorted().compactMap { try inventory.order(id: $0) }.filter { $0.doubleSale != nil }
