@@ -25,6 +25,32 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# The system packages the build links against, checked before a build of many minutes that
+# would end in "cannot find -lcurl". Debian's names; dpkg says what is installed, else
+# pkg-config (another distribution) or, failing both, the build's own error.
+packages="libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev"
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+    for package in $packages; do
+        installed=""
+        # libncursesw5-dev is Debian's old name for libncurses-dev (either will do).
+        alternatives=$package
+        [ "$package" = libncursesw5-dev ] && alternatives="libncursesw5-dev libncurses-dev"
+        for name in $alternatives; do
+            dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "install ok installed" && installed=yes
+        done
+        [ -n "$installed" ] || missing="$missing $package"
+    done
+elif command -v pkg-config >/dev/null 2>&1; then
+    pkg-config --exists ncursesw || missing="$missing libncursesw5-dev"
+    pkg-config --exists sqlite3 || missing="$missing libsqlite3-dev"
+    pkg-config --exists libcurl || missing="$missing libcurl4-openssl-dev"
+fi
+if [ -n "$missing" ]; then
+    echo "install.sh: missing system packages:$missing; install them first: sudo apt-get install$missing" >&2
+    exit 2
+fi
+
 root="$DESTDIR$PREFIX"
 # The Swift runtime links statically into release builds only (a static debug build doesn't link).
 static=""

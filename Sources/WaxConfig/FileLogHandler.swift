@@ -54,6 +54,8 @@ public struct FileLogHandler: LogHandler {
 }
 
 public enum WaxLogging {
+    private static let bootstrapped = Atomic<Bool>(false)
+
     /// Points swift-log at the log file. Call once, before any `Logger` is made.
     /// When the file can't be opened, logging is off (it must never fall back to the terminal).
     public static func bootstrap(file: URL, level: String, redact: @escaping @Sendable (String) -> String) {
@@ -63,5 +65,13 @@ public enum WaxLogging {
             guard let sink else { return SwiftLogNoOpLogHandler() }
             return FileLogHandler(label: label, sink: sink, level: level)
         }
+        bootstrapped.store(true, ordering: .releasing)
+    }
+
+    /// A library's logger: the log file once a wax program has bootstrapped it, else nothing.
+    /// swift-log's own default would print to the terminal (the test output filled with the
+    /// app's DOUBLE SALE warnings), and wax's logs never go there.
+    public static func logger(_ label: String) -> Logger {
+        bootstrapped.load(ordering: .acquiring) ? Logger(label: label) : Logger(label: label) { _ in SwiftLogNoOpLogHandler() }
     }
 }

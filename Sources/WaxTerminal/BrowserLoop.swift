@@ -11,8 +11,9 @@ public enum BrowserLoop {
 
     public static func run(session: Session, terminal: Terminal) {
         var pending: Effects = .repaint
-        // A signal (SIGINT, SIGTERM, SIGHUP: a dropped ssh session) ends the loop within a key timeout.
-        while SignalWatch.shared.pending == 0, !pending.contains(.quit) {
+        // A signal (SIGINT, SIGTERM, SIGHUP: a dropped ssh session) ends the loop within a key
+        // timeout; so does a terminal gone without a signal (reads that return at once).
+        while SignalWatch.shared.pending == 0, !pending.contains(.quit), !terminal.hungUp {
             act(on: pending, session: session, terminal: terminal)
             pending = []
             var key = terminal.readKey(timeout: keyTimeout)

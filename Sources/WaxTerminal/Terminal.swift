@@ -15,8 +15,15 @@ public final class Terminal {
     public private(set) var columns = 0
     public private(set) var rows = 0
     public private(set) var colors = 0
+    /// The terminal went away (an ssh session dropped, its pty closed): reads return at once
+    /// with nothing, and a loop that kept reading would spin. The loop ends instead.
+    public private(set) var hungUp = false
 
-    public init(theme: Theme) throws {
+    /// Everything the browser needs before it takes the screen, each a one-line refusal: a
+    /// UTF-8 locale, a terminal type this machine knows that can move the cursor, and a
+    /// terminal on both standard input and output (`wax < /dev/null` or `echo | wax` would
+    /// otherwise draw escape codes into a pipe and read nothing, for ever).
+    public static func preflight() throws {
         setlocale(LC_ALL, "")
         // Without a UTF-8 character set curses silently drops every accent ("Beyonc").
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8", setlocale(LC_CTYPE, "C.UTF-8") == nil {
@@ -31,6 +38,14 @@ public final class Terminal {
         default:
             throw TerminalError(description: "unknown terminal type \"\(term)\" (TERM): set TERM to one this machine knows, e.g. xterm-256color")
         }
+        for (fd, name) in [(STDIN_FILENO, "standard input"), (STDOUT_FILENO, "standard output")] where isatty(fd) != 1 {
+            throw TerminalError(description: "the browser needs a terminal, and \(name) is not one: run wax from a terminal (wax search, wax show and --json are for scripts)")
+        }
+    }
+
+    public init(theme: Theme) throws {
+        try Self.preflight()
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard let screen = ncw_newterm() else {
             throw TerminalError(description: "cannot start the terminal \"\(term)\"")
         }
@@ -88,7 +103,10 @@ public final class Terminal {
         wtimeout(ncw_stdscr(), milliseconds)
         var character: wint_t = 0
         let result = wget_wch(ncw_stdscr(), &character)
-        if result == ERR { return nil }
+        if result == ERR {
+            if Self.inputGone() { hungUp = true }
+            return nil
+        }
         if result == ncw_key_code_yes() {
             switch Int32(character) {
             case KEY_UP: return .up
@@ -109,6 +127,14 @@ public final class Terminal {
             }
         }
         return Key.from(scalar: UInt32(character))
+    }
+
+    /// Whether standard input has hung up (its pty closed, its pipe's writer gone): `poll`
+    /// says so at once, where a read would just return nothing again.
+    static func inputGone() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return errno != EINTR }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// Draws everything again at the next `draw` (Ctrl-L: a screen garbled by line noise).

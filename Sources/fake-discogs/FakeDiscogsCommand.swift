@@ -27,6 +27,8 @@ struct FakeDiscogsCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Delay added to every response.") var latency: Double = 0
     @Option(name: .customLong("page-cap"), help: "Pages a non-owner may read.") var pageCap = 100
     @Flag(name: .customLong("exit-on-eof"), help: "Exit when standard input closes (for test harnesses).") var exitOnEOF = false
+    @Option(name: .customLong("write-export"), help: "Write the shop as Discogs' inventory export CSV to this file (what `wax import` reads) and exit, serving nothing.")
+    var writeExport: String?
 
     func run() async throws {
         var configuration = FakeConfiguration()
@@ -38,6 +40,15 @@ struct FakeDiscogsCommand: AsyncParsableCommand {
         configuration.latency = latency / 1000
         configuration.pageCap = pageCap
         let server = FakeDiscogsServer(configuration: configuration)
+        if let writeExport {
+            do {
+                try Data(server.exportCSV().utf8).write(to: URL(fileURLWithPath: writeExport))
+            } catch {
+                throw ValidationError("cannot write \(writeExport): \(error.localizedDescription)")
+            }
+            FileHandle.standardError.write(Data("fake-discogs: wrote \(listings) listings to \(writeExport)\n".utf8))
+            return
+        }
         let url = try await server.start(port: port)
         FileHandle.standardOutput.write(Data((url.absoluteString + "\n").utf8))
         // Children of test processes may start with signals blocked: unblock the ones we wait on.

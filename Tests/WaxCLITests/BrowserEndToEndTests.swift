@@ -152,6 +152,43 @@ struct BrowserEndToEndTests {
         #expect(result.stderr == "wax: unknown terminal type \"no-such-terminal-9000\" (TERM): set TERM to one this machine knows, e.g. xterm-256color\n")
     }
 
+    /// `wax < /dev/null`, `echo | wax`, `wax > file`: no terminal, so one line and exit 2 at
+    /// once (it drew escape codes into the pipe and spun at a full core for ten minutes).
+    @Test(arguments: [[], ["demo"]]) func withoutATerminalTheBrowserSaysSoAndExitsTwo(arguments: [String]) async throws {
+        let started = Date()
+        let result = try await Subprocess.run(wax, arguments, environment: environment(), timeout: 120)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr == "wax: the browser needs a terminal, and standard input is not one: run wax from a terminal (wax search, wax show and --json are for scripts)\n")
+        #expect(result.stdout.isEmpty, "nothing drawn into the pipe: \(result.stdout.debugDescription)")
+        #expect(Date().timeIntervalSince(started) < 100, "it ended on its own, not at the test's deadline")
+    }
+
+    /// The ssh session drops: the pty closes under the browser. With the kernel's SIGHUP
+    /// (wax the terminal's own) or without it (`setsid`: reads just return nothing and poll
+    /// says the terminal hung up), the browser ends instead of spinning on empty reads.
+    @Test(arguments: [false, true]) func theBrowserEndsWhenItsTerminalGoesAway(withoutSignal: Bool) async throws {
+        let command = withoutSignal ? ["/usr/bin/setsid", wax.path] : [wax.path]
+        let tmux = try await Tmux(command, environment: environment(), columns: 100, rows: 30)
+        try await tmux.waitFor("The mirror is empty")
+        let pid = try #require(try await tmux.pid())
+        await tmux.stop()     // the terminal is gone: tmux closes the pty
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, Self.isRunning(pid) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!Self.isRunning(pid), "wax \(pid) is still running (state \(Self.state(pid) ?? "?")) two minutes after its terminal went away")
+    }
+
+    /// A process's state letter from /proc (R, S, Z…), nil once it is gone.
+    static func state(_ pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].dropFirst().first
+    }
+
+    /// Alive: not gone and not a zombie waiting to be reaped.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let state = state(pid) else { return false }
+        return state != "Z" && state != "X"
+    }
+
     @Test func theDemoRunsWithNoTokenAndCleansUp() async throws {
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
         let tmux = try await Tmux([wax.path, "demo", "--listings", "400"], environment: environment(["ENABLE_AUTO_SYNC": "true"]), columns: 120, rows: 35)

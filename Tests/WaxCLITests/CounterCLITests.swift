@@ -83,6 +83,32 @@ import WaxTestSupport
         #expect(server.stats.writes.isEmpty)
     }
 
+    /// Discogs was down, the sale waits for its next try; Discogs is back and someone runs
+    /// `wax outbox send`: it sends now (it printed "waiting … next try 07:09" and sent nothing),
+    /// and the attempts it reports agree with its message.
+    @Test func outboxSendSendsWhatWaitsNowWhateverItsNextTry() async throws {
+        let server = try await fake()
+        defer { Task { await server.stop() } }
+        let listing = try await synced(server)
+        server.setFaults { $0.alwaysFail = true }
+        let sell = try await Subprocess.run(wax, ["sell", String(listing.id), "--wait", "1"], environment: env(server))
+        #expect(sell.status == 5, "queued, not confirmed, is its own exit status: \(sell.status) \(sell.stderr)")
+        #expect(sell.stdout.contains("queued"), "\(sell.stdout)")
+        // Its next try an hour away, as after a long outage.
+        let inventory = try InventoryService.open(at: home.url.appendingPathComponent("data/wax/wax.db"))
+        try inventory.postpone(1, attempt: 1, until: Date().addingTimeInterval(3_600), message: "waiting for Discogs (attempt 1): HTTP 503")
+        let waiting = try await Subprocess.run(wax, ["outbox", "--json"], environment: env(server))
+        let before = try #require((try JSONSerialization.jsonObject(with: Data(waiting.stdout.utf8)) as? [[String: Any]])?.first)
+        let attempts = try #require(before["attempts"] as? Int)
+        #expect(attempts >= 1 && (before["message"] as? String)?.contains("(attempt \(attempts))") == true, "\(before)")
+        server.setFaults { $0.alwaysFail = false }
+        let send = try await Subprocess.run(wax, ["outbox", "send", "--json"], environment: env(server))
+        #expect(send.status == 0, "\(send.stderr)")
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(send.stdout.utf8)) as? [[String: Any]])
+        #expect(sent.map { $0["state"] as? String } == ["confirmed"], "\(send.stdout)")
+        #expect(server.allListings().first { $0.listing.id == listing.id }?.status == "Draft")
+    }
+
     @Test func aConflictIsExitOneNamingBothValues() async throws {
         let server = try await fake()
         defer { Task { await server.stop() } }

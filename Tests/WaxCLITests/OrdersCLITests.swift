@@ -39,7 +39,7 @@ import WaxTestSupport
 
         let list = try await Subprocess.run(wax, ["orders", "--sync", "--json"], environment: env(server))
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stderr.contains("orders: 2 new, 0 changed (3 requests)"), "the list, and each new order's messages")
+        #expect(list.stderr.contains("orders: 2 new, 0 changed, 3 listings sold on Discogs (3 requests)"), "the list, and each new order's messages")
         let orders = try #require(try json(list.stdout) as? [[String: Any]])
         #expect(Set(orders.compactMap { $0["id"] as? String }) == [paid, unpaid])
         let first = try #require(orders.first { $0["id"] as? String == paid })

@@ -45,6 +45,26 @@ import WaxTestSupport
         #expect(second.stdout.hasPrefix("synced freakinbeats: +0 added, ~0 updated, −1 removed, 229 unchanged → 229 listings"))
     }
 
+    /// A shop that syncs from cron sees its orders: a one-shot `wax sync` polls them too (only
+    /// `--watch`, `serve` and the browser did), says so, and `--listings-only` leaves them.
+    @Test func aOneShotSyncPollsTheOrdersUnlessListingsOnly() async throws {
+        let server = try await fake { $0.inventory = .generated(seed: 22, listings: 60) }
+        defer { Task { await server.stop() } }
+        let first = try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: env(server))
+        #expect(first.status == 0 && first.stdout.contains("orders: not polled (--listings-only)"), "\(first.stdout)")
+        let bought = server.liveListings()[3]
+        let order = try #require(server.buy([bought.id], buyer: "cron_buyer"))
+        let result = try await Subprocess.run(wax, ["sync", "--json"], environment: env(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let orders = try #require(summary["orders"] as? [String: Any])
+        #expect(orders["polled"] as? Bool == true && orders["new"] as? Int == 1 && orders["listings_sold"] as? Int == 1, "\(orders)")
+        let list = try await Subprocess.run(wax, ["orders", "--json"], environment: env(server))
+        #expect(list.stdout.contains("\"\(order)\""), "the order is in the mirror: \(list.stdout.prefix(300))")
+        let text = try await Subprocess.run(wax, ["sync", "--quiet"], environment: env(server))
+        #expect(text.stdout.contains("orders: 0 new, 0 changed (1 request)"), "\(text.stdout)")
+    }
+
     @Test func aRejectedTokenExitsFourAndIsNeverEchoed() async throws {
         let server = try await fake()
         defer { Task { await server.stop() } }

@@ -99,6 +99,10 @@ public final class FakeDiscogsServer: Sendable {
         }
     }
 
+    /// The shop as Discogs' inventory export CSV (what `wax import` reads): a made-up shop to
+    /// try the CSV migration on without the real data.
+    public func exportCSV() -> String { state.withLock { $0.inventory.exportCSV() } }
+
     public func orders() -> [FakeOrder] { state.withLock { $0.orderBook.orders } }
 
     public func setFaults(_ change: (inout FakeFaults) -> Void) {

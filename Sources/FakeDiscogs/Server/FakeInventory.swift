@@ -159,3 +159,24 @@ struct FakeInventory {
         return true
     }
 }
+
+extension FakeInventory {
+    /// Every listing for sale as Discogs' inventory export writes it: its exact header row,
+    /// CRLF, `listed` as US-Pacific wall time without an offset, no currency column.
+    func exportCSV() -> String {
+        var csv = "listing_id,artist,title,label,catno,format,release_id,status,price,listed,comments,media_condition,sleeve_condition,accept_offer,external_id,weight,format_quantity,location,quantity\r\n"
+        func cell(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        for position in 0..<liveCount {
+            guard case .listing(let l)? = live(at: position), let r = release(id: l.releaseID) else { continue }
+            let listed = String(l.posted.prefix(19)).replacingOccurrences(of: "T", with: " ")
+            let fields = [String(l.id), r.artistDisplay, r.title, r.labelDisplay, r.catalogDisplay, r.formatDisplay, String(r.id),
+                          l.status, String(format: "%.2f", l.price), listed, l.comments, l.condition, l.sleeveCondition,
+                          l.allowOffers ? "Y" : "N", l.externalID, String(Int(l.weight)), String(l.formatQuantity), l.location,
+                          String(l.quantity)]
+            csv += fields.map(cell).joined(separator: ",") + "\r\n"
+        }
+        return csv
+    }
+}

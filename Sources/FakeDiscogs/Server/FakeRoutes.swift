@@ -344,20 +344,7 @@ struct FakeRoutes: HTTPHandler {
     private func exportDownload(_ id: Int?, caller: Caller, state: FakeState) -> Reply {
         guard case .owner = caller else { return Reply(status: .unauthorized, headers: [.contentType: "application/json"], body: Render.message("You must authenticate to access this resource.")) }
         guard let id, state.exports[id] == 0 else { return notFound("The requested resource was not found.") }
-        var csv = "listing_id,artist,title,label,catno,format,release_id,status,price,listed,comments,media_condition,sleeve_condition,accept_offer,external_id,weight,format_quantity,location,quantity\r\n"
-        func cell(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        for position in 0..<state.inventory.liveCount {
-            guard case .listing(let l)? = state.inventory.live(at: position), let r = state.inventory.release(id: l.releaseID) else { continue }
-            // `listed` is US-Pacific wall time without an offset: the posted time minus its offset.
-            let listed = String(l.posted.prefix(19)).replacingOccurrences(of: "T", with: " ")
-            let fields = [String(l.id), r.artistDisplay, r.title, r.labelDisplay, r.catalogDisplay, r.formatDisplay, String(r.id),
-                          l.status, String(format: "%.2f", l.price), listed, l.comments, l.condition, l.sleeveCondition,
-                          l.allowOffers ? "Y" : "N", l.externalID, String(Int(l.weight)), String(l.formatQuantity), l.location,
-                          String(l.quantity)]
-            csv += fields.map(cell).joined(separator: ",") + "\r\n"
-        }
+        let csv = state.inventory.exportCSV()
         return ok(Data(csv.utf8), headers: [.contentType: "text/csv"])
     }
 

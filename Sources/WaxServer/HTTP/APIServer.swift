@@ -57,7 +57,7 @@ public final class APIServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
 
-    public init(inventory: InventoryService, configuration: Configuration, sync: SyncAccess, logger: Logger = Logger(label: "wax.serve")) {
+    public init(inventory: InventoryService, configuration: Configuration, sync: SyncAccess, logger: Logger = WaxLogging.logger("wax.serve")) {
         self.inventory = inventory
         self.configuration = configuration
         self.sync = sync

@@ -163,6 +163,17 @@ extension InventoryService {
         }
     }
 
+    /// Every action waiting for its next try is due now (`wax outbox send` while another wax
+    /// holds the sender: that sender looks again within a second). Returns how many.
+    @discardableResult
+    public func makeWaitingDueNow(now: Date = Date()) throws -> Int {
+        try outboxWrite { db in
+            try db.execute(sql: "UPDATE actions SET next_attempt_at = NULL, updated_at = ? WHERE state = 'queued' AND next_attempt_at IS NOT NULL",
+                           arguments: [Timestamp.string(now)])
+            return db.changesCount
+        }
+    }
+
     /// Discogs accepted the write; it is yet to be read back.
     public func markSent(_ id: Int64, now: Date = Date()) throws {
         try outboxWrite { db in
@@ -171,13 +182,15 @@ extension InventoryService {
         }
     }
 
-    /// Discogs is unreachable, busy or rate-limited: try again at `until`.
-    public func postpone(_ id: Int64, until: Date, message: String, now: Date = Date()) throws {
+    /// Discogs is unreachable, busy or rate-limited: try again at `until`. `attempt` is the
+    /// attempt that failed, counted even when it failed before `markSending` (the token's
+    /// identity check), so the count and the message never disagree.
+    public func postpone(_ id: Int64, attempt: Int, until: Date, message: String, now: Date = Date()) throws {
         try outboxWrite { db in
             try db.execute(sql: """
-                UPDATE actions SET state = 'queued', next_attempt_at = ?, message = ?, updated_at = ?
+                UPDATE actions SET state = 'queued', next_attempt_at = ?, message = ?, updated_at = ?, attempts = max(attempts, ?)
                 WHERE id = ? AND state IN ('queued', 'sending', 'sent')
-                """, arguments: [Timestamp.string(until), message, Timestamp.string(now), id])
+                """, arguments: [Timestamp.string(until), message, Timestamp.string(now), attempt, id])
         }
     }
 
@@ -250,10 +263,11 @@ extension InventoryService {
     // MARK: Plumbing
 
     /// A write that changes no listing: bumps the outbox generation only.
-    private func outboxWrite(_ body: (Database) throws -> Void) throws {
+    private func outboxWrite<T>(_ body: (Database) throws -> T) throws -> T {
         try database.writeBookkeeping { db in
-            try body(db)
+            let result = try body(db)
             try Self.bumpOutbox(db)
+            return result
         }
     }
 

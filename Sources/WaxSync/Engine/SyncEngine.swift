@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WaxConfig
 import WaxStore
 
 /// One sync: read the inventory, confirm what is gone, apply it all in one transaction, then
@@ -15,7 +16,7 @@ public final class SyncEngine: Sendable {
     /// Store work (SQLite transactions) runs here, never on the caller's thread or the network's.
     let store = StoreQueue(label: "wax.sync.store")
 
-    public init(inventory: InventoryService, client: DiscogsClient, logger: Logger = Logger(label: "wax.sync")) {
+    public init(inventory: InventoryService, client: DiscogsClient, logger: Logger = WaxLogging.logger("wax.sync")) {
         self.inventory = inventory
         self.client = client
         self.databasePath = inventory.database.path

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WaxConfig
 import WaxStore
 
 /// Brings the seller's orders into the mirror. Orders are read most recently active first and
@@ -30,7 +31,7 @@ public final class OrdersPoller: Sendable {
     private let store = StoreQueue(label: "wax.orders.store")
 
     public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "wax.orders")) {
+                logger: Logger = WaxLogging.logger("wax.orders")) {
         self.inventory = inventory
         self.client = client
         self.configuration = configuration
@@ -72,6 +73,19 @@ public final class OrdersPoller: Sendable {
             logger.warning("orders: DOUBLE SALE: order \(id) bought a record wax had already taken off sale: contact the buyer")
         }
         return outcome
+    }
+
+    /// One poll from a one-shot command (`wax sync`, `wax orders --sync`), holding the orders
+    /// lock for it; nil when another process polls this mirror now (its poll is as good).
+    public func pollOnce(trigger: String) async throws -> Outcome? {
+        let lock: DatabaseLock
+        do {
+            lock = try DatabaseLock.acquire(forDatabase: inventory.database.path, job: .orders, trigger: trigger)
+        } catch is DatabaseLock.Busy {
+            return nil
+        }
+        defer { withExtendedLifetime(lock) {} }
+        return try await poll()
     }
 
     /// Polls every `interval` seconds (the first at once) while this process holds the orders

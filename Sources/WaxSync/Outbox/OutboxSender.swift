@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WaxConfig
 import WaxJSON
 import WaxStore
 
@@ -56,7 +57,7 @@ public final class OutboxSender: Sendable {
     private let loop: HeldLoop
     private let wake = AsyncWake()
 
-    public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration, logger: Logger = Logger(label: "wax.outbox")) {
+    public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration, logger: Logger = WaxLogging.logger("wax.outbox")) {
         self.inventory = inventory
         self.client = client
         self.configuration = configuration
@@ -67,8 +68,10 @@ public final class OutboxSender: Sendable {
     // MARK: Running
 
     /// Sends every open action that is due, in order, and returns how it ended. Takes the
-    /// outbox lock for the drain unless this sender already holds it.
-    public func drain(trigger: String = "outbox") async -> DrainOutcome {
+    /// outbox lock for the drain unless this sender already holds it. `ignoringBackoff`: what
+    /// waits for its next try is sent now (`wax outbox send`: someone saw Discogs come back; the
+    /// back-off is for the background sender).
+    public func drain(trigger: String = "outbox", ignoringBackoff: Bool = false) async -> DrainOutcome {
         let held = loop.isHeld
         var drainLock: DatabaseLock?
         if !held {
@@ -78,21 +81,21 @@ public final class OutboxSender: Sendable {
                 return .busy(holder: busy.holder)
             } catch {
                 return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)",
-                                open: (try? inventory.openActionCount()) ?? 0)
+                                open: await openCount())
             }
         }
         defer { withExtendedLifetime(drainLock) {} }
-        return await sendDue()
+        return await sendDue(ignoringBackoff: ignoringBackoff)
     }
 
     /// Keeps sending in the background (a browser, `wax sync --watch`, `wax serve`): drains,
     /// then waits for `pollInterval` or a `nudge()`. The outbox lock is tried each round and kept
     /// once taken, so one process stays the sender while it runs.
     public func start(trigger: String) {
+        // Every `pollInterval`, even while an action waits for its next try: a look is one read,
+        // and `wax outbox send` from another process makes what waits due at once.
         loop.start(trigger: trigger, idle: configuration.pollInterval, round: { [self] in
-            if case .waiting(let until, _, _) = await sendDue() {
-                return max(configuration.pollInterval, min(until.timeIntervalSince(configuration.now()), 60))
-            }
+            _ = await sendDue()
             return configuration.pollInterval
         }, pause: { [wake] seconds in await wake.wait(upTo: seconds) })
     }
@@ -107,8 +110,10 @@ public final class OutboxSender: Sendable {
 
     // MARK: Sending
 
-    private func sendDue() async -> DrainOutcome {
+    private func sendDue(ignoringBackoff: Bool = false) async -> DrainOutcome {
         var confirmed = 0, refused = 0
+        // Each action once: one postponed again ends the drain rather than being retried at once.
+        var tried = Set<Int64>()
         while !Task.isCancelled {
             let next: CounterAction?
             do {
@@ -117,13 +122,14 @@ public final class OutboxSender: Sendable {
                 return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)", open: 0)
             }
             guard let action = next else { return .done(confirmed: confirmed, refused: refused) }
-            if let due = action.nextAttemptAt, due > configuration.now() {
-                return .waiting(until: due, reason: action.message ?? "waiting", open: openCount())
+            if let due = action.nextAttemptAt, due > configuration.now(), !ignoringBackoff || tried.contains(action.id) {
+                return .waiting(until: due, reason: action.message ?? "waiting", open: await openCount())
             }
+            tried.insert(action.id)
             switch await send(action) {
             case .confirmed: confirmed += 1
             case .refused: refused += 1
-            case .postponed(let until, let reason): return .waiting(until: until, reason: reason, open: openCount())
+            case .postponed(let until, let reason): return .waiting(until: until, reason: reason, open: await openCount())
             case .unusable(let reason): return .unusable(reason)
             }
         }
@@ -189,7 +195,7 @@ public final class OutboxSender: Sendable {
             _ = try? await refuse(action, .failed, "\(notTheSeller.description); then `wax outbox retry \(action.id)`", discogs: nil)
             return .unusable(notTheSeller.description)
         } catch {
-            return postpone(action, reason: "\(error)")
+            return await postpone(action, reason: "\(error)")
         }
     }
 
@@ -260,9 +266,9 @@ public final class OutboxSender: Sendable {
             }
             return (try? await refuse(action, .failed, "Discogs refused the change: \(message)", discogs: nil)) ?? .refused
         case .cancelled:
-            return postpone(action, reason: "interrupted")
+            return await postpone(action, reason: "interrupted")
         default:
-            return postpone(action, reason: error.description)
+            return await postpone(action, reason: error.description)
         }
     }
 
@@ -298,18 +304,19 @@ public final class OutboxSender: Sendable {
         return .refused
     }
 
-    private func postpone(_ action: CounterAction, reason: String) -> Step {
-        let attempts = action.attempts + 1
-        let wait = configuration.backoff[min(attempts - 1, configuration.backoff.count - 1)]
-        let until = configuration.now().addingTimeInterval(wait)
-        let message = "waiting for Discogs (attempt \(attempts)): \(reason)"
+    private func postpone(_ action: CounterAction, reason: String) async -> Step {
+        let attempt = action.attempts + 1
+        let wait = configuration.backoff[min(attempt - 1, configuration.backoff.count - 1)]
+        let now = configuration.now()
+        let until = now.addingTimeInterval(wait)
+        let message = "waiting for Discogs (attempt \(attempt)): \(reason)"
         // A store that can't record the wait leaves the action `sending`: the next attempt reads first anyway.
-        try? inventory.postpone(action.id, until: until, message: message, now: configuration.now())
+        _ = try? await store.run { try self.inventory.postpone(action.id, attempt: attempt, until: until, message: message, now: now) }
         logger.notice("outbox #\(action.id) \(message); next try in \(Int(wait)) s")
         return .postponed(until: until, reason: reason)
     }
 
-    private func openCount() -> Int { (try? inventory.openActionCount()) ?? 0 }
+    private func openCount() async -> Int { (try? await store.run { try self.inventory.openActionCount() }) ?? 0 }
 
 }
 

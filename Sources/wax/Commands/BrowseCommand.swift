@@ -20,6 +20,7 @@ struct BrowseCommand: ParsableCommand {
 
     func run() throws {
         try Failure.reporting {
+            try Terminal.preflight()
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             let setup = try? SyncSetup.engine(context, inventory: inventory)

@@ -28,6 +28,8 @@ struct DemoCommand: ParsableCommand {
     static let tradeInterval: TimeInterval = 30
 
     private func runDemo() throws {
+        // Before the fake starts and the shop syncs: no terminal, no demo.
+        try Terminal.preflight()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wax-demo-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -26,7 +26,7 @@ struct ExportCommand: AsyncParsableCommand {
                 } catch {
                     throw Failure.failed("cannot write \(url.path): \((error as NSError).localizedDescription)")
                 }
-                Console.warn("wrote \(listings.count) listings to \(url.path)")
+                Console.note("wrote \(listings.count) listings to \(url.path)")
             } else {
                 Console.out(text)
             }

@@ -63,7 +63,7 @@ struct ImportCommand: AsyncParsableCommand {
                 Console.out("\(parsed.format.rawValue)\(clearDB ? ", cleared \(outcome.cleared) listings first" : "")\n")
                 for (key, value) in summary { Console.out("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)\n") }
             }
-            if !parsed.errors.isEmpty { throw ExitCode(1) }
+            if !parsed.errors.isEmpty { throw ExitStatus.failure.code }
         }
     }
 }

@@ -8,7 +8,14 @@ struct InfoCommand: AsyncParsableCommand {
         abstract: "Print resolved paths and which settings are set (never a token's value)."
     )
 
+    /// For `deploy/make-manual.sh`: the man page's generated sections (hidden from the help).
+    @Flag(name: .customLong("manual-sections"), help: .hidden) var manualSections = false
+
     func run() async throws {
+        if manualSections {
+            Console.out(ManualSections.mdoc)
+            return
+        }
         try Failure.reporting {
             let context = try AppContext.load()
             let paths = context.paths

@@ -15,17 +15,31 @@ struct OrdersCommand: AsyncParsableCommand {
         defaultSubcommand: OrdersList.self
     )
 
-    /// Polls Discogs once (the seller's token needed), for `--sync`.
-    static func pollOnce(_ context: AppContext, _ inventory: InventoryService) async throws {
-        let (client, _) = try SyncSetup.client(context)
+    /// Polls Discogs once (the seller's token needed), for `--sync` and `wax sync`: nil when
+    /// another wax polls this mirror right now.
+    static func pollOnce(_ context: AppContext, _ inventory: InventoryService, client: DiscogsClient? = nil,
+                         trigger: String) async throws -> OrdersPoller.Outcome? {
+        let client = try client ?? SyncSetup.client(context).0
         do {
-            let outcome = try await OrdersPoller(inventory: inventory, client: client, logger: context.logger).poll()
-            Console.note("orders: \(outcome.applied.new.count) new, \(outcome.applied.changed.count) changed (\(outcome.requests) request\(outcome.requests == 1 ? "" : "s"))")
+            return try await OrdersPoller(inventory: inventory, client: client, logger: context.logger).pollOnce(trigger: trigger)
         } catch DiscogsError.tokenRejected {
             throw Failure.tokenRejected("Discogs refused the orders (401): they need the seller's own token")
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure.failed("\(error)")
         }
+    }
+
+    /// "orders: 2 new, 1 changed, 1 listing sold on Discogs (3 requests)", or who polls instead.
+    static func describe(_ outcome: OrdersPoller.Outcome?) -> String {
+        guard let outcome else { return "orders: another wax polls this mirror's orders now" }
+        let a = outcome.applied
+        var text = "orders: \(a.new.count) new, \(a.changed.count) changed"
+        if a.listingsSold > 0 { text += ", \(a.listingsSold) listing\(a.listingsSold == 1 ? "" : "s") sold on Discogs" }
+        text += " (\(outcome.requests) request\(outcome.requests == 1 ? "" : "s"))"
+        if !a.doubleSales.isEmpty { text += "; DOUBLE SALE: order \(a.doubleSales.joined(separator: ", ")) (see wax orders)" }
+        return text
     }
 
     static func object(_ order: Order) -> JSONValue {
@@ -63,7 +77,7 @@ struct OrdersList: AsyncParsableCommand {
         try await Failure.reporting {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
-            if sync { try await OrdersCommand.pollOnce(context, inventory) }
+            if sync { Console.note(OrdersCommand.describe(try await OrdersCommand.pollOnce(context, inventory, trigger: "wax orders --sync"))) }
             let orders = try inventory.orders(openOnly: open, status: status)
             if json {
                 Console.out(JSONValue.array(orders.map(OrdersCommand.object)).prettyText + "\n")

@@ -44,7 +44,12 @@ struct OutboxList: AsyncParsableCommand {
 }
 
 struct OutboxSend: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "send", abstract: "Send what is queued now (needs the seller's token).")
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send what is queued now, whatever its next try (needs the seller's token).",
+        discussion: "The background sender waits longer between tries while Discogs is down; this sends each waiting action once, now, and says what became of it."
+    )
+    @Flag(help: "Print the actions that were open, as they are now, as a JSON array.") var json = false
 
     func run() async throws {
         try await Failure.reporting {
@@ -52,14 +57,25 @@ struct OutboxSend: AsyncParsableCommand {
             let inventory = try context.openInventory()
             let (client, seller) = try SyncSetup.client(context)
             let sender = OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller), logger: context.logger)
-            switch await sender.drain(trigger: "wax outbox send") {
+            let open = try inventory.actions(openOnly: true, limit: 10_000).map(\.id)
+            let outcome = await sender.drain(trigger: "wax outbox send", ignoringBackoff: true)
+            let after = try open.sorted().compactMap { try inventory.action(id: $0) }
+            if json { Console.out(JSONValue.array(after.map(ActionJSON.object)).prettyText + "\n") }
+            switch outcome {
             case .done(let confirmed, let refused):
-                Console.out("\(confirmed) confirmed, \(refused) refused; nothing left to send\n")
-                if refused > 0 { throw ExitCode(1) }
+                if !json { Console.out("\(confirmed) confirmed, \(refused) refused; nothing left to send\n") }
+                if refused > 0 { throw ExitStatus.failure.code }
             case .waiting(let until, let reason, let open):
-                Console.out("\(open) waiting for Discogs (next try \(LocalTime.system.minute(until))): \(reason)\n")
+                let sent = after.filter { !$0.state.isOpen }.count
+                if !json {
+                    Console.out("\(sent) sent; \(open) still waiting for Discogs (next try \(LocalTime.system.minute(until))): \(reason)\n")
+                }
+                throw ExitStatus.queued.code
             case .busy(let holder):
-                throw Failure.syncBusy("another wax is sending this outbox (\(holder))")
+                // That wax looks at the outbox every second: what waits is due now for it.
+                let due = try inventory.makeWaitingDueNow()
+                Console.note("another wax sends this outbox (\(holder)): \(due) waiting action\(due == 1 ? " is" : "s are") due now, it sends within seconds (see wax outbox)")
+                throw ExitStatus.queued.code
             case .unusable(let reason):
                 throw Failure.configuration(reason)
             }

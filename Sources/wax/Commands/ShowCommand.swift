@@ -11,7 +11,7 @@ struct ShowCommand: AsyncParsableCommand {
         try Failure.reporting {
             let context = try AppContext.load()
             guard let listing = try context.openInventory().listing(id: listingID) else {
-                throw Failure.failed("no listing \(listingID) in the mirror")
+                throw Failure.configuration("no listing \(listingID) in the mirror")
             }
             Console.out(json ? ListingJSON.object(listing).prettyText + "\n" : ListingText.detail(listing))
         }

@@ -21,7 +21,7 @@ struct SyncCommand: AsyncParsableCommand {
     )
 
     @Flag(help: "Print the summary as one JSON object.") var json = false
-    @Flag(name: .customLong("listings-only"), help: "Skip fetching release details.") var listingsOnly = false
+    @Flag(name: .customLong("listings-only"), help: "Only the listings: no release details, no orders.") var listingsOnly = false
     @Flag(name: .customLong("all-details"), help: "Fetch every missing release detail, waiting on the rate limit.") var allDetails = false
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Keep running: sync now, then every SYNC_INTERVAL_HOURS.") var watch = false
@@ -50,17 +50,58 @@ struct SyncCommand: AsyncParsableCommand {
                 let outbox = await SyncSetup.sender(context, engine: engine, seller: options.seller).drain(trigger: "wax sync")
                 if !json { Self.note(outbox) }
             }
+            // Then the orders (a shop syncing from cron sees them too): a listing bought online
+            // leaves with its order's id before the inventory agrees.
+            let orders = await pollOrders(context, inventory, engine)
             let task = Task { try await engine.run(options, events: progress.handle) }
             SignalWatch.shared.onSignal { _ in task.cancel() }
             do {
-                print(summary: try await task.value, seller: options.seller)
+                print(summary: try await task.value, seller: options.seller, orders: orders)
             } catch let failure as SyncFailure {
                 throw SyncSetup.exit(for: failure)
             }
         }
     }
 
-    private func print(summary: SyncSummary, seller: String) {
+    /// What became of the orders poll that goes with a one-shot sync.
+    enum OrdersPoll {
+        case polled(OrdersPoller.Outcome?)
+        case skipped(String)
+        case failed(String)
+
+        var line: String {
+            switch self {
+            case .polled(let outcome): OrdersCommand.describe(outcome)
+            case .skipped(let why): "orders: not polled (\(why))"
+            case .failed(let why): "orders: not polled: \(why)"
+            }
+        }
+
+        var json: JSONValue {
+            switch self {
+            case .polled(let outcome?):
+                .object(["polled": .bool(true), "new": JSONValue(outcome.applied.new.count), "changed": JSONValue(outcome.applied.changed.count),
+                         "listings_sold": JSONValue(outcome.applied.listingsSold), "requests": JSONValue(outcome.requests),
+                         "double_sales": .array(outcome.applied.doubleSales.map(JSONValue.string))])
+            case .polled(nil): .object(["polled": .bool(false), "reason": .string("another wax polls this mirror's orders now")])
+            case .skipped(let why), .failed(let why): .object(["polled": .bool(false), "reason": .string(why)])
+            }
+        }
+    }
+
+    private func pollOrders(_ context: AppContext, _ inventory: InventoryService, _ engine: SyncEngine) async -> OrdersPoll {
+        if listingsOnly { return .skipped("--listings-only") }
+        guard context.settings.ordersPollMinutes > 0 else { return .skipped("ORDERS_POLL_MINUTES=0") }
+        do {
+            return .polled(try await OrdersCommand.pollOnce(context, inventory, client: engine.client, trigger: "wax sync"))
+        } catch let failure as Failure {
+            return .failed(failure.message)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    private func print(summary: SyncSummary, seller: String, orders: OrdersPoll) {
         if json {
             let object: [String: JSONValue] = [
                 "added": JSONValue(summary.added), "updated": JSONValue(summary.updated), "removed": JSONValue(summary.removed),
@@ -68,12 +109,12 @@ struct SyncCommand: AsyncParsableCommand {
                 "seconds": .double((summary.seconds * 1000).rounded() / 1000), "releases_fetched": JSONValue(summary.releasesFetched),
                 "releases_pending": JSONValue(summary.releasesPending), "unreachable": JSONValue(summary.unreachable),
                 "removals_deferred": .bool(summary.removalsDeferred), "rate_limited": JSONValue(summary.rateLimited),
-                "sync_run_id": .int(summary.syncRunID),
+                "sync_run_id": .int(summary.syncRunID), "orders": orders.json,
             ]
             Console.out(JSONValue.object(object).text + "\n")
             return
         }
-        Console.out(Self.describe(summary, seller: seller))
+        Console.out(Self.describe(summary, seller: seller) + orders.line + "\n")
     }
 
     /// One line on stderr when the outbox had something to say.

@@ -56,7 +56,8 @@ struct Counter {
     }
 
     /// Waits for `action` to be confirmed or refused (sending it when this process can), then
-    /// prints the outcome; a refusal is exit 1, still waiting is `queued` and exit 0.
+    /// prints the outcome: a refusal is exit 1; still on its way is `queued` and exit 5, so that
+    /// a script never reads "not yet" as done.
     func settle(_ action: CounterAction, _ options: CounterOptions) async throws {
         let deadline = Date().addingTimeInterval(max(0, options.wait))
         if let sender {
@@ -74,7 +75,8 @@ struct Counter {
             latest = try inventory.action(id: action.id) ?? latest
         }
         report(latest, options)
-        if latest.state == .conflict || latest.state == .failed { throw ExitCode(1) }
+        if latest.state == .conflict || latest.state == .failed { throw ExitStatus.failure.code }
+        if latest.state.isOpen { throw ExitStatus.queued.code }
     }
 
     func report(_ action: CounterAction, _ options: CounterOptions) {
@@ -91,10 +93,18 @@ struct Counter {
         case .cancelled:
             Console.out("\(what): cancelled\n")
         case .queued, .sending, .sent:
-            let by = sender == nil ? "the wax that sends this shop's outbox will send it" : "the next wax with the token will send it"
             let waiting = (try? inventory.openActionCount()) ?? 1
-            Console.out("\(what): queued (\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs; \(by))\(action.message.map { ": \($0)" } ?? "")\n")
+            Console.out("\(what): queued (\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs; \(whoSends))\(action.message.map { ": \($0)" } ?? "")\n")
         }
+    }
+
+    /// Who will send what is still queued once this command has gone.
+    private var whoSends: String {
+        if let holder = DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) {
+            return "the wax that sends this shop's outbox sends it (\(holder))"
+        }
+        return sender == nil ? "the wax that sends this shop's outbox sends it when it runs"
+            : "nothing sends it until a wax with the token runs again: `wax outbox send`, the browser or the wax-sync service"
     }
 
     static func describe(_ action: CounterAction) -> String {

@@ -9,12 +9,12 @@ enum Failure: Error {
     case syncBusy(String)
     case tokenRejected(String)
 
-    var exitCode: Int32 {
+    var status: ExitStatus {
         switch self {
-        case .failed: 1
-        case .configuration: 2
-        case .syncBusy: 3
-        case .tokenRejected: 4
+        case .failed: .failure
+        case .configuration: .usage
+        case .syncBusy: .busy
+        case .tokenRejected: .tokenRejected
         }
     }
 
@@ -52,13 +52,13 @@ extension Failure {
             return exit
         case let failure as Failure:
             Console.error(failure.message)
-            return ExitCode(failure.exitCode)
+            return failure.status.code
         case let terminal as TerminalError:
             Console.error(terminal.description)
-            return ExitCode(2)
+            return ExitStatus.usage.code
         default:
             Console.error("\(error)")
-            return ExitCode(1)
+            return ExitStatus.failure.code
         }
     }
 }
