@@ -177,6 +177,37 @@ struct BrowserEndToEndTests {
         #expect(!Self.isRunning(pid), "wax \(pid) is still running (state \(Self.state(pid) ?? "?")) two minutes after its terminal went away")
     }
 
+    /// Esc goes back where staff came from: `P`, Enter, Esc lands in the pick list (it landed
+    /// in the orders view); `c`, Enter, Esc in the changes (it landed in the main list).
+    @Test func escGoesBackToThePickListAndTheChanges() async throws {
+        let server = try await startedFake { $0.inventory = .generated(seed: 77, listings: 40) }
+        defer { Task { await server.stop() } }
+        let env = environment(["DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_TOKEN": server.configuration.ownerToken,
+                               "DISCOGS_SELLER_USERNAME": server.configuration.seller])
+        #expect(try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: env).status == 0)
+        let order = try #require(server.buy([server.liveListings()[5].id], buyer: "vinyl_fan"))
+        let sync = try await Subprocess.run(wax, ["sync", "--quiet"], environment: env)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        let tmux = try await Tmux([wax.path], environment: env, columns: 100, rows: 30)
+        defer { Task { await tmux.stop() } }
+        try await tmux.waitFor("showing 39 of 39")
+        try await tmux.send("P")
+        try await tmux.waitFor("Pick list: 1 item")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("Order \(order) (t: status")
+        try await tmux.send("Escape")
+        try await tmux.waitFor("Pick list: 1 item")
+        try await tmux.send("Escape", "c")
+        try await tmux.waitFor("sold on Discogs, order \(order)")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("Listing   ")
+        try await tmux.send("Escape")
+        let screen = try await tmux.waitFor("Changes: what recent syncs")
+        #expect(screen.contains("sold on Discogs, order \(order)"))
+        try await tmux.send("Escape", "q")
+        #expect(try await tmux.exitStatus() == 0)
+    }
+
     /// A process's state letter from /proc (R, S, Z…), nil once it is gone.
     static func state(_ pid: Int32) -> Character? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }

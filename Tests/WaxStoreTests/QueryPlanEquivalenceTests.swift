@@ -169,6 +169,8 @@ import WaxTestSupport
             let keys = sortKeys[query.sort.field]!
             let sorted = hits.sorted { a, b in
                 let ka = keys[a.listingID]!, kb = keys[b.listingID]!
+                // Listings without a value come last either way (bins, prices, years…).
+                if ka != kb, query.sort.field != .posted, ka == .null || kb == .null { return kb == .null }
                 if ka != kb { return query.sort.descending ? kb < ka : ka < kb }
                 if query.sort.field == .posted {
                     // Newest first, ties in the order first stored; the reverse reversed.

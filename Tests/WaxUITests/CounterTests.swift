@@ -46,7 +46,7 @@ import WaxTestSupport
         #expect(session.state.counterPrompt != nil)
         try session.handle(.character("y"))
         #expect(session.state.counterPrompt == nil)
-        #expect(session.frame.text.contains("#1 repriced 25.00 USD → 19.50 USD: on its way to Discogs"))
+        #expect(session.frame.text.contains("#1 repriced 25.00 USD → 19.50 USD (Björk – Army Of Me): on its way to Discogs"))
         #expect(session.frame.text.contains("1 change waiting for Discogs"))
         #expect(session.frame.text.contains("(waiting) Army Of Me"))
         #expect(try inventory.listing(id: listing.id)?.record.priceValue == 19.5)
@@ -59,7 +59,7 @@ import WaxTestSupport
         try inventory.markSent(1)
         try inventory.confirm(1)
         try session.forceGenerationCheck()
-        #expect(session.frame.text.contains("#1 repriced 25.00 USD → 19.50 USD: confirmed on Discogs"))
+        #expect(session.frame.text.contains("#1 repriced 25.00 USD → 19.50 USD (Björk – Army Of Me): confirmed on Discogs"), "the record is named when it ends")
         #expect(!session.frame.text.contains("waiting for Discogs"))
     }
 
@@ -76,7 +76,7 @@ import WaxTestSupport
         try session.handle(.character("y"))
         #expect(try inventory.listing(id: listing.id)?.removedReason == "sold in shop")
         #expect(session.state.selected?.id != listing.id, "the sold record leaves the list at once")
-        #expect(session.frame.text.contains("#1 sold in shop: on its way to Discogs"))
+        #expect(session.frame.text.contains("#1 sold in shop (Björk – Army Of Me): on its way to Discogs"))
         // Undo before it left: cancelled, back in the list.
         try session.handle(.character("u"))
         #expect(session.frame.text.contains("Undo your last action? y/n"))
@@ -103,7 +103,7 @@ import WaxTestSupport
         try inventory.refuse(1, as: .conflict, message: "location on Discogs is \"B7\", you saw \"A1\": nothing was changed", discogs: onDiscogs)
         try session.forceGenerationCheck()
         #expect(session.state.messageIsError)
-        #expect(session.frame.text.contains("#1 moved A1 → Z9: CONFLICT: location on Discogs is \"B7\""))
+        #expect(session.frame.text.contains("#1 moved A1 → Z9 (Björk – Army Of Me): CONFLICT: location on Discogs is \"B7\""))
         #expect(session.frame.cells.joined().contains { $0.role == .statusError })
         #expect(try inventory.listing(id: listing.id)?.record.location == "B7", "the mirror shows what Discogs holds")
     }
@@ -119,6 +119,8 @@ import WaxTestSupport
         let (open, _, dir2) = try self.session()
         defer { withExtendedLifetime(dir2) {} }
         try open.handle(.character("H"))
+        #expect(open.frame.text.contains("Hold Björk – Army Of Me for: ") && open.frame.text.contains("a name or a note · Enter: next"))
+        try open.handle(.enter)
         #expect(open.frame.text.contains("Hold Björk – Army Of Me, 25.00 USD, bin A1 for a customer? y/n"))
         try open.handle(.escape)
         #expect(open.state.counterPrompt == nil)
@@ -129,13 +131,16 @@ import WaxTestSupport
         let (session, inventory, dir) = try session()
         defer { withExtendedLifetime(dir) {} }
         try session.handle(.character("H"))
+        for c in "Anna, Saturday" { try session.handle(.character(c)) }
+        try session.handle(.enter)
+        #expect(session.frame.text.contains("Hold Björk – Army Of Me, 25.00 USD, bin A1 for Anna, Saturday? y/n"))
         try session.handle(.character("y"))
         try inventory.markSending(1)
         try inventory.confirm(1)
         try session.forceGenerationCheck()
         #expect(session.frame.text.contains("(held) Army Of Me"))
         try session.handle(.enter)
-        #expect(session.frame.text.contains("by alice (a Draft on Discogs; H puts it back on sale)"))
+        #expect(session.frame.text.contains("by alice: Anna, Saturday (a Draft on Discogs; H puts it back on sale)"))
         try session.handle(.character("H"))
         #expect(session.frame.text.contains("Put Björk – Army Of Me, 25.00 USD, bin A1 back on sale? y/n"))
         try session.handle(.character("n"))

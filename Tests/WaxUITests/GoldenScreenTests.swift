@@ -67,6 +67,7 @@ import WaxTestSupport
         try withSession(columns, rows, counter: CounterAccess(user: "alice", availability: .on)) { session, _ in
             try session.handle(.character("j"))
             try session.handle(.character("H"))
+            try session.handle(.enter)              // for nobody in particular
             try session.handle(.character("y"))
             try session.handle(.character("j"))
             try session.handle(.character("S"))

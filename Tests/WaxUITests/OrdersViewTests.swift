@@ -88,12 +88,12 @@ import WaxTestSupport
         try alice.handle(.character(" "))
         #expect(alice.state.orders.pickCursor == 1, "picking walks down the list")
         try bob.forceGenerationCheck()
-        #expect(bob.frame.text.contains("✓  A2        Larry Heard – Sceneries Not Songs (alice)"))
+        #expect(bob.frame.text.contains("✓ alice  A2        Larry Heard – Sceneries Not Songs"))
         // bob (no token: marks are the mirror's alone) unmarks it; alice sees that.
         try bob.handle(.character("x"))
         try alice.forceGenerationCheck()
         #expect(alice.state.orders.pickItems[0].item.pickedBy == nil)
-        // Enter: the order of the item, with the buyer's message; Esc back to the orders, Esc out.
+        // Enter: the order of the item, with the buyer's message; Esc back to the pick list, Esc out.
         try alice.handle(.character("k"))
         try alice.handle(.enter)
         #expect(alice.state.overlay == .orders)
@@ -101,7 +101,7 @@ import WaxTestSupport
         #expect(alice.frame.text.contains("12 Record Lane"))
         #expect(alice.frame.text.contains("Please ship in a sturdy box"))
         try alice.handle(.escape)
-        #expect(alice.state.overlay == .orders && alice.state.orders.open == nil)
+        #expect(alice.state.overlay == .pickList && alice.state.orders.open == nil && alice.state.orders.pickCursor == 0)
         try alice.handle(.escape)
         #expect(alice.state.overlay == .none && alice.state.scope == .list)
     }

@@ -130,7 +130,10 @@ import WaxTestSupport
         var s = state()
         _ = Reducer.handle(.character("?"), &s)
         #expect(s.overlay == .help)
+        // The moving keys scroll it (PgDn closed it, and 80×24 could not show it all).
         _ = Reducer.handle(.character("j"), &s)
+        #expect(s.overlay == .help && s.cursor == 0)
+        _ = Reducer.handle(.character("z"), &s)
         #expect(s.overlay == .none && s.cursor == 0)
         // q in the help closes the help, it does not quit (the search and filters stay).
         s.query.text = "dub"

@@ -222,9 +222,9 @@ import WaxTestSupport
             for c in "bj" { try session.handle(.character(c)) }
             let rows = FilterPaneModel.rows(session.state)
             #expect(rows == [.value(FacetValue(value: "Björk", count: 1))])
-            try session.handle(.enter)                                 // stop typing
-            try session.handle(.enter)                                 // choose it
+            try session.handle(.enter)                                 // one Enter: done typing, and chosen
             #expect(session.state.total == 1 && session.state.query.artist == "Björk")
+            #expect(!session.state.narrowing)
             #expect(session.frame.text.contains("/ bj"))
         }
     }

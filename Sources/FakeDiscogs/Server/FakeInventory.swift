@@ -132,7 +132,9 @@ struct FakeInventory {
     mutating func add(posted: String) -> Int64 {
         let id = nextAddedID
         nextAddedID += 41
-        var listing = generator?.listing(at: 0) ?? FakeListing(
+        // A new listing each time, drawn from the shop's releases as the first ones were (every
+        // new one was a copy of the first listing: the demo's top rows grew identical).
+        var listing = generator.map { $0.listing(at: $0.listingCount + added.count) } ?? FakeListing(
             id: id, releaseID: ShopGenerator.firstReleaseID, status: "For Sale", condition: "Mint (M)",
             sleeveCondition: "Mint (M)", posted: posted, price: 10, currency: "USD", shippingPrice: nil, comments: "",
             location: "", externalID: "", weight: 230, formatQuantity: 1, allowOffers: false, quantity: 1, shipsFrom: "United States")

@@ -28,7 +28,7 @@ final class InventoryIndex: Sendable {
     let years: [Int32]            // 0: unknown
     let conditionRanks: [Int8]    // 0: ungraded
     /// Ascending orders (positions) for each sort, built when first asked for.
-    private let orders = Mutex<[SortField: [Int32]]>([:])
+    private let orders = Mutex<[SortField: SortOrder]>([:])
     /// Each listing's folded artist and title, for substring search; read when first asked for
     /// (a browser that never searches never holds them: ~40 bytes a listing).
     private let names = Mutex<FoldedNames?>(nil)
@@ -153,13 +153,15 @@ final class InventoryIndex: Sendable {
     }
 
     /// Visits positions in `sort` order (along `order`, or the default order when nil) until
-    /// `body` returns false. Descending is the ascending order reversed, ties included.
-    private func walk(_ sort: ListingSort, order: [Int32]?, _ body: (Int) -> Bool) {
+    /// `body` returns false. Descending is the ascending order reversed, ties included, except
+    /// that listings without a value (no bin, no price) come last either way.
+    private func walk(_ sort: ListingSort, order: SortOrder?, _ body: (Int) -> Bool) {
         if let order {
             if sort.descending {
-                for p in order.reversed() where !body(Int(p)) { return }
+                for p in order.positions[..<order.present].reversed() where !body(Int(p)) { return }
+                for p in order.positions[order.present...].reversed() where !body(Int(p)) { return }
             } else {
-                for p in order where !body(Int(p)) { return }
+                for p in order.positions where !body(Int(p)) { return }
             }
         } else if sort.descending {
             for p in 0..<count where !body(p) { return }
@@ -169,7 +171,7 @@ final class InventoryIndex: Sendable {
     }
 
     /// The listing ids of one window of `selection` in `sort` order.
-    func window(of selection: Bitset, sort: ListingSort, limit: Int?, offset: Int, order: [Int32]?) -> [Int64] {
+    func window(of selection: Bitset, sort: ListingSort, limit: Int?, offset: Int, order: SortOrder?) -> [Int64] {
         var result: [Int64] = []
         var skipped = 0
         let wanted = limit ?? .max
@@ -187,7 +189,7 @@ final class InventoryIndex: Sendable {
     }
 
     /// How many members of `selection` come before `position` in `sort` order.
-    func rank(of position: Int, in selection: Bitset, sort: ListingSort, order: [Int32]?) -> Int {
+    func rank(of position: Int, in selection: Bitset, sort: ListingSort, order: SortOrder?) -> Int {
         var rank = 0
         walk(sort, order: order) { p in
             if p == position { return false }
@@ -292,12 +294,19 @@ final class InventoryIndex: Sendable {
 
     // MARK: Orders
 
-    /// The ascending order of `field` (ties by listing id), nil for the default order, which is
-    /// the positions themselves. Built on first use: most sessions never sort by title.
-    func order(_ field: SortField, _ db: Database) throws -> [Int32]? {
+    /// The positions in ascending order of a field: those with a value first (ties by listing
+    /// id), then the `positions.count - present` without one, by listing id.
+    struct SortOrder: Sendable {
+        var positions: [Int32]
+        var present: Int
+    }
+
+    /// The ascending order of `field`, nil for the default order, which is the positions
+    /// themselves. Built on first use: most sessions never sort by title.
+    func order(_ field: SortField, _ db: Database) throws -> SortOrder? {
         guard field != .posted else { return nil }
         if let cached = orders.withLock({ $0[field] }) { return cached }
-        let order: [Int32]
+        let order: SortOrder
         switch field {
         case .posted:
             return nil
@@ -308,34 +317,40 @@ final class InventoryIndex: Sendable {
         case .condition:
             order = numericOrder { self.conditionRanks[$0] == 0 ? nil : Double(self.conditionRanks[$0]) }
         case .artist, .title, .location:
-            // The text keys live in their own indexes (l_<column>), already sorted byte-wise as SQLite does.
+            // The text keys live in their own indexes (l_<column>), already sorted byte-wise as
+            // SQLite does; those without one come after, by id.
             let column = field.column.name
             var positions: [Int32] = []
             positions.reserveCapacity(count)
-            try SQLiteRows.step(db, sql: "SELECT listing_id FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL ORDER BY \(column), listing_id") { handle in
-                if let position = self.position(ofID: sqlite3_column_int64(handle, 0)) { positions.append(position) }
+            var present = 0
+            for (condition, order) in [("\(column) IS NOT NULL", "\(column), listing_id"), ("\(column) IS NULL", "listing_id")] {
+                try SQLiteRows.step(db, sql: "SELECT listing_id FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL AND \(condition) ORDER BY \(order)") { handle in
+                    if let position = self.position(ofID: sqlite3_column_int64(handle, 0)) { positions.append(position) }
+                }
+                if condition.hasSuffix("NOT NULL") { present = positions.count }
             }
-            order = positions
+            order = SortOrder(positions: positions, present: present)
         }
         orders.withLock { $0[field] = order }
         return order
     }
 
-    /// Positions sorted by a numeric key, missing values first (as SQLite sorts NULLs), ties by
-    /// id. Sorts positions in place rather than (key, id, position) tuples: 0.4 MB of temporary
-    /// memory per 100,000 listings instead of 7.
-    private func numericOrder(_ key: (Int) -> Double?) -> [Int32] {
+    /// Positions sorted by a numeric key, missing values last, ties by id. Sorts positions in
+    /// place rather than (key, id, position) tuples: 0.4 MB of temporary memory per 100,000
+    /// listings instead of 7.
+    private func numericOrder(_ key: (Int) -> Double?) -> SortOrder {
         var order = Array(0..<Int32(count))
         ids.withUnsafeBufferPointer { ids in
             order.sort { a, b in
                 switch (key(Int(a)), key(Int(b))) {
                 case (nil, nil): return ids[Int(a)] < ids[Int(b)]
-                case (nil, _): return true
-                case (_, nil): return false
+                case (nil, _): return false
+                case (_, nil): return true
                 case (let x?, let y?): return x != y ? x < y : ids[Int(a)] < ids[Int(b)]
                 }
             }
         }
-        return order
+        let present = order.firstIndex { key(Int($0)) == nil } ?? order.count
+        return SortOrder(positions: order, present: present)
     }
 }

@@ -56,7 +56,9 @@ struct QueryPlan {
         // Ties as the in-memory index breaks them: by first-stored order against the posted
         // order (newest first, ties oldest-stored first), else by listing id with the order.
         let tie = query.sort.field == .posted ? "l.seq \(query.sort.descending ? "ASC" : "DESC")" : "l.listing_id \(direction)"
-        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY l.\(query.sort.field.column.name) \(direction), \(tie)"
+        // Listings without a value (no bin, no price) come last either way, as in the index.
+        let missingLast = query.sort.field == .posted ? "" : "l.\(query.sort.field.column.name) IS NULL, "
+        var sql = "SELECT l.listing_id FROM listings l WHERE \(whereClause) ORDER BY \(missingLast)l.\(query.sort.field.column.name) \(direction), \(tie)"
         if let limit = query.limit {
             sql += " LIMIT \(max(0, limit)) OFFSET \(max(0, query.offset))"
         } else if query.offset > 0 {

@@ -21,9 +21,13 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
     public var location: String?
     /// The staff member who did it at the counter (nil: a sync saw it on Discogs).
     public var user: String?
+    /// The counter action it came from, if it did, and whether that action undid another.
+    public var actionKind: ActionKind?
+    public var isUndo = false
 
     public init(id: Int64, syncRunID: Int64?, listingID: Int64, kind: Kind, field: String?, oldValue: String?, newValue: String?,
-                changedAt: Date?, artist: String?, title: String?, location: String? = nil, user: String? = nil) {
+                changedAt: Date?, artist: String?, title: String?, location: String? = nil, user: String? = nil,
+                actionKind: ActionKind? = nil, isUndo: Bool = false) {
         self.id = id
         self.syncRunID = syncRunID
         self.listingID = listingID
@@ -36,6 +40,8 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
         self.title = title
         self.location = location
         self.user = user
+        self.actionKind = actionKind
+        self.isUndo = isUndo
     }
 }
 
@@ -44,14 +50,16 @@ extension InventoryService {
     public func changes(since: Date, limit: Int = 1_000) throws -> [ListingChange] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.*, l.artist, l.title, l.location FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id
+                SELECT c.*, l.artist, l.title, l.location, a.kind AS action_kind, a.undoes IS NOT NULL AS is_undo
+                FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id LEFT JOIN actions a ON a.id = c.action_id
                 WHERE c.changed_at >= ? ORDER BY c.changed_at DESC, c.id DESC LIMIT ?
                 """, arguments: [Timestamp.string(since), limit]).map { row in
                 ListingChange(id: row["id"], syncRunID: row["sync_run_id"], listingID: row["listing_id"],
                               kind: ListingChange.Kind(rawValue: row["change"]) ?? .updated, field: row["field"],
                               oldValue: row["old_value"], newValue: row["new_value"],
                               changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"],
-                              location: row["location"], user: row["user"])
+                              location: row["location"], user: row["user"],
+                              actionKind: (row["action_kind"] as String?).flatMap(ActionKind.init(rawValue:)), isUndo: row["is_undo"] ?? false)
             }
         }
     }

@@ -20,7 +20,10 @@ public enum Scope: Sendable, Hashable, CaseIterable {
 
 public struct CommandSpec: Sendable {
     public enum Group: String, Sendable, CaseIterable {
-        case move = "Move", find = "Find", orders = "Orders", view = "View", shop = "Shop", counter = "Counter"
+        case move = "Move", find = "Find"
+        /// Keys of the filter pane alone (`h` there is the previous kind, not "held").
+        case filters = "In the filter pane"
+        case orders = "Orders", view = "View", shop = "Shop", counter = "Counter"
     }
 
     public let id: CommandID
@@ -37,6 +40,8 @@ public struct CommandSpec: Sendable {
 
 public enum CommandRegistry {
     private static let browsing: Set<Scope> = [.list, .detail, .filter, .changes, .orders, .pickList]
+    /// Where the moving keys move something: the lists, the typed search's list, the help.
+    private static let moving: Set<Scope> = browsing.union([.searching, .help])
     /// The orders view and the pick list.
     private static let ordering: Set<Scope> = [.orders, .pickList]
     private static let panes: Set<Scope> = [.list, .detail, .filter]
@@ -45,12 +50,12 @@ public enum CommandRegistry {
     private static let listing: Set<Scope> = [.list, .detail]
 
     public static let all: [CommandSpec] = [
-        CommandSpec(id: .moveDown, keys: [.down, .character("j")], title: "down", help: "Next row", group: .move, scopes: browsing.union([.searching]), hint: false),
-        CommandSpec(id: .moveUp, keys: [.up, .character("k")], title: "up", help: "Previous row", group: .move, scopes: browsing.union([.searching]), hint: false),
-        CommandSpec(id: .pageDown, keys: [.pageDown, .control("f")], title: "page down", help: "Next page", group: .move, scopes: browsing.union([.searching]), hint: false),
-        CommandSpec(id: .pageUp, keys: [.pageUp, .control("b")], title: "page up", help: "Previous page", group: .move, scopes: browsing.union([.searching]), hint: false),
-        CommandSpec(id: .top, keys: [.character("g"), .home], title: "top", help: "First row", group: .move, scopes: browsing, hint: false),
-        CommandSpec(id: .bottom, keys: [.character("G"), .end], title: "bottom", help: "Last row", group: .move, scopes: browsing, hint: false),
+        CommandSpec(id: .moveDown, keys: [.down, .character("j")], title: "down", help: "Next row", group: .move, scopes: moving, hint: false),
+        CommandSpec(id: .moveUp, keys: [.up, .character("k")], title: "up", help: "Previous row", group: .move, scopes: moving, hint: false),
+        CommandSpec(id: .pageDown, keys: [.pageDown, .control("f")], title: "page down", help: "Next page", group: .move, scopes: moving, hint: false),
+        CommandSpec(id: .pageUp, keys: [.pageUp, .control("b")], title: "page up", help: "Previous page", group: .move, scopes: moving, hint: false),
+        CommandSpec(id: .top, keys: [.character("g"), .home], title: "top", help: "First row", group: .move, scopes: browsing.union([.help]), hint: false),
+        CommandSpec(id: .bottom, keys: [.character("G"), .end], title: "bottom", help: "Last row", group: .move, scopes: browsing.union([.help]), hint: false),
         CommandSpec(id: .openDetail, keys: [.enter], title: "open", help: "Open the details; in filters: add or remove the value", group: .view, scopes: browsing.union([.searching]), hint: false),
         CommandSpec(id: .back, keys: [.escape], title: "back", help: "Back; clears the search", group: .view, scopes: browsing.union([.searching, .help]), hint: false),
         CommandSpec(id: .switchPane, keys: [.tab], title: "pane", help: "Switch between the list and the pane", group: .view, scopes: panes, hint: false),
@@ -64,12 +69,12 @@ public enum CommandRegistry {
         CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .heldOnly, keys: [.character("h")], title: "held", help: "Only records held for customers, or all", group: .find, scopes: listing, hint: false),
         CommandSpec(id: .clearAll, keys: [.character("x")], title: "clear", help: "Clear the search and all filters", group: .find, scopes: panes, hint: false),
-        CommandSpec(id: .filterNextKind, keys: [.right, .character("l")], title: "next filter", help: "Filters: next kind", group: .find, scopes: [.filter], hint: false),
-        CommandSpec(id: .filterPreviousKind, keys: [.left, .character("h")], title: "previous filter", help: "Filters: previous kind", group: .find, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterNextKind, keys: [.right, .character("l")], title: "next filter", help: "Filters: next kind", group: .filters, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterPreviousKind, keys: [.left, .character("h")], title: "previous filter", help: "Filters: previous kind", group: .filters, scopes: [.filter], hint: false),
         CommandSpec(id: .filterJump, keys: (1...9).map { .character(Character(String($0))) } + [.character("0")], title: "kind",
-                    help: "Filters: straight to a kind (1 artist … 9 price, 0 year)", group: .find, scopes: [.filter], hint: false),
-        CommandSpec(id: .filterNarrow, keys: [.character("/")], title: "narrow", help: "Filters: type to narrow the values", group: .find, scopes: [.filter], hint: true),
-        CommandSpec(id: .filterRemove, keys: [.backspace, .delete], title: "remove", help: "Filters: remove this kind's filter", group: .find, scopes: [.filter], hint: false),
+                    help: "Filters: straight to a kind (1 artist … 9 price, 0 year)", group: .filters, scopes: [.filter], hint: false),
+        CommandSpec(id: .filterNarrow, keys: [.character("/")], title: "narrow", help: "Filters: type to narrow the values", group: .filters, scopes: [.filter], hint: true),
+        CommandSpec(id: .filterRemove, keys: [.backspace, .delete], title: "remove", help: "Filters: remove this kind's filter", group: .filters, scopes: [.filter], hint: false),
         CommandSpec(id: .sync, keys: [.character("s")], title: "sync", help: "Sync with Discogs now", group: .shop, scopes: browsing, hint: true),
         CommandSpec(id: .changes, keys: [.character("c")], title: "changes", help: "What syncs added, repriced and removed", group: .shop, scopes: browsing, hint: true),
         CommandSpec(id: .copyURL, keys: [.character("y")], title: "copy URL", help: "Copy the Discogs URL (OSC 52, over ssh)", group: .shop, scopes: panes, hint: false),

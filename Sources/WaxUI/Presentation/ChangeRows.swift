@@ -20,3 +20,31 @@ public struct ChangeRow: Sendable, Equatable {
         return rows
     }
 }
+
+/// How a change reads, in the browser's `c` and in `wax changes`: what staff did at the
+/// counter by its name ("held", "back on sale") and who did it, what a sync saw by the field or
+/// the reason ("price", "sold on Discogs, order 1-2").
+public enum ChangeText {
+    /// "new", "sold in shop", "held", "repriced", "price", "sold".
+    public static func what(_ change: ListingChange) -> String {
+        if let kind = change.actionKind, change.field != "sale refused by Discogs", change.newValue != "sale refused by Discogs" {
+            return kind.pastTense + (change.isUndo ? " (undo)" : "")
+        }
+        switch change.kind {
+        case .added: return "new"
+        case .removed: return change.field ?? "removed"
+        case .updated: return change.newValue == "sale refused by Discogs" ? "sale refused" : change.field ?? "changed"
+        }
+    }
+
+    /// "9.99 → 7.99 USD by bob", "by alice", "For Sale → Draft"; nil when there is nothing more to say.
+    public static func detail(_ change: ListingChange) -> String? {
+        var parts: [String] = []
+        let valueChange = change.kind == .updated && (change.oldValue != nil || change.newValue != nil)
+        // A hold or a release says it in its name; the status it set is Discogs' side of it.
+        let statusOfAnAction = change.actionKind != nil && (change.field == "status" || change.field == "removed")
+        if valueChange, !statusOfAnAction { parts.append("\(change.oldValue ?? "—") → \(change.newValue ?? "—")") }
+        if let user = change.user { parts.append("by \(user)") }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+}

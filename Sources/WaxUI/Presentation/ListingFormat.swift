@@ -6,13 +6,19 @@ import WaxText
 public enum ListingFormat {
     /// `VG+/G` (media/sleeve), the codes staff use; "Generic" sleeves read `gen`.
     public static func conditions(_ listing: Listing) -> String {
-        let media = listing.conditionGrade?.code ?? short(listing.record.condition)
-        let sleeve = listing.sleeveGrade?.code ?? short(listing.record.sleeveCondition)
-        return [media, sleeve].compactMap { $0 }.joined(separator: "/")
+        conditions(media: listing.record.condition, sleeve: listing.record.sleeveCondition)
     }
 
-    private static func short(_ text: String?) -> String? {
+    /// `NM/gen` for Discogs' "Near Mint (NM or M-)" and "Generic": the list, the orders, the
+    /// pick list and the CLI all say it so.
+    public static func conditions(media: String?, sleeve: String?) -> String {
+        [media, sleeve].compactMap(code).joined(separator: "/")
+    }
+
+    /// The code staff use for one of Discogs' grades (`VG+`, `gen`, `n/g`).
+    public static func code(_ text: String?) -> String? {
         guard let text else { return nil }
+        if let grade = ConditionGrade(discogs: text) { return grade.code }
         switch text.lowercased() {
         case "generic": return "gen"
         case "not graded": return "n/g"
@@ -56,7 +62,7 @@ public enum ListingFormat {
             case .condition: "Cond"
             case .price: "Price"
             case .posted: "Posted"
-            case .location: "Location"
+            case .location: "Bin"
             case .year: "Year"
             }
         }

@@ -6,15 +6,7 @@ import WaxText
 public enum OrderFormat {
     /// `VG+/VG`: the codes in Discogs' "Very Good Plus (VG+)".
     public static func conditions(_ item: OrderItemRecord) -> String {
-        [item.mediaCondition, item.sleeveCondition].compactMap { $0.map(code) }.joined(separator: "/")
-    }
-
-    static func code(_ condition: String) -> String {
-        if let open = condition.lastIndex(of: "("), let close = condition.lastIndex(of: ")"), open < close {
-            // "Near Mint (NM or M-)" reads NM, as staff say it.
-            return String(condition[condition.index(after: open)..<close]).components(separatedBy: " or ")[0]
-        }
-        return String(condition.prefix(4))
+        ListingFormat.conditions(media: item.mediaCondition, sleeve: item.sleeveCondition)
     }
 
     public static func total(_ order: OrderRecord) -> String {

@@ -15,31 +15,32 @@ enum ChangesView {
         }
         let visible = state.layout.changesRows
         let scroll = max(0, min(state.changesCursor - visible / 2, state.changes.count - visible))
-        // Columns: time 16, what 16, bin 10, then the name and (for updates) old → new.
-        let binX = 35, nameX = 46
+        let shown = Array(state.changes.enumerated().dropFirst(scroll).prefix(visible))
+        func what(_ row: ChangeRow) -> String { ChangeText.what(row.change) + (row.times > 1 ? " ×\(row.times)" : "") }
+        // Columns: time 16, what (as wide as its longest on screen, within reason), bin 10,
+        // then the name and the detail (old → new, who).
+        let whatWidth = min(max(12, shown.map { DisplayWidth.of(what($0.element)) + 2 }.max() ?? 12), max(16, rect.width * 2 / 5))
+        let binX = 18 + whatWidth + 1, nameX = binX + 11
         var lastTime = ""
-        for (index, row) in state.changes.enumerated().dropFirst(scroll).prefix(visible) {
+        for (index, row) in shown {
             let change = row.change
             let y = rect.y + 1 + index - scroll
             let selected = index == state.changesCursor
             let time = change.changedAt.map(state.time.minute) ?? ""
-            let (mark, role, what): (String, StyleRole, String) = switch change.kind {
-            case .added: ("+", .added, "new")
-            case .removed: ("−", .removed, change.field ?? "removed")
-            case .updated: ("~", .changed, change.field ?? "changed")
+            let (mark, role): (String, StyleRole) = switch change.kind {
+            case .added: ("+", .added)
+            case .removed: ("−", .removed)
+            case .updated: ("~", .changed)
             }
             let rowRole = selected ? StyleRole.selected : role
             let plain = selected ? StyleRole.selected : .normal
             grid.fill(x: 0, y: y, width: rect.width, role: plain)
             grid.write(time == lastTime ? "" : time, x: 1, y: y, role: selected ? .selected : .dim, limit: 16)
             lastTime = time
-            grid.write(DisplayWidth.truncate("\(mark) \(what)" + (row.times > 1 ? " ×\(row.times)" : ""), to: 16), x: 18, y: y, role: rowRole)
+            grid.write(DisplayWidth.truncate("\(mark) \(what(row))", to: whatWidth), x: 18, y: y, role: rowRole)
             grid.write(DisplayWidth.truncate(change.location ?? "", to: 10), x: binX, y: y, role: plain)
             var name = "\(change.artist ?? "?") – \(change.title ?? "?")"
-            var detail: String?
-            if change.kind == .updated, change.oldValue != nil || change.newValue != nil {
-                detail = "\(change.oldValue ?? "—") → \(change.newValue ?? "—")"
-            }
+            let detail = ChangeText.detail(change)
             let room = rect.width - nameX - 1
             let detailWidth = detail.map { min(DisplayWidth.of($0), max(0, room - 12)) } ?? 0
             name = DisplayWidth.truncate(name, to: max(4, room - (detail == nil ? 0 : detailWidth + 2)))

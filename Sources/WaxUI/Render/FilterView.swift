@@ -13,16 +13,28 @@ enum FilterView {
         grid.write(DisplayWidth.truncate(active.isEmpty ? "no filters" : active.joined(separator: " · "), to: max(1, width)), x: x, y: rect.y + 1,
                    role: active.isEmpty ? .dim : .active)
         // The kinds, numbered (1–9, 0), the current one marked; ← → (h l) move between them.
-        var kx = x
-        for (index, kind) in FilterKind.allCases.enumerated() {
+        // When they do not all fit, the bar starts where the current one shows (`9` chose
+        // Price while the bar still showed 1–8).
+        let titles = FilterKind.allCases.enumerated().map { index, kind in
             let number = (index + 1) % 10
-            let title = kind == state.filterKind ? "[\(number) \(kind.title)]" : "\(number) \(kind.title)"
+            return kind == state.filterKind ? "[\(number) \(kind.title)]" : "\(number) \(kind.title)"
+        }
+        let current = FilterKind.allCases.firstIndex(of: state.filterKind) ?? 0
+        func fits(from first: Int) -> Bool {
+            let used = titles[first...current].reduce(0) { $0 + DisplayWidth.of($1) + 1 } + (first > 0 ? 2 : 0)
+            return used <= width
+        }
+        var first = 0
+        while first < current, !fits(from: first) { first += 1 }
+        var kx = x
+        if first > 0 { kx += grid.write("… ", x: kx, y: rect.y + 2, role: .dim) }
+        for (index, title) in titles.enumerated().dropFirst(first) {
             let w = DisplayWidth.of(title) + 1
             if kx + w > x + width {
-                grid.write("…", x: kx, y: rect.y + 2, role: .dim)
+                grid.write("…", x: min(kx, x + width - 1), y: rect.y + 2, role: .dim)
                 break
             }
-            grid.write(title, x: kx, y: rect.y + 2, role: kind == state.filterKind ? .accent : .dim)
+            grid.write(title, x: kx, y: rect.y + 2, role: index == current ? .accent : .dim)
             kx += w
         }
         // The narrowing text, or the rule.

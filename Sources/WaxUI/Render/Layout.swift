@@ -13,19 +13,26 @@ public struct Layout: Sendable, Equatable {
     public var list: Rect
     /// The detail or filter pane (zero when hidden).
     public var side: Rect
+    /// The lines above the status bar: the search or a question being typed, or a message
+    /// (as many lines as it needs, up to `maxMessageLines`: a conflict's "nothing was changed"
+    /// must not be cut off at 80 columns).
     public var searchLine: Rect
     public var status: Rect
     public var split: Bool
     /// Everything between the header and the bottom lines (a full-width view: the changes).
     public var body: Rect
 
-    public init(columns: Int, rows: Int, detailOpen: Bool, filterOpen: Bool, searchLine hasSearchLine: Bool) {
+    /// A message longer than this many lines is cut (with "…").
+    public static let maxMessageLines = 3
+
+    public init(columns: Int, rows: Int, detailOpen: Bool, filterOpen: Bool, promptLines: Int) {
         let width = max(1, columns)
+        let lines = max(0, min(promptLines, Self.maxMessageLines, rows - 3))
         header = Rect(x: 0, y: 0, width: width, height: 1)
         status = Rect(x: 0, y: max(0, rows - 1), width: width, height: rows > 1 ? 1 : 0)
-        searchLine = hasSearchLine ? Rect(x: 0, y: max(0, rows - 2), width: width, height: rows > 2 ? 1 : 0) : .zero
+        searchLine = lines > 0 ? Rect(x: 0, y: max(0, rows - 1 - lines), width: width, height: lines) : .zero
         let bodyTop = 1
-        let bodyHeight = max(0, rows - 2 - (hasSearchLine ? 1 : 0))
+        let bodyHeight = max(0, rows - 2 - lines)
         body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
         split = width >= Self.splitWidth
         if split {

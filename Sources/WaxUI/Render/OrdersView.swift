@@ -57,7 +57,7 @@ enum OrdersView {
         x += grid.write(column(OrderFormat.total(r), 13), x: x, y: y, role: role)
         if let double = order.doubleSale {
             grid.write("DOUBLE SALE: \(double), contact the buyer", x: x, y: y, role: selected ? .selected : .statusError, limit: rect.width - x - 1)
-        } else if order.isOpen {
+        } else {
             grid.write("\(order.items.count) item\(order.items.count == 1 ? "" : "s")", x: x, y: y, role: role, limit: rect.width - x - 1)
         }
     }
@@ -106,7 +106,10 @@ enum PickListView {
         let visible = max(1, rect.height - 1)
         let cursor = state.orders.pickCursor
         let scroll = max(0, min(cursor - visible / 2, items.count - visible))
-        // Columns: mark 3, bin 10, the record, conditions 8, order 13, buyer.
+        // Columns: the mark with who picked it (as wide as the longest name, up to 10), bin 10,
+        // the record, conditions 8, order 13, buyer. The picker had been put after the record,
+        // where 80 columns cut it to "…".
+        let markWidth = 3 + min(10, items.compactMap { $0.item.pickedBy.map(DisplayWidth.of) }.max().map { $0 + 1 } ?? 0)
         let tail = 8 + 13 + 16
         for (index, pick) in items.enumerated().dropFirst(scroll).prefix(visible) {
             let y = rect.y + 1 + index - scroll
@@ -115,12 +118,10 @@ enum PickListView {
             let role: StyleRole = selected ? .selected : done ? .dim : .normal
             grid.fill(x: 0, y: y, width: rect.width, role: role)
             var x = 1
-            x += grid.write(done ? "✓  " : "·  ", x: x, y: y, role: selected ? .selected : done ? .added : .dim)
+            x += grid.write(column(pick.item.pickedBy.map { "✓ \($0)" } ?? "·", markWidth), x: x, y: y, role: selected ? .selected : done ? .added : .dim)
             x += grid.write(column(pick.item.location ?? "—", 10), x: x, y: y, role: selected ? .selected : done ? .dim : .accent)
             let room = max(4, rect.width - x - tail - 1)
-            var name = pick.item.name
-            if let who = pick.item.pickedBy { name += " (\(who))" }
-            x += grid.write(column(name, room), x: x, y: y, role: role)
+            x += grid.write(column(pick.item.name, room), x: x, y: y, role: role)
             x += grid.write(column(OrderFormat.conditions(pick.item.record), 8), x: x, y: y, role: role)
             x += grid.write(column(pick.orderID, 13), x: x, y: y, role: role)
             grid.write(pick.buyer ?? "", x: x, y: y, role: role, limit: max(0, rect.width - x - 1))

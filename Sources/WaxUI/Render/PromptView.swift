@@ -15,7 +15,7 @@ enum PromptView {
             if prompt.step == .typing {
                 grid.write(prompt.text + "▏", x: x, y: rect.y, role: .normal, limit: max(0, rect.width - x))
                 // What was wrong with the value typed, else what the keys do.
-                let note = (state.message ?? "Enter: next · Esc: cancel") + " "
+                let note = (state.message ?? CounterModel.typingNote(prompt)) + " "
                 if x + DisplayWidth.of(prompt.text) + DisplayWidth.of(note) + 2 < rect.width {
                     grid.write(note, x: rect.width - DisplayWidth.of(note), y: rect.y, role: state.message == nil ? .dim : .statusError)
                 }
@@ -30,7 +30,16 @@ enum PromptView {
             let note = "Enter keeps · Esc clears "
             grid.write(note, x: rect.width - DisplayWidth.of(note), y: rect.y, role: .dim)
         } else if let message = state.message {
-            grid.write(" " + DisplayWidth.truncate(message, to: max(1, rect.width - 2)), x: 0, y: rect.y, role: state.messageIsError ? .statusError : .accent)
+            // Wrapped, never cut mid-sentence: the end of a conflict says nothing was changed.
+            var lines = DisplayWidth.wrap(message, to: max(10, rect.width - 2))
+            if lines.count > rect.height, rect.height > 0 {
+                lines = Array(lines.prefix(rect.height))
+                lines[lines.count - 1] = DisplayWidth.truncate(lines[lines.count - 1] + " …", to: max(1, rect.width - 2))
+            }
+            for (n, line) in lines.enumerated() {
+                grid.fill(x: 0, y: rect.y + n, width: rect.width, role: .normal)
+                grid.write(" " + line, x: 0, y: rect.y + n, role: state.messageIsError ? .statusError : .accent)
+            }
         }
     }
 

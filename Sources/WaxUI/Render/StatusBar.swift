@@ -28,9 +28,13 @@ enum StatusBar {
         }
     }
 
-    /// Hints for the keys that matter where the keyboard is, from the command registry.
+    /// Hints for the keys that matter where the keyboard is, from the command registry; while
+    /// text is typed, what ends it (the line was empty while a value list was narrowed).
     static func hints(_ state: AppState) -> [(String, String)] {
-        CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
+        if state.narrowing { return [("↑↓", "move"), ("Enter", "choose"), ("Esc", "clear")] }
+        if state.searchEditing { return [("↑↓", "move"), ("Enter", "keep"), ("Esc", "clear")] }
+        if state.rangeEditing != nil { return [("Enter", "set"), ("Esc", "cancel")] }
+        return CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
     }
 
     /// The hints a lost user needs most: kept when others are dropped for room.

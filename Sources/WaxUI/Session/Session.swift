@@ -74,6 +74,12 @@ public final class Session {
         state.counter = counter?.availability ?? .off("actions are off in this wax")
         saved?.restore(into: &state)
         try perform(.reload)
+        if saved != nil, state.total == 0, !state.query.text.isEmpty {
+            // The last search finds nothing now: start from the whole list rather than an empty one.
+            state.message = "your last search \"\(state.query.text)\" finds nothing now: cleared"
+            state.query.text = ""
+            try perform(.reload)
+        }
         try refreshOutbox()
         ordersGeneration = try inventory.ordersGeneration()
         knownOrders = try inventory.orderIDs()
@@ -206,7 +212,7 @@ public final class Session {
                 action.soldInShop = counter.soldInShop
                 let queued = try inventory.enqueue(action, user: counter.user, now: clock())
                 watched.append(queued.id)
-                state.message = "#\(queued.id) \(queued.summary): on its way to Discogs"
+                state.message = "#\(queued.id) \(queued.summary)\(Self.record(queued)): on its way to Discogs"
             case .undo:
                 switch try inventory.undoLast(user: counter.user, now: clock()) {
                 case .cancelled(let cancelled):
@@ -234,14 +240,21 @@ public final class Session {
             watched.removeAll { $0 == id }
             switch action.state {
             case .confirmed:
-                state.message = "#\(action.id) \(action.summary): confirmed on Discogs"
+                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): confirmed on Discogs"
             case .cancelled:
-                state.message = "#\(action.id) \(action.summary): cancelled"
+                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): cancelled"
             default:
-                state.message = "#\(action.id) \(action.summary): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")"
+                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")"
                 state.messageIsError = true
             }
         }
+    }
+
+    /// ", Björk – Army Of Me": the record an action was about, for the message that says how
+    /// it ended (minutes later, staff are looking at another one).
+    static func record(_ action: CounterAction) -> String {
+        guard action.orderID == nil, action.artist != nil || action.title != nil else { return "" }
+        return " (\(action.artist ?? "?") – \(action.title ?? "?"))"
     }
 
     // MARK: Orders

@@ -19,6 +19,11 @@ public struct AppState: Sendable {
     public var configFile = "~/.config/wax/config"
     public var focus = Scope.list
     public var overlay = Overlay.none
+    /// Lines scrolled in the help (`?`), when it does not fit.
+    public var helpScroll = 0
+    /// The view a listing or an order was opened from (the changes, the pick list): Esc goes
+    /// back there, at the same row, rather than to the main list or the orders.
+    public var returnTo: Overlay?
     /// The detail pane fills the body (narrow terminals, after Enter).
     public var detailOpen = false
     public var filterOpen = false
@@ -103,9 +108,15 @@ public struct AppState: Sendable {
         return window.indices.contains(index) ? window[index] : nil
     }
 
+    /// Lines the prompt takes: one for what is being typed, as many as a message needs.
+    var promptLines: Int {
+        if searchEditing || rangeEditing != nil || counterPrompt != nil { return 1 }
+        guard let message else { return 0 }
+        return DisplayWidth.wrap(message, to: max(10, columns - 2)).count
+    }
+
     public var layout: Layout {
-        Layout(columns: columns, rows: rows, detailOpen: detailOpen, filterOpen: filterOpen,
-               searchLine: searchEditing || rangeEditing != nil || message != nil || counterPrompt != nil)
+        Layout(columns: columns, rows: rows, detailOpen: detailOpen, filterOpen: filterOpen, promptLines: promptLines)
     }
 }
 

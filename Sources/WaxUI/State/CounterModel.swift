@@ -69,7 +69,8 @@ enum CounterModel {
         case .comment: listing.record.comments ?? ""
         default: ""
         }
-        let typing = kind == .price || kind == .move || kind == .comment
+        // A hold asks for whom (the name the double-sale warning will give staff to call).
+        let typing = kind == .price || kind == .move || kind == .comment || kind == .hold
         state.counterPrompt = CounterPrompt(intent: .action(kind), listing: listing, text: text, step: typing ? .typing : .confirming)
         return .redraw
     }
@@ -153,9 +154,18 @@ enum CounterModel {
         case .price: request.price = Double(prompt.text.replacingOccurrences(of: ",", with: "."))
         case .move: request.location = prompt.text
         case .comment: request.comments = prompt.text
+        case .hold:
+            let note = prompt.text.trimmingCharacters(in: .whitespaces)
+            request.note = note.isEmpty ? nil : note
         default: break
         }
         return .act(request)
+    }
+
+    /// What the keys do while a value is typed (beside it, on the prompt line).
+    static func typingNote(_ prompt: CounterPrompt) -> String {
+        if case .action(.hold) = prompt.intent { return "a name or a note · Enter: next · Esc: cancel" }
+        return "Enter: next · Esc: cancel"
     }
 
     /// The question on the prompt line.
@@ -169,12 +179,14 @@ enum CounterModel {
             return switch kind {
             case .price: "New price for \(name(listing)): "
             case .move: "New bin for \(name(listing)): "
+            case .hold: "Hold \(name(listing)) for: "
             default: "Comments for \(name(listing)): "
             }
         }
         return switch kind {
         case .sell: "Sold in the shop: \(what)? y/n"
-        case .hold: "Hold \(what) for a customer? y/n"
+        case .hold: prompt.text.trimmingCharacters(in: .whitespaces).isEmpty ? "Hold \(what) for a customer? y/n"
+            : "Hold \(what) for \(prompt.text.trimmingCharacters(in: .whitespaces))? y/n"
         case .release: "Put \(what) back on sale? y/n"
         case .price: "Reprice \(what) to \(prompt.text)? y/n"
         case .move: "Move \(what) to \(prompt.text.isEmpty ? "no bin" : prompt.text)? y/n"

@@ -41,6 +41,7 @@ enum OrdersModel {
             return .redraw
         }
         state.overlay = overlay
+        state.returnTo = nil
         state.orders.open = nil
         state.orders.scroll = 0
         state.orders.newOrders = 0
@@ -84,6 +85,7 @@ enum OrdersModel {
             guard let pick = state.orders.selectedPick else { return [] }
             order = state.orders.orders.first { $0.id == pick.orderID }
             state.overlay = .orders
+            state.returnTo = .pickList
             if let index = state.orders.orders.firstIndex(where: { $0.id == pick.orderID }) { state.orders.cursor = index }
         }
         guard let order else { return [] }
@@ -92,10 +94,15 @@ enum OrdersModel {
         return .loadOrders
     }
 
-    /// Esc in the orders view: from an order back to the orders, else out.
+    /// Esc in the orders view: from an order back to where it was opened (the orders, or the
+    /// pick list at the same item), else out.
     static func back(_ state: inout AppState) -> Effects {
         if state.overlay == .orders, state.orders.open != nil {
             state.orders.open = nil
+            if let origin = state.returnTo {
+                state.returnTo = nil
+                state.overlay = origin
+            }
             return .redraw
         }
         state.overlay = .none

@@ -45,7 +45,9 @@ public enum Reducer {
         case .control("u"):
             state.valueFilter = ""
         case .enter:
+            // Done narrowing, and the value under the cursor chosen (it took a second Enter).
             state.narrowing = false
+            return FilterPaneModel.choose(&state)
         case .escape:
             state.narrowing = false
             state.valueFilter = ""
@@ -137,6 +139,7 @@ public enum Reducer {
         case .search:
             state.searchEditing = true
             state.overlay = .none
+            state.returnTo = nil
             // The list is what a search narrows: on a narrow terminal it takes the screen back
             // from the detail or filter pane (which would otherwise stay drawn over it).
             if !state.layout.split {
@@ -202,19 +205,23 @@ public enum Reducer {
                 state.message = "a sync is already running"
                 return .redraw
             }
+            state.message = "sync started: the status bar shows how it goes"
             return .startSync
         case .changes:
             state.overlay = state.overlay == .changes ? .none : .changes
             state.changesCursor = 0
+            state.returnTo = nil
             return state.overlay == .changes ? .loadChanges : .redraw
         case .copyURL:
             guard let url = state.copyTarget else { return [] }
             state.message = "copied \(url)"
             return .copyURL
         case .reload:
+            state.message = "reloaded from the mirror"
             return .reload
         case .help:
             state.overlay = state.overlay == .help ? .none : .help
+            state.helpScroll = 0
             return .redraw
         case .quit, .interrupt:
             return .quit
@@ -241,6 +248,9 @@ public enum Reducer {
         switch state.scope {
         case .filter: return max(1, state.layout.side.height - 4)
         case .changes, .orders, .pickList: return state.layout.changesRows
+        case .help: return HelpView.box(state).visible
+        // The details fill the screen: a page is a screen of them (it was one line).
+        case .detail where !state.layout.split: return max(1, state.layout.side.height - 1)
         default: return max(1, state.layout.listRows)
         }
     }
@@ -261,6 +271,9 @@ public enum Reducer {
             return .redraw
         case .orders, .pickList:
             return OrdersModel.move(by: delta, &state)
+        case .help:
+            state.helpScroll = max(0, min(state.helpScroll + delta, HelpView.maxScroll(state)))
+            return .redraw
         case .detail where !state.layout.split:
             state.detailScroll = max(0, state.detailScroll + delta)
             return .redraw
@@ -279,6 +292,9 @@ public enum Reducer {
             return .redraw
         case .orders, .pickList:
             return OrdersModel.move(toEnd: target == .max, &state)
+        case .help:
+            state.helpScroll = target == .max ? HelpView.maxScroll(state) : 0
+            return .redraw
         case .detail where !state.layout.split:
             // The details fill the screen: the first and last rows are the details' own (the
             // list's last row was selected out of sight, then shown as an empty list).
@@ -329,6 +345,7 @@ public enum Reducer {
             // with its bin, are what staff need to pull it from the shelf).
             state.selectedID = state.changes[state.changesCursor].change.listingID
             state.overlay = .none
+            state.returnTo = .changes
             return .showSelected
         case .orders, .pickList:
             return OrdersModel.open(&state)
@@ -349,6 +366,15 @@ public enum Reducer {
         if state.overlay != .none {
             state.overlay = .none
             return .redraw
+        }
+        if let origin = state.returnTo {
+            // Opened from the changes: back there, at the row it was opened from.
+            state.returnTo = nil
+            state.detailOpen = false
+            state.filterOpen = false
+            state.focus = .list
+            state.overlay = origin
+            return .loadChanges
         }
         if state.detailOpen || state.filterOpen || state.focus != .list {
             state.detailOpen = false

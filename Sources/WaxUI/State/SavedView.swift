@@ -13,6 +13,9 @@ public struct SavedView: Codable, Sendable, Equatable {
         var query = state.query
         query.limit = nil
         query.offset = 0
+        // A scanned code (a barcode, a listing id) was a one-off lookup: the record it opened is
+        // usually sold by the next start, which then opened on "nothing matches".
+        if query.text.allSatisfy(\.isNumber) { query.text = "" }
         self.query = query
         filterKind = state.filterKind.rawValue
         selectedID = state.selected?.id ?? state.selectedID

@@ -3,6 +3,7 @@ import Foundation
 import WaxJSON
 import WaxStore
 import WaxText
+import WaxUI
 
 /// `wax changes`: what syncs added, repriced and removed, as the browser's `c` shows it. Sold
 /// since yesterday, with bins, is the morning's pull list: `wax changes --since 1d --kind
@@ -43,11 +44,8 @@ struct ChangesCommand: AsyncParsableCommand {
                 var table = TextTable(columns: [.init("When", minimum: 16), .init("What", minimum: 6), .init("Bin", minimum: 3),
                                                 .init("Artist – Title", minimum: 12), .init("Change", minimum: 6)])
                 for c in changes {
-                    let what = c.kind == .added ? "new" : (c.field ?? c.kind.rawValue)
-                    let detail = [c.kind == .updated ? "\(c.oldValue ?? "—") → \(c.newValue ?? "—")" : nil, c.user.map { "by \($0)" }]
-                        .compactMap { $0 }.joined(separator: " ")
-                    table.rows.append([c.changedAt.map(LocalTime.system.minute) ?? "", what, c.location ?? "",
-                                       "\(c.artist ?? "?") – \(c.title ?? "?")", detail])
+                    table.rows.append([c.changedAt.map(LocalTime.system.minute) ?? "", ChangeText.what(c), c.location ?? "",
+                                       "\(c.artist ?? "?") – \(c.title ?? "?")", ChangeText.detail(c) ?? ""])
                 }
                 Console.out(table.render(maxWidth: Console.terminalWidth) + "\(changes.count) changes since \(LocalTime.system.minuteWithZone(from))\n")
             }
@@ -58,6 +56,6 @@ struct ChangesCommand: AsyncParsableCommand {
         .object(["changed_at": JSONValue(c.changedAt.map(Timestamp.string)), "change": .string(c.kind.rawValue), "field": JSONValue(c.field),
                  "listing_id": .string(String(c.listingID)), "artist": JSONValue(c.artist), "title": JSONValue(c.title),
                  "location": JSONValue(c.location), "old_value": JSONValue(c.oldValue), "new_value": JSONValue(c.newValue),
-                 "user": JSONValue(c.user)])
+                 "user": JSONValue(c.user), "action": JSONValue(c.actionKind?.rawValue)])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import WaxStore
 import WaxText
+import WaxUI
 
 /// How the CLI prints listings for people (tables and `wax show`).
 enum ListingText {
@@ -12,8 +13,7 @@ enum ListingText {
         ])
         for listing in listings {
             let r = listing.record
-            let condition = [listing.conditionGrade?.code ?? r.condition, listing.sleeveGrade?.code ?? r.sleeveCondition]
-                .compactMap { $0 }.joined(separator: "/")
+            let condition = ListingFormat.conditions(listing)
             table.rows.append([
                 String(r.listingID), r.artist ?? "", r.title ?? "", r.format ?? "", condition,
                 r.priceValue.map { Money.format($0, currency: r.priceCurrency) } ?? "",
