@@ -26,6 +26,9 @@ public struct LocalTime: Sendable, Equatable {
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
     }
 
+    /// `19:28`: a time of today, in a line that is about now.
+    public func clock(_ date: Date) -> String { String(minute(date).suffix(5)) }
+
     /// `2025-09-30 19:28 -07:00`: for a line read on its own (the zone said, since the reader
     /// may be elsewhere).
     public func minuteWithZone(_ date: Date) -> String {

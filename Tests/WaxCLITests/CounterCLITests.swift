@@ -65,6 +65,10 @@ import WaxTestSupport
             (["price", id, "5 EUR"], 2, "is priced in USD"),
             (["price", "123", "5"], 2, "no listing 123 in the mirror"),
             (["move", id, "--location", String(repeating: "x", count: 300)], 2, "at most 255 characters"),
+            // A newline reached Discogs in a bin once; a tab in a note; more decimals than the currency has.
+            (["move", id, "--location", "D4\nX"], 2, "a location can't hold a line break: it is one line"),
+            (["hold", id, "--note", "for\tAnna"], 2, "a note can't hold a tab"),
+            (["price", id, "12.345"], 2, "a price in USD has at most 2 decimals (you gave 12.345): nothing is rounded for you"),
             (["release", id], 1, "is not held"),
             (["outbox", "retry", "77"], 2, "no action #77"),
         ] {

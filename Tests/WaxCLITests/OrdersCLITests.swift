@@ -29,6 +29,38 @@ import WaxTestSupport
         return server.liveListings().filter { !$0.location.isEmpty && $0.quantity == 1 && seen.insert($0.location).inserted }
     }
 
+    /// The shop's sale still on its way (Discogs down) when a buyer buys the record online:
+    /// `wax orders` and its JSON flag the double sale, the pick list says not to pick it, until
+    /// the order is cancelled, which records who resolved it (issue 23).
+    @Test func aDoubleSaleWhileTheSaleWaitsIsFlaggedUntilTheOrderIsCancelled() async throws {
+        let server = try await fake()
+        defer { Task { await server.stop() } }
+        let listing = try #require(try await synced(server).first)
+        server.setFaults { $0.alwaysFail = true }
+        let sell = try await Subprocess.run(wax, ["sell", String(listing.id), "--wait", "1"], environment: env(server))
+        #expect(sell.status == 5, "queued: \(sell.stderr)")
+        server.setFaults { $0.alwaysFail = false }
+        let order = try #require(server.buy([listing.id], buyer: "vinyl_fan"))
+        let send = try await Subprocess.run(wax, ["outbox", "send"], environment: env(server))
+        #expect(send.status == 1, "the sale is refused: sold online first: \(send.stdout) \(send.stderr)")
+        let list = try await Subprocess.run(wax, ["orders", "--sync", "--json"], environment: env(server))
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stderr.contains("DOUBLE SALE: order \(order) bought"), "\(list.stderr)")
+        let object = try #require((try json(list.stdout) as? [[String: Any]])?.first { $0["id"] as? String == order })
+        let double = try #require(object["double_sale"] as? [String: Any])
+        #expect(double["cause"] as? String == "sell" && double["user"] as? String == StaffUser.current() && double["resolved"] is NSNull)
+        let pick = try await Subprocess.run(wax, ["orders", "pick-list"], environment: env(server))
+        #expect(pick.stdout.contains("DO NOT PICK: double sale"), "\(pick.stdout)")
+        let cancel = try await Subprocess.run(wax, ["orders", "status", order, "Cancelled (Item Unavailable)", "--wait", "300"], environment: env(server))
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(cancel.stdout.contains("order \(order)"), "an order's action names the order: \(cancel.stdout)")
+        let after = try await Subprocess.run(wax, ["orders", "show", order, "--json"], environment: env(server))
+        let resolved = try #require(try json(after.stdout) as? [String: Any])
+        #expect(resolved["double_sale"] is NSNull)
+        let history = try #require(resolved["double_sales"] as? [[String: Any]])
+        #expect((history.first?["resolved"] as? [String: Any])?["by"] as? String == StaffUser.current())
+    }
+
     @Test func ordersArriveSoldListingsLeaveAndThePickListIsByBin() async throws {
         let server = try await fake()
         defer { Task { await server.stop() } }
@@ -55,7 +87,7 @@ import WaxTestSupport
         // The pick list: the paid order's items only, bins in natural order.
         let pick = try await Subprocess.run(wax, ["orders", "pick-list", "--csv"], environment: env(server))
         let lines = pick.stdout.split(whereSeparator: \.isNewline).map(String.init)   // CSV lines end in CRLF
-        #expect(lines.first == "bin,artist,title,condition,listing_id,order_id,buyer,picked_by")
+        #expect(lines.first == "bin,artist,title,condition,listing_id,order_id,buyer,picked_by,note")
         let bins = lines.dropFirst().map { String($0.split(separator: ",")[0]) }
         #expect(bins == [listings[0].location, listings[1].location].sorted { $0.localizedStandardCompare($1) == .orderedAscending })
 

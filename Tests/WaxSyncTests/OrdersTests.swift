@@ -36,7 +36,7 @@ import WaxTestSupport
         #expect(order.items.map(\.record.listingID) == bought.map(\.id))
         #expect(order.items.allSatisfy { $0.inMirror && $0.artist != nil && $0.location != nil })
         #expect(order.messages.contains { $0.message == "Seller changed status from New Order to Payment Received" })
-        #expect(order.doubleSale == nil)
+        #expect(order.doubleSales.isEmpty)
 
         let idle = try await poller(harness).poll()
         #expect(idle.requests == 1 && idle.applied == OrdersApplied())
@@ -57,9 +57,11 @@ import WaxTestSupport
         let fine = try #require(harness.server.buy([live[2].id]))
         let outcome = try await poller(harness).poll()
         #expect(Set(outcome.applied.doubleSales) == [sold, held])
-        #expect(try harness.inventory.order(id: sold)?.doubleSale == "sold in the shop by alice")
-        #expect(try harness.inventory.order(id: held)?.doubleSale == "held for a customer by bob")
-        #expect(try harness.inventory.order(id: fine)?.doubleSale == nil)
+        let soldDouble = try #require(try harness.inventory.order(id: sold)?.doubleSales.first)
+        #expect(soldDouble.cause == .sell && soldDouble.user == "alice")
+        let heldDouble = try #require(try harness.inventory.order(id: held)?.doubleSales.first)
+        #expect(heldDouble.cause == .hold && heldDouble.user == "bob" && heldDouble.customer == "Saturday")
+        #expect(try harness.inventory.order(id: fine)?.doubleSales.isEmpty == true)
         #expect(try harness.inventory.hold(of: live[1].id) == nil, "the held record is gone: the hold with it")
     }
 

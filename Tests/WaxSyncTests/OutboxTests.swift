@@ -54,6 +54,36 @@ import WaxTestSupport
         #expect(history.contains { $0.field == "price" && $0.user == "bob" && $0.newValue == "7.50 USD" })
     }
 
+    /// Every listing wax reads fresh replaces the mirror's copy (issue 23): the website
+    /// changed the price and the bin; the reprice is refused as a conflict, and the mirror takes
+    /// the bin as well as the price. After a confirmed reprice, comments edited on the website
+    /// meanwhile are in the mirror too (it kept the old ones until the next sync).
+    @Test func whatTheSenderReadsReplacesTheMirrorsCopy() async throws {
+        let (harness, listing) = try await shop()
+        defer { Task { await harness.stop() } }
+        harness.server.update(listing.id) { $0.price = 31; $0.location = "WEB1" }
+        _ = try harness.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: 9), user: "alice")
+        _ = await harness.sender().drain()
+        var mirrored = try #require(try harness.inventory.listing(id: listing.id)).record
+        #expect(mirrored.priceValue == 31 && mirrored.location == "WEB1", "price \(mirrored.priceValue ?? 0), bin \(mirrored.location ?? "none")")
+        let history = try harness.inventory.changes(since: .distantPast).filter { $0.listingID == listing.id }
+        #expect(history.contains { $0.field == "location" && $0.newValue == "WEB1" }, "the change is recorded")
+
+        harness.server.update(listing.id) { $0.comments = "edited on the website" }
+        _ = try harness.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: 29), user: "alice")
+        #expect(await harness.sender().drain() == .done(confirmed: 1, refused: 0))
+        mirrored = try #require(try harness.inventory.listing(id: listing.id)).record
+        #expect(mirrored.priceValue == 29 && mirrored.comments == "edited on the website")
+        // Read again with nothing new: nothing is written (no generation for browsers to reload).
+        let generation = try harness.inventory.generation()
+        guard case .present(let again) = try await harness.client.listing(id: listing.id) else {
+            Issue.record("the listing is gone from the fake")
+            return
+        }
+        try harness.inventory.refreshListing(again)
+        #expect(try harness.inventory.generation() == generation)
+    }
+
     @Test func aCounterSaleIsADraftTheSyncDoesNotBringBackAndUndoPutsItBackOnSale() async throws {
         let (harness, listing) = try await shop()
         defer { Task { await harness.stop() } }

@@ -69,6 +69,47 @@ import Testing
         #expect(ticket(limiter.reserve(at: 15.001)) != nil)
     }
 
+    /// A full window of release-details downloads: the details leave 8 slots free, the sync
+    /// 4, the orders 2; a staff write finds one at once and waits behind nobody (it waited 49 s).
+    @Test func staffWritesNeverWaitBehindBackgroundReads() throws {
+        let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
+        var t = 0.0
+        var details = 0
+        while case .go(let slot) = limiter.reserve(at: t, priority: .details) {
+            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
+            details += 1
+            t += 0.02
+        }
+        #expect(details == 52, "the details download stops with 8 slots free")
+        var inventory = 0
+        while case .go(let slot) = limiter.reserve(at: t, priority: .inventory) {
+            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
+            inventory += 1
+            t += 0.02
+        }
+        #expect(inventory == 4, "the inventory sync stops with 4 free")
+        // A counter sale: read, write, read back, at once.
+        for _ in 0..<3 {
+            let slot = try #require(ticket(limiter.reserve(at: t, priority: .staff)))
+            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
+            t += 0.02
+        }
+        #expect(wait(limiter.reserve(at: t, priority: .orders)) > 0, "59 of 60 used: the orders poll leaves the last ones to staff")
+        // When the first details request leaves the window, the details still wait: the slot
+        // that frees is above their headroom, and staff take it.
+        let freed = 0.01 + 60 + 0.01 + 0.001
+        #expect(wait(limiter.reserve(at: freed, priority: .details)) > 0)
+        #expect(ticket(limiter.reserve(at: freed, priority: .staff)) != nil)
+    }
+
+    /// Priorities in order: each leaves more room than the one above it.
+    @Test func eachPriorityLeavesMoreRoomThanTheOneAbove() {
+        for limit in [25, 60, 1_000] {
+            let rooms = RequestPriority.allCases.sorted().map { $0.headroom(of: limit) }
+            #expect(rooms == rooms.sorted(by: >) && rooms.last == 0 && rooms.allSatisfy { $0 < limit }, "\(limit): \(rooms)")
+        }
+    }
+
     @Test func retryDelaysGrowAndStayBounded() {
         var policy = RetryPolicy()
         policy.jitter = 0

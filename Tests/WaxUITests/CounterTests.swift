@@ -32,7 +32,7 @@ import WaxTestSupport
         let listing = try #require(session.state.selected)
         try session.handle(.character("p"))
         #expect(session.state.scope == .prompting)
-        #expect(session.frame.text.contains("New price for Björk – Army Of Me: 25.00"))
+        #expect(session.frame.text.contains("New price for Björk – Army Of Me (USD): 25.00"))
         try session.handle(.control("u"))
         try type("q9", session)     // `q` is text here, not quit
         try session.handle(.enter)
@@ -40,7 +40,7 @@ import WaxTestSupport
         for _ in 0..<2 { try session.handle(.backspace) }
         try type("19.5", session)
         try session.handle(.enter)
-        #expect(session.frame.text.contains("Reprice Björk – Army Of Me, 25.00 USD, bin A1 to 19.5? y/n"))
+        #expect(session.frame.text.contains("Reprice Björk – Army Of Me, 25.00 USD, bin A1 to 19.50 USD? y/n"), "the currency is said")
         // Enter alone does not confirm.
         try session.handle(.enter)
         #expect(session.state.counterPrompt != nil)
@@ -68,7 +68,8 @@ import WaxTestSupport
         defer { withExtendedLifetime(dir) {} }
         let listing = try #require(session.state.selected)
         try session.handle(.character("S"))
-        #expect(session.frame.text.contains("Sold in the shop: Björk – Army Of Me, 25.00 USD, bin A1? y/n"))
+        #expect(session.frame.text.contains("Sold in the shop: Björk – Army Of Me, 25.00 USD, bin A1? It becomes a Draft on Discogs (u undoes). y/n"),
+                "what happens on Discogs is said")
         try session.handle(.character("n"))
         #expect(session.frame.text.contains("nothing done"))
         #expect(try inventory.openActionCount() == 0)
@@ -79,7 +80,7 @@ import WaxTestSupport
         #expect(session.frame.text.contains("#1 sold in shop (Björk – Army Of Me): on its way to Discogs"))
         // Undo before it left: cancelled, back in the list.
         try session.handle(.character("u"))
-        #expect(session.frame.text.contains("Undo your last action? y/n"))
+        #expect(session.frame.text.contains("Undo #1 sold in shop (Björk – Army Of Me)? y/n"), "the action and the record are named")
         try session.handle(.character("y"))
         #expect(session.frame.text.contains("#1 sold in shop: cancelled before it left"))
         #expect(try inventory.listing(id: listing.id)?.isRemoved == false)

@@ -47,15 +47,19 @@ import WaxTestSupport
                 #expect(lines.contains { $0.contains(spec.help) }, "\"\(spec.help)\" is cut")
             }
         }
-        // 120 columns: wrapped within its column, never cut (each half read top to bottom).
+        // 120 columns: wrapped within its column, never cut (each half read top to bottom,
+        // over every page when it scrolls).
         try withSession(120, 35) { session, _, _ in
             try session.handle(.character("?"))
-            let grid = session.frame
-            func half(_ range: Range<Int>) -> String {
-                (0..<35).map { y in grid.cells[y][range].map(\.text).joined() }.joined(separator: " ")
-                    .split(separator: " ").joined(separator: " ")
+            var halves = ["", ""]
+            for _ in 0..<5 {
+                let grid = session.frame
+                for (n, range) in [0..<60, 60..<120].enumerated() {
+                    halves[n] += " " + (0..<35).map { y in grid.cells[y][range].map(\.text).joined() }.joined(separator: " ")
+                }
+                try session.handle(.pageDown)
             }
-            let halves = [half(0..<60), half(60..<120)]
+            halves = halves.map { $0.split(separator: " ").joined(separator: " ") }
             for spec in CommandRegistry.all {
                 #expect(halves.contains { $0.contains(spec.help) }, "\"\(spec.help)\" is cut")
             }

@@ -22,8 +22,39 @@ enum Schema {
         migrator.registerMigration("v5: Discogs orders, their items and messages, the shared pick list") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6: double sales per item, kept until staff resolve them") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// A double sale is an item of an order that buys a record the shop had already taken off
+    /// sale (sold at the counter, held for a customer), whatever became of the shop's action on
+    /// Discogs. It stays flagged until staff resolve it (the order cancelled, the hold given
+    /// up), with who did. Per item: an order of two records may double-sell one. The orders'
+    /// old one-line reason moves here.
+    static let v6 = """
+    CREATE TABLE double_sales (
+        order_id     TEXT NOT NULL,
+        listing_id   INTEGER NOT NULL,
+        cause        TEXT NOT NULL CHECK (cause IN ('sell', 'hold')),
+        user         TEXT NOT NULL,                 -- who sold or held it at the counter
+        customer     TEXT,                          -- the hold's note: whom to call
+        action_id    INTEGER REFERENCES actions(id),
+        flagged_at   TEXT NOT NULL,
+        resolved_at  TEXT,
+        resolved_by  TEXT,
+        resolution   TEXT,                          -- "order cancelled", "hold given up"…
+        PRIMARY KEY (order_id, listing_id)
+    );
+    CREATE INDEX double_sales_open ON double_sales(order_id) WHERE resolved_at IS NULL;
+    INSERT INTO double_sales(order_id, listing_id, cause, user, flagged_at)
+        SELECT o.order_id, (SELECT min(i.listing_id) FROM order_items i WHERE i.order_id = o.order_id),
+               CASE WHEN o.double_sale LIKE 'held%' THEN 'hold' ELSE 'sell' END,
+               trim(substr(o.double_sale, instr(o.double_sale, ' by ') + 4)), o.updated_at
+        FROM orders o WHERE o.double_sale IS NOT NULL;
+    ALTER TABLE orders DROP COLUMN double_sale;
+    """
 
     /// Counter actions go to Discogs through `actions`, a durable outbox: a row is written (with
     /// the listing's new local state) before anything is sent, so nothing is lost across a

@@ -133,12 +133,54 @@ public struct Order: Sendable, Equatable, Identifiable {
     public var items: [Item]
     public var messages: [OrderMessage]
     public var firstSeenAt: Date?
-    /// Why this order sells something wax had already taken off sale (sold in the shop, held,
-    /// a sale waiting for Discogs): staff must contact the buyer now.
-    public var doubleSale: String?
+    /// Items this order bought that the shop had already taken off sale (sold in the shop,
+    /// held, a sale still on its way to Discogs): staff must contact the buyer (or the
+    /// customer) now, and resolve it.
+    public var doubleSales: [DoubleSale]
 
     public var id: String { record.id }
     public var isOpen: Bool { !OrderStatus.isClosed(record.status) }
+    /// The double sales staff have not resolved yet.
+    public var unresolvedDoubleSales: [DoubleSale] { doubleSales.filter { $0.resolution == nil } }
+}
+
+/// An item of an order that buys what the shop had already taken off sale. Kept until staff
+/// resolve it: the order cancelled (with a status Discogs offers), or a hold given up.
+public struct DoubleSale: Sendable, Equatable {
+    public enum Cause: String, Sendable, Equatable {
+        /// Sold at the counter (the sale on its way to Discogs, refused there, or confirmed).
+        case sell
+        /// Held for a customer.
+        case hold
+    }
+
+    public struct Resolution: Sendable, Equatable {
+        public var at: Date?
+        public var by: String
+        /// "order Cancelled (Item Unavailable)", "hold given up: the buyer gets it".
+        public var how: String
+    }
+
+    public var orderID: String
+    public var listingID: Int64
+    public var cause: Cause
+    /// Who sold or held it at the counter.
+    public var user: String
+    /// The hold's note: whom to call.
+    public var customer: String?
+    public var flaggedAt: Date?
+    public var resolution: Resolution?
+
+    public init(orderID: String, listingID: Int64, cause: Cause, user: String, customer: String? = nil, flaggedAt: Date? = nil,
+                resolution: Resolution? = nil) {
+        self.orderID = orderID
+        self.listingID = listingID
+        self.cause = cause
+        self.user = user
+        self.customer = customer
+        self.flaggedAt = flaggedAt
+        self.resolution = resolution
+    }
 }
 
 /// One line of the pick list: an item of a paid order, where it sits.
@@ -147,6 +189,8 @@ public struct PickItem: Sendable, Equatable {
     public var buyer: String?
     public var item: Order.Item
     public var status: String
+    /// This item was double-sold and that is not resolved: not to be picked.
+    public var doubleSale: DoubleSale?
 }
 
 /// What sold: an item of an order, or a counter sale.

@@ -28,12 +28,6 @@ public struct ActionRequest: Sendable, Equatable {
         self.soldInShop = soldInShop
         self.seen = seen
     }
-
-    /// Discogs' limits as far as they are known; the location one is wax's own (Discogs does not
-    /// document one), generous for a shelf code.
-    public static let maximumLocationLength = 255
-    public static let maximumCommentsLength = 4_000
-    public static let priceRange: ClosedRange<Double> = 0.01...1_000_000
 }
 
 /// Why an action was not queued: one line for staff, and whether it was their input

@@ -19,6 +19,19 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     /// Whether it acts on an order rather than a listing.
     public var isOrderAction: Bool { self == .orderStatus }
 
+    /// What it is called in history ("hold refused: sold on Discogs").
+    public var noun: String {
+        switch self {
+        case .sell: "sale"
+        case .hold: "hold"
+        case .release: "release"
+        case .price: "reprice"
+        case .move: "move"
+        case .comment: "comments edit"
+        case .orderStatus: "order status change"
+        }
+    }
+
     /// The verb staff read in messages and history ("sold in shop by alice").
     public var pastTense: String {
         switch self {

@@ -4,9 +4,6 @@ import GRDB
 /// Discogs orders in the mirror: what a poll brings in (and the listings it takes off sale at
 /// once), the orders view, the shared pick list, what sold, and status changes through the outbox.
 extension InventoryService {
-    /// The longest message wax sends with a status change (Discogs does not document a limit;
-    /// a tracking note is a line or two).
-    public static let maximumOrderMessageLength = 2_000
 
     /// `last_activity` of the stored orders among `ids`: a poll stops at the first order it
     /// already has unchanged.
@@ -35,13 +32,12 @@ extension InventoryService {
             let stamp = Timestamp.string(now)
             let writer = try ListingWriter(db, now: now)
             for order in orders {
-                let existing = try Row.fetchOne(db, sql: "SELECT status, last_activity, double_sale FROM orders WHERE order_id = ?", arguments: [order.id])
+                let existing = try Row.fetchOne(db, sql: "SELECT status, last_activity FROM orders WHERE order_id = ?", arguments: [order.id])
                 if let existing, existing["status"] as String? == order.status, existing["last_activity"] as String? == order.lastActivity,
                    messages[order.id] == nil {
                     continue
                 }
                 if existing == nil { applied.new.append(order.id) } else { applied.changed.append(order.id) }
-                var doubleSale: String? = existing?["double_sale"]
                 // A status change on its way to Discogs wins over what Discogs said a moment ago.
                 var order = order
                 if let pending = try String.fetchOne(db, sql: """
@@ -68,15 +64,20 @@ extension InventoryService {
                                      order.shippingCurrency, order.shippingAddress, order.instructions, order.archived, order.rawJSON,
                                      stamp, stamp])
                 try db.execute(sql: "DELETE FROM order_items WHERE order_id = ?", arguments: [order.id])
+                let cancelled = order.status.hasPrefix("Cancelled")
                 for (position, item) in order.items.enumerated() {
                     try db.execute(sql: """
                         INSERT INTO order_items(order_id, position, listing_id, release_id, description, price_value, price_currency,
                             media_condition, sleeve_condition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [order.id, position, item.listingID, item.releaseID, item.description, item.price, item.currency,
                                          item.mediaCondition, item.sleeveCondition])
-                    guard !order.status.hasPrefix("Cancelled") else { continue }
-                    if let conflict = try Self.doubleSale(db, listingID: item.listingID), doubleSale == nil {
-                        doubleSale = conflict
+                    guard !cancelled else { continue }
+                    if let cause = try Self.doubleSaleCause(db, listingID: item.listingID) {
+                        try db.execute(sql: """
+                            INSERT OR IGNORE INTO double_sales(order_id, listing_id, cause, user, customer, action_id, flagged_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [order.id, item.listingID, cause.cause.rawValue, cause.user, cause.customer, cause.actionID, stamp])
+                        if db.changesCount > 0, !applied.doubleSales.contains(order.id) { applied.doubleSales.append(order.id) }
                     }
                     let current = try Bool.fetchOne(db, sql: "SELECT removed_at IS NULL FROM listings WHERE listing_id = ?", arguments: [item.listingID]) ?? false
                     if current {
@@ -89,9 +90,12 @@ extension InventoryService {
                         applied.listingsSold += 1
                     }
                 }
-                if let doubleSale {
-                    try db.execute(sql: "UPDATE orders SET double_sale = ? WHERE order_id = ?", arguments: [doubleSale, order.id])
-                    if existing?["double_sale"] as String? == nil { applied.doubleSales.append(order.id) }
+                if cancelled {
+                    // Cancelled (by staff through wax, by the buyer, by Discogs): the double sale is over.
+                    let by = try String.fetchOne(db, sql: """
+                        SELECT user FROM actions WHERE order_id = ? AND kind = 'order-status' AND state IN ('sent', 'confirmed') ORDER BY id DESC LIMIT 1
+                        """, arguments: [order.id]) ?? "Discogs"
+                    try Self.resolveDoubleSales(db, orderID: order.id, listingID: nil, how: "order \(order.status)", by: by, now: now)
                 }
             }
             for (orderID, list) in messages {
@@ -107,18 +111,88 @@ extension InventoryService {
         }
     }
 
-    /// Why an order for this listing is a double sale, if it is one.
-    private static func doubleSale(_ db: Database, listingID: Int64) throws -> String? {
-        if let user = try String.fetchOne(db, sql: """
-            SELECT user FROM actions WHERE listing_id = ? AND kind = 'sell' AND state IN ('queued', 'sending', 'sent', 'confirmed')
-            ORDER BY id DESC LIMIT 1
-            """, arguments: [listingID]) {
-            return "sold in the shop by \(user)"
+    /// Why an order for this listing is a double sale, if it is one: the shop's latest sale or
+    /// hold of it (not cancelled before it left, not undone), whatever became of its write on
+    /// Discogs. A sale refused because the website sold it first is the very case the guard is
+    /// for; so is a hold, refused or not.
+    static func doubleSaleCause(_ db: Database, listingID: Int64) throws -> (cause: DoubleSale.Cause, user: String, customer: String?, actionID: Int64?)? {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, kind, user, note, state FROM actions
+            WHERE listing_id = ? AND kind IN ('sell', 'hold', 'release') AND state != 'cancelled' ORDER BY id DESC LIMIT 20
+            """, arguments: [listingID])
+        for row in rows {
+            let kind: String = row["kind"], state: String = row["state"]
+            switch kind {
+            case ActionKind.release.rawValue:
+                // Back on sale (or on its way there): no double sale. A release Discogs refused
+                // left the hold standing: look further back.
+                if state == ActionState.conflict.rawValue || state == ActionState.failed.rawValue { continue }
+                return nil
+            case ActionKind.sell.rawValue:
+                return (.sell, row["user"], nil, row["id"])
+            default:
+                return (.hold, row["user"], row["note"], row["id"])
+            }
         }
-        if let user = try String.fetchOne(db, sql: "SELECT user FROM holds WHERE listing_id = ?", arguments: [listingID]) {
-            return "held for a customer by \(user)"
+        if let hold = try Row.fetchOne(db, sql: "SELECT user, note, action_id FROM holds WHERE listing_id = ?", arguments: [listingID]) {
+            return (.hold, hold["user"], hold["note"], hold["action_id"])
         }
         return nil
+    }
+
+    /// Marks double sales resolved (all of an order's, or one item's), with who and how.
+    static func resolveDoubleSales(_ db: Database, orderID: String, listingID: Int64?, how: String, by user: String, now: Date) throws {
+        var sql = "UPDATE double_sales SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE order_id = ? AND resolved_at IS NULL"
+        var arguments: [any DatabaseValueConvertible] = [Timestamp.string(now), user, how, orderID]
+        if let listingID {
+            sql += " AND listing_id = ?"
+            arguments.append(listingID)
+        }
+        try db.execute(sql: sql, arguments: StatementArguments(arguments))
+    }
+
+    /// A hold that an online buyer also bought: staff give the hold up (the buyer gets the
+    /// record; they tell the customer). Nothing goes to Discogs: there it is sold already.
+    /// Returns the double sale it resolved.
+    public func giveUpHold(listingID: Int64, user: String, now: Date = Date()) throws -> DoubleSale {
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT order_id FROM double_sales WHERE listing_id = ? AND cause = 'hold' AND resolved_at IS NULL ORDER BY flagged_at DESC LIMIT 1
+                """, arguments: [listingID]) else {
+                throw ActionRefusal(.state, "listing \(listingID) is not a held record an online buyer also bought")
+            }
+            let orderID: String = row["order_id"]
+            try Self.resolveDoubleSales(db, orderID: orderID, listingID: listingID, how: "hold given up: the buyer gets it", by: user, now: now)
+            try Self.bumpOrders(db)
+            return try Self.doubleSales(db, orderID: orderID).first { $0.listingID == listingID }!
+        }
+    }
+
+    /// The double sale of this listing that staff have not resolved, if any.
+    public func unresolvedDoubleSale(listingID: Int64) throws -> DoubleSale? {
+        try database.read { db in
+            try Self.doubleSales(db, where: "d.listing_id = ? AND d.resolved_at IS NULL", [listingID]).first
+        }
+    }
+
+    /// Every double sale staff have not resolved yet, oldest first: what every browser keeps
+    /// saying until someone acts.
+    public func unresolvedDoubleSales() throws -> [DoubleSale] {
+        try database.read { db in try Self.doubleSales(db, where: "d.resolved_at IS NULL", []) }
+    }
+
+    static func doubleSales(_ db: Database, orderID: String) throws -> [DoubleSale] {
+        try doubleSales(db, where: "d.order_id = ?", [orderID])
+    }
+
+    private static func doubleSales(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> [DoubleSale] {
+        try Row.fetchAll(db, sql: "SELECT d.* FROM double_sales d WHERE \(condition) ORDER BY d.flagged_at, d.order_id, d.listing_id",
+                         arguments: StatementArguments(arguments)).map { row in
+            let resolvedBy: String? = row["resolved_by"]
+            return DoubleSale(orderID: row["order_id"], listingID: row["listing_id"], cause: DoubleSale.Cause(rawValue: row["cause"]) ?? .sell,
+                              user: row["user"], customer: row["customer"], flaggedAt: Timestamp.parse(row["flagged_at"]),
+                              resolution: resolvedBy.map { DoubleSale.Resolution(at: Timestamp.parse(row["resolved_at"]), by: $0, how: row["resolution"] ?? "resolved") })
+        }
     }
 
     public func ordersGeneration() throws -> Int64 {
@@ -173,6 +247,11 @@ extension InventoryService {
                 ORDER BY l.location_key IS NULL, l.location_key, o.order_id, i.position
                 """).map { row in
                 PickItem(orderID: row["order_id"], buyer: row["buyer"], item: Self.item(row), status: row["status"])
+            }.map { pick in
+                var pick = pick
+                pick.doubleSale = try Self.doubleSales(db, where: "d.order_id = ? AND d.listing_id = ? AND d.resolved_at IS NULL",
+                                                       [pick.orderID, pick.item.record.listingID]).first
+                return pick
             }
         }
     }
@@ -215,6 +294,8 @@ extension InventoryService {
                 SELECT a.created_at AS sold, a.user, a.listing_id, a.expected, l.artist, l.title, l.price_value, l.price_currency, l.posted_at
                 FROM actions a JOIN listings l ON l.listing_id = a.listing_id
                 WHERE a.kind = 'sell' AND a.state = 'confirmed' AND a.created_at >= ?
+                  -- A sale undone (its release on its way or confirmed) did not happen.
+                  AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id AND u.state NOT IN ('failed', 'conflict', 'cancelled'))
                 """, arguments: [Timestamp.string(date)]) {
                 let sold = Timestamp.parse(row["sold"])
                 let posted: Int64? = row["posted_at"]
@@ -239,9 +320,7 @@ extension InventoryService {
                 let choices = offered.filter { $0 != current }
                 throw ActionRefusal(.usage, "order \(orderID) is \(current): Discogs offers \(choices.isEmpty ? "no other status" : choices.joined(separator: ", "))")
             }
-            if let message, message.count > Self.maximumOrderMessageLength {
-                throw ActionRefusal(.usage, "a message has at most \(Self.maximumOrderMessageLength) characters (this one has \(message.count))")
-            }
+            if let message, let problem = FieldRules.orderMessage(message) { throw ActionRefusal(.usage, problem) }
             let action = try Self.insertAction(db, kind: .orderStatus, listingID: 0, orderID: orderID, user: user,
                                                expected: ListingFields(status: current), change: ListingFields(status: target),
                                                note: message.flatMap { $0.isEmpty ? nil : $0 }, undoes: nil, now: now)
@@ -273,7 +352,8 @@ extension InventoryService {
         } : []
         var full = record
         full.items = items.map(\.record)
-        return Order(record: full, items: items, messages: messages, firstSeenAt: Timestamp.parse(row["first_seen_at"]), doubleSale: row["double_sale"])
+        return Order(record: full, items: items, messages: messages, firstSeenAt: Timestamp.parse(row["first_seen_at"]),
+                     doubleSales: try doubleSales(db, orderID: id))
     }
 
     static func item(_ row: Row) -> Order.Item {

@@ -36,12 +36,7 @@ extension InventoryService {
     /// confirmed one gets an action that puts Discogs back as it was.
     public func undoLast(user: String, now: Date = Date()) throws -> UndoOutcome {
         try database.write { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT a.* FROM actions a WHERE a.user = ? AND a.order_id IS NULL AND a.state IN ('queued', 'sending', 'sent', 'confirmed')
-                AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id AND u.state NOT IN ('failed', 'conflict', 'cancelled'))
-                ORDER BY a.id DESC LIMIT 1
-                """, arguments: [user])
-            guard let last = try rows.first.map(Self.action) else {
+            guard let last = try Self.lastUndoable(db, user: user) else {
                 throw ActionRefusal(.state, "nothing of yours to undo")
             }
             switch last.state {
@@ -70,6 +65,18 @@ extension InventoryService {
         }
     }
 
+    /// The action `undoLast` would undo now, if any (what the browser's question names).
+    public func lastUndoable(user: String) throws -> CounterAction? {
+        try database.read { db in try Self.lastUndoable(db, user: user) }
+    }
+
+    static func lastUndoable(_ db: Database, user: String) throws -> CounterAction? {
+        try fetchActions(db, where: """
+            a.user = ? AND a.order_id IS NULL AND a.state IN ('queued', 'sending', 'sent', 'confirmed')
+            AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id AND u.state NOT IN ('failed', 'conflict', 'cancelled'))
+            """, [user], limit: 1).first
+    }
+
     public func action(id: Int64) throws -> CounterAction? {
         try database.read { db in try Self.fetchActions(db, where: "a.id = ?", [id], limit: 1).first }
     }
@@ -93,6 +100,42 @@ extension InventoryService {
         try database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM actions WHERE state IN ('queued', 'sending', 'sent')") ?? 0
         }
+    }
+
+    /// Discogs kept failing the sender (5xx, no answer): since when and why. Every wax on the
+    /// mirror says so while it lasts, rather than only "6 changes waiting".
+    public struct DiscogsTrouble: Sendable, Equatable {
+        public var since: Date
+        public var reason: String
+        public init(since: Date, reason: String) {
+            self.since = since
+            self.reason = reason
+        }
+    }
+
+    public func discogsTrouble() throws -> DiscogsTrouble? {
+        try database.read { db in try Self.discogsTrouble(db) }
+    }
+
+    static func discogsTrouble(_ db: Database) throws -> DiscogsTrouble? {
+        guard let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'discogs_trouble'"),
+              let bar = text.firstIndex(of: "|"), let since = Timestamp.parse(String(text[..<bar])) else { return nil }
+        return DiscogsTrouble(since: since, reason: String(text[text.index(after: bar)...]))
+    }
+
+    /// The sender could not reach Discogs (kept from the first failure on, the latest reason).
+    public func noteDiscogsTrouble(_ reason: String, now: Date = Date()) throws {
+        try outboxWrite { db in
+            let since = try Self.discogsTrouble(db)?.since ?? now
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('discogs_trouble', ?)",
+                           arguments: ["\(Timestamp.string(since))|\(reason)"])
+        }
+    }
+
+    /// Discogs answered the sender again.
+    public func clearDiscogsTrouble() throws {
+        guard try discogsTrouble() != nil else { return }
+        try outboxWrite { db in try db.execute(sql: "DELETE FROM meta WHERE key = 'discogs_trouble'") }
     }
 
     /// Goes up whenever an action moves without a listing changing (see `meta`).
@@ -220,6 +263,16 @@ extension InventoryService {
             let stamp = Timestamp.string(now)
             try db.execute(sql: "UPDATE actions SET state = ?, message = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
                            arguments: [state.rawValue, message, stamp, id])
+            // The history says what happened: the action, then that Discogs refused it.
+            if action.orderID == nil {
+                for refused in [action] + later {
+                    try db.execute(sql: """
+                        INSERT INTO listing_changes(listing_id, change, field, old_value, new_value, changed_at, user, action_id)
+                        VALUES (?, 'updated', 'refused', ?, ?, ?, ?, ?)
+                        """, arguments: [refused.listingID, refused.kind.rawValue, Self.refusalReason(message, discogs: discogs, gone: discogsGone),
+                                         stamp, refused.user, refused.id])
+                }
+            }
             for other in later {
                 try db.execute(sql: "UPDATE actions SET state = 'conflict', message = ?, updated_at = ? WHERE id = ?",
                                arguments: ["an earlier action on this listing (#\(id)) was refused: \(message)", stamp, other.id])
@@ -232,6 +285,37 @@ extension InventoryService {
                 try Self.revertLocally(db, [action] + later, discogs: discogs, discogsGone: discogsGone, now: now)
             }
             try Self.bumpOutbox(db)
+        }
+    }
+
+    /// A listing the sender just read from Discogs (before its write, after it, on a conflict):
+    /// the mirror's copy becomes what Discogs holds, every field and not only the one the
+    /// action touched, each change recorded as a sync records it; except what staff actions
+    /// still on their way set here. A removed listing stays removed (a counter sale is a Draft
+    /// on Discogs). Nothing is written when nothing changed (every browser would read again).
+    public func refreshListing(_ fresh: ListingRecord, now: Date = Date()) throws {
+        var fresh = fresh
+        fresh.canonicalize()
+        let id = fresh.listingID
+        func local(_ db: Database) throws -> (ListingRecord, stored: ListingRecord, removedAt: String?, reason: String?)? {
+            guard let row = try Row.fetchOne(db, sql: "SELECT l.*, lr.json AS raw_json FROM listings l LEFT JOIN listing_raw lr ON lr.listing_id = l.listing_id WHERE l.listing_id = ?",
+                                             arguments: [id]) else { return nil }
+            let stored = ListingRecord(row: row)
+            var merged = fresh
+            if let fields = try Self.openOverlay(db).fields[id] { fields.apply(to: &merged) }
+            return (merged, stored, row["removed_at"], row["removed_reason"])
+        }
+        guard let (merged, stored, _, _) = try database.read(local), ContentHash.of(merged) != ContentHash.of(stored) || merged.rawJSON != stored.rawJSON else { return }
+        try database.write { db in
+            guard let (merged, stored, removedAt, reason) = try local(db) else { return }
+            let writer = try ListingWriter(db, now: now)
+            try writer.upsert(merged, removedAt: removedAt, removedReason: reason)
+            let stamp = Timestamp.string(now)
+            for (field, old, new) in TrackedField.differences(from: stored, to: merged) {
+                try db.execute(sql: """
+                    INSERT INTO listing_changes(listing_id, change, field, old_value, new_value, changed_at) VALUES (?, 'updated', ?, ?, ?, ?)
+                    """, arguments: [id, field.rawValue, old, new, stamp])
+            }
         }
     }
 
@@ -313,6 +397,7 @@ extension InventoryService {
         case .hold:
             if held || record.status == "Draft" { throw ActionRefusal(.state, "listing \(id) is already held") }
             guard record.status == "For Sale" else { throw ActionRefusal(.state, "listing \(id) is \(record.status) on Discogs: only a listing for sale can be held") }
+            if let note = request.note, let problem = FieldRules.note(note) { throw ActionRefusal(.usage, problem) }
             return (ListingFields(status: record.status), ListingFields(status: "Draft"))
         case .release:
             guard held || removed == "sold in shop" || record.status == "Draft" else {
@@ -320,10 +405,9 @@ extension InventoryService {
             }
             return (ListingFields(status: "Draft"), ListingFields(status: "For Sale"))
         case .price:
-            guard let price = request.price, ActionRequest.priceRange.contains(price), price.isFinite else {
-                throw ActionRefusal(.usage, "a price must be a positive number up to 1,000,000, like 12.50")
-            }
             let currency = record.priceCurrency
+            guard let price = request.price else { throw ActionRefusal(.usage, "a price must be a positive number up to 1,000,000, like 12.50") }
+            if let problem = FieldRules.price(price, currency: currency) { throw ActionRefusal(.usage, problem) }
             if let asked = request.currency?.uppercased(), let currency, asked != currency.uppercased() {
                 throw ActionRefusal(.usage, "listing \(id) is priced in \(currency); wax can't change its currency (you gave \(asked))")
             }
@@ -333,16 +417,12 @@ extension InventoryService {
             return (ListingFields(price: record.priceValue, currency: currency), ListingFields(price: price, currency: currency))
         case .move:
             let location = (request.location ?? "").trimmingCharacters(in: .whitespaces)
-            guard location.count <= ActionRequest.maximumLocationLength else {
-                throw ActionRefusal(.usage, "a location has at most \(ActionRequest.maximumLocationLength) characters (this one has \(location.count))")
-            }
+            if let problem = FieldRules.location(location) { throw ActionRefusal(.usage, problem) }
             guard location != (record.location ?? "") else { throw ActionRefusal(.usage, "listing \(id) is already in \(location.isEmpty ? "no bin" : location)") }
             return (ListingFields(location: record.location ?? ""), ListingFields(location: location))
         case .comment:
-            let comments = request.comments ?? ""
-            guard comments.count <= ActionRequest.maximumCommentsLength else {
-                throw ActionRefusal(.usage, "comments have at most \(ActionRequest.maximumCommentsLength) characters (these have \(comments.count))")
-            }
+            let comments = (request.comments ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+            if let problem = FieldRules.comments(comments) { throw ActionRefusal(.usage, problem) }
             guard comments != (record.comments ?? "") else { throw ActionRefusal(.usage, "listing \(id) already has these comments") }
             return (ListingFields(comments: record.comments ?? ""), ListingFields(comments: comments))
         }
@@ -433,13 +513,19 @@ extension InventoryService {
         let unsell = actions.contains { $0.kind == .sell }
         if removed == nil || unsell {
             try writer.upsert(restored, updatedAt: stamp)
-            if unsell, removed != nil {
-                try db.execute(sql: """
-                    INSERT INTO listing_changes(listing_id, change, field, old_value, new_value, changed_at, user, action_id)
-                    VALUES (?, 'updated', 'removed', 'sold in shop', 'sale refused by Discogs', ?, ?, ?)
-                    """, arguments: [first.listingID, stamp, first.user, first.id])
-            }
+
         }
+    }
+
+    /// The short reason history keeps for a refusal: what Discogs held, not the whole message.
+    static func refusalReason(_ message: String, discogs: ListingRecord?, gone: Bool) -> String {
+        if discogs?.status == "Sold" { return "sold on Discogs" }
+        if gone { return "deleted on Discogs" }
+        if let colon = message.firstIndex(of: ":"), message.hasPrefix("SOLD") == false {
+            let head = message[..<colon]
+            if head.count <= 60 { return String(head) }
+        }
+        return String(message.prefix(80))
     }
 
     private static func cancelLocked(_ db: Database, _ action: CounterAction, by user: String, now: Date) throws -> CounterAction {

@@ -50,6 +50,14 @@ public final class DiscogsClient: Sendable {
     /// phase): each attempt's deadline is cut to it, and no request starts after it.
     @TaskLocal public static var deadline: WorkDeadline?
 
+    /// What the work under way is, for its share of the rate window (the sender: `.staff`).
+    @TaskLocal public static var priority: RequestPriority = .inventory
+
+    /// At most this many tries per request for the work under way: the outbox retries on its
+    /// own schedule, and an action must not sit `sending` for two minutes of retries while
+    /// Discogs is down.
+    @TaskLocal public static var attemptLimit: Int?
+
     public let configuration: Configuration
     private let session: URLSession
     let limiter: RateLimiter
@@ -247,6 +255,7 @@ public final class DiscogsClient: Sendable {
         }
         var policy = configuration.retry
         if let attempts { policy.attempts = attempts }
+        if let limit = Self.attemptLimit { policy.attempts = min(policy.attempts, limit) }
         let started = ContinuousClock.now
         var lastError = DiscogsError.network(url: label, detail: "no attempt made", attempts: 0)
         for attempt in 1...max(1, policy.attempts) {
@@ -340,8 +349,9 @@ public final class DiscogsClient: Sendable {
     /// Waits for room in the rate window; returns the slot.
     private func pace() async throws -> RateLimiter.Ticket {
         var reported = false
+        let priority = Self.priority
         while true {
-            switch limiter.reserve() {
+            switch limiter.reserve(priority: priority) {
             case .go(let ticket):
                 return ticket
             case .wait(let delay):

@@ -23,6 +23,19 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
     case outOfTime(url: String, bound: Double)
     case cancelled
 
+    /// "HTTP 503", "no answer", "connection refused": Discogs is not answering (as opposed to
+    /// refusing something), nil otherwise.
+    public var unreachableReason: String? {
+        switch self {
+        case .server(_, let status, _): "HTTP \(status)"
+        case .network(_, let detail, _): detail
+        case .timedOut: "no answer in time"
+        case .rateLimited: "rate limited (429)"
+        case .badResponse(_, let status, _) where status >= 500: "HTTP \(status)"
+        default: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .tokenRejected:

@@ -12,6 +12,11 @@ import Synchronization
 /// admits within one window would need the last of them to have been reserved while the other
 /// `limit` were all counted here, which the limiter refuses: no timing can break it.
 ///
+/// The window is shared by priority (`RequestPriority`): each kind of work leaves some slots to
+/// the work above it, so a counter sale never waits behind a release-details download, and the
+/// orders poll never behind the inventory. A low priority only takes a slot while more than its
+/// headroom is free; the top one takes any.
+///
 /// It also believes the server: `X-Discogs-Ratelimit` sets the limit, and a low
 /// `X-Discogs-Ratelimit-Remaining` (something else on this IP is using the budget) slows it to
 /// one probe per `window / limit` until the server reports room again.
@@ -59,16 +64,18 @@ final class RateLimiter: Sendable {
     }
 
     /// A slot now, or how long to wait before asking again.
-    func reserve(at now: TimeInterval? = nil) -> Reservation {
+    func reserve(at now: TimeInterval? = nil, priority: RequestPriority = .staff) -> Reservation {
         let now = now ?? clock.now()
         return state.withLock { s in
             s.prune(now)
             if now < s.blockedUntil { return .wait(s.blockedUntil - now) }
             let occupied = s.answered.count + s.inFlight.count
-            if occupied >= s.limit {
-                // The oldest answered request that must leave the window before one more fits;
-                // when only requests in flight fill it, look again a slot's time later.
-                let index = occupied - s.limit
+            let headroom = priority.headroom(of: s.limit)
+            if occupied + headroom >= s.limit {
+                // The oldest answered request that must leave the window before one more fits
+                // (above this priority's headroom); when only requests in flight fill it, look
+                // again a slot's time later.
+                let index = occupied + headroom - s.limit
                 if index < s.answered.count {
                     return .wait(max(0.001, s.answered[index] + s.window + margin - now))
                 }
@@ -77,7 +84,7 @@ final class RateLimiter: Sendable {
             // The server says it is full though our own requests don't explain it (something
             // else on this IP): probe once per slot.
             let beat = s.window / Double(max(1, s.limit))
-            if let remaining = s.serverRemaining, remaining - s.inFlight.count <= 0, now < s.serverReportedAt + beat {
+            if let remaining = s.serverRemaining, remaining - s.inFlight.count <= headroom, now < s.serverReportedAt + beat {
                 return .wait(s.serverReportedAt + beat - now)
             }
             let ticket = Ticket(id: s.nextTicket, at: now)
@@ -140,5 +147,28 @@ final class RateLimiter: Sendable {
             s.prune(now)
             return max(0, s.limit - s.answered.count - s.inFlight.count)
         }
+    }
+}
+
+/// What a request is for, most urgent last: the rate window is shared in this order. Staff
+/// writes (and the reads that check and confirm them) come first; then the orders poll (a new
+/// order takes its records off sale); then the inventory sync; release details, which can
+/// always wait for the next window, last.
+public enum RequestPriority: Int, Sendable, Comparable, CaseIterable {
+    case details = 0, inventory, orders, staff
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    /// Slots of a `limit`-request window left free for the priorities above: at Discogs' 60,
+    /// staff always find 8 free of the details download, 4 of the sync, 2 of the orders poll
+    /// (an action costs 3: the read, the write, the read back).
+    func headroom(of limit: Int) -> Int {
+        let share: Double = switch self {
+        case .staff: 0
+        case .orders: 2.0 / 60
+        case .inventory: 4.0 / 60
+        case .details: 8.0 / 60
+        }
+        return min(max(0, limit - 1), Int((Double(limit) * share).rounded(.up)))
     }
 }

@@ -13,7 +13,10 @@ extension SyncEngine {
     /// carries on. It never fails the sync: the listings are already applied.
     func enrich(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async -> EnrichmentResult {
         let pending = (try? await onStore { try self.inventory.pendingReleaseCount() }) ?? 0
-        return (try? await within(requests: pending) { await self.enrichWithinBound(options, events: events) }) ?? EnrichmentResult()
+        // The last in line for the rate window: staff, orders and the inventory go first.
+        return await DiscogsClient.$priority.withValue(.details) {
+            (try? await within(requests: pending) { await self.enrichWithinBound(options, events: events) }) ?? EnrichmentResult()
+        }
     }
 
     private func enrichWithinBound(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async -> EnrichmentResult {

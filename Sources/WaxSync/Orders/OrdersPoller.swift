@@ -29,6 +29,7 @@ public final class OrdersPoller: Sendable {
     let logger: Logger
     private let loop: HeldLoop
     private let store = StoreQueue(label: "wax.orders.store")
+    private let wake = AsyncWake()
 
     public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration = Configuration(),
                 logger: Logger = WaxLogging.logger("wax.orders")) {
@@ -39,8 +40,13 @@ public final class OrdersPoller: Sendable {
         loop = HeldLoop(database: inventory.database.path, job: .orders)
     }
 
-    /// One poll: reads until an unchanged order, stores what changed.
+    /// One poll: reads until an unchanged order, stores what changed. Ahead of the inventory
+    /// sync in the rate window: a new order takes its records off sale.
     public func poll() async throws -> Outcome {
+        try await DiscogsClient.$priority.withValue(.orders) { try await pollUnprioritized() }
+    }
+
+    private func pollUnprioritized() async throws -> Outcome {
         var outcome = Outcome()
         var changed: [OrderRecord] = []
         var page = 1
@@ -98,8 +104,14 @@ public final class OrdersPoller: Sendable {
                 logger.notice("orders: poll failed: \(error)")
             }
             return interval
-        }, pause: { seconds in try? await Task.sleep(for: .seconds(seconds)) })
+        }, pause: { [wake] seconds in await wake.wait(upTo: seconds) })
     }
 
-    public func stop() { loop.stop() }
+    /// Poll now rather than at the next interval (the outbox found a listing sold online).
+    public func nudge() { wake.signal() }
+
+    public func stop() {
+        loop.stop()
+        wake.signal()
+    }
 }

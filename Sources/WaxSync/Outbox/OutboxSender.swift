@@ -56,6 +56,9 @@ public final class OutboxSender: Sendable {
     private let identityChecked = Mutex<Bool>(false)
     private let loop: HeldLoop
     private let wake = AsyncWake()
+    /// Told when Discogs shows a listing sold that the shop was selling or holding: an order
+    /// is waiting to be polled (the double sale is flagged when it arrives).
+    private let soldOnDiscogs = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(inventory: InventoryService, client: DiscogsClient, configuration: Configuration, logger: Logger = WaxLogging.logger("wax.outbox")) {
         self.inventory = inventory
@@ -103,6 +106,12 @@ public final class OutboxSender: Sendable {
     /// Something was queued here: look now rather than at the next poll.
     public func nudge() { wake.signal() }
 
+    /// Calls `handler` whenever an action finds its listing sold on Discogs (a poll of the
+    /// orders then brings the order that did it, and its double sale, without waiting).
+    public func whenSoldOnDiscogs(_ handler: @escaping @Sendable () -> Void) {
+        soldOnDiscogs.withLock { $0 = handler }
+    }
+
     public func stop() {
         loop.stop()
         wake.signal()
@@ -126,7 +135,19 @@ public final class OutboxSender: Sendable {
                 return .waiting(until: due, reason: action.message ?? "waiting", open: await openCount())
             }
             tried.insert(action.id)
-            switch await send(action) {
+            // First in line for the rate window, and few retries inside a request: the outbox
+            // keeps its own schedule of tries and says why it waits.
+            let step = await DiscogsClient.$priority.withValue(.staff) {
+                await DiscogsClient.$attemptLimit.withValue(Self.attemptsPerRequest) { await send(action) }
+            }
+            switch step {
+            case .confirmed, .refused:
+                // Discogs answered: whatever said it was down is over.
+                _ = try? await store.run { try self.inventory.clearDiscogsTrouble() }
+            default:
+                break
+            }
+            switch step {
             case .confirmed: confirmed += 1
             case .refused: refused += 1
             case .postponed(let until, let reason): return .waiting(until: until, reason: reason, open: await openCount())
@@ -135,6 +156,10 @@ public final class OutboxSender: Sendable {
         }
         return .done(confirmed: confirmed, refused: refused)
     }
+
+    /// Tries per request inside one attempt of an action (a 429 or a 503 retried once, then
+    /// the action waits its turn).
+    static let attemptsPerRequest = 2
 
     private enum Step {
         case confirmed, refused
@@ -159,6 +184,7 @@ public final class OutboxSender: Sendable {
                 current = record
             }
             if current.status == "Sold" {
+                soldOnDiscogs.withLock { $0 }?()
                 let warning = action.kind == .sell
                     ? "SOLD ON DISCOGS TOO: listing \(action.listingID) was bought online; this is a double sale, check the orders and contact the buyer"
                     : "listing \(action.listingID) was sold on Discogs meanwhile: nothing was changed"
@@ -166,7 +192,7 @@ public final class OutboxSender: Sendable {
             }
             if action.change.deleted != true, action.change.isHeld(by: current) {
                 // Already there: an earlier attempt's write landed, or someone did the same.
-                return try await confirm(action)
+                return try await confirm(action, read: current)
             }
             if let difference = action.expected.differences(from: current).first {
                 return try await refuse(action, .conflict,
@@ -239,7 +265,7 @@ public final class OutboxSender: Sendable {
             case .gone where action.change.deleted == true:
                 return try await confirm(action)
             case .present(let record) where action.change.deleted != true && action.change.isHeld(by: record):
-                return try await confirm(action)
+                return try await confirm(action, read: record)
             case .present(let record) where attempt == 1:
                 let difference = action.change.differences(from: record).first
                 return try await refuse(action, .failed,
@@ -268,6 +294,10 @@ public final class OutboxSender: Sendable {
         case .cancelled:
             return await postpone(action, reason: "interrupted")
         default:
+            if let trouble = error.unreachableReason {
+                let now = configuration.now()
+                _ = try? await store.run { try self.inventory.noteDiscogsTrouble(trouble, now: now) }
+            }
             return await postpone(action, reason: error.description)
         }
     }
@@ -289,17 +319,23 @@ public final class OutboxSender: Sendable {
         }
     }
 
-    private func confirm(_ action: CounterAction) async throws -> Step {
+    /// Confirms the action; `read` (the listing as Discogs showed it just now) then replaces the
+    /// mirror's copy, every field.
+    private func confirm(_ action: CounterAction, read: ListingRecord? = nil) async throws -> Step {
         let now = configuration.now()
         if try await store.run({ try self.inventory.confirm(action.id, now: now) }) {
             logger.info("outbox #\(action.id) confirmed: listing \(action.listingID) \(action.summary) by \(action.user)")
         }
+        if let read { try await store.run { try self.inventory.refreshListing(read, now: now) } }
         return .confirmed
     }
 
     private func refuse(_ action: CounterAction, _ state: ActionState, _ message: String, discogs: ListingRecord?, gone: Bool = false) async throws -> Step {
         let now = configuration.now()
-        try await store.run { try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now) }
+        try await store.run {
+            try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now)
+            if let discogs, action.orderID == nil { try self.inventory.refreshListing(discogs, now: now) }
+        }
         logger.warning("outbox #\(action.id) \(state.rawValue): listing \(action.listingID) \(action.summary) by \(action.user): \(message)")
         return .refused
     }

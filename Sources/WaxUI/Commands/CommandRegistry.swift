@@ -6,7 +6,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case filterNextKind, filterPreviousKind, filterJump, filterNarrow, filterRemove
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
     case sell, holdOrRelease, reprice, moveBin, editComments, undo, heldOnly
-    case orders, pickList, orderStatus, togglePicked
+    case orders, pickList, orderStatus, togglePicked, giveUpHold
 }
 
 /// Where the keyboard is: which pane has focus, or what overlay is open.
@@ -65,6 +65,7 @@ public enum CommandRegistry {
         CommandSpec(id: .pickList, keys: [.character("P")], title: "pick list", help: "Pick list: paid orders' items, by bin", group: .orders, scopes: browsing, hint: false),
         CommandSpec(id: .togglePicked, keys: [.character(" "), .character("x")], title: "picked", help: "Pick list: mark picked (all staff see it)", group: .orders, scopes: [.pickList], hint: true),
         CommandSpec(id: .orderStatus, keys: [.character("t")], title: "status", help: "Move the order on (Shipped: tracking no.)", group: .orders, scopes: ordering, hint: true),
+        CommandSpec(id: .giveUpHold, keys: [.character("H")], title: "to the buyer", help: "Double sale of a held record: the buyer gets it", group: .orders, scopes: [.orders], hint: false),
         CommandSpec(id: .cycleSort, keys: [.character("o")], title: "sort", help: "Sort by the next column", group: .find, scopes: panes, hint: true),
         CommandSpec(id: .reverseSort, keys: [.character("O")], title: "reverse", help: "Reverse the sort order", group: .find, scopes: panes, hint: false),
         CommandSpec(id: .heldOnly, keys: [.character("h")], title: "held", help: "Only records held for customers, or all", group: .find, scopes: listing, hint: false),

@@ -27,19 +27,25 @@ public struct ChangeRow: Sendable, Equatable {
 public enum ChangeText {
     /// "new", "sold in shop", "held", "repriced", "price", "sold".
     public static func what(_ change: ListingChange) -> String {
-        if let kind = change.actionKind, change.field != "sale refused by Discogs", change.newValue != "sale refused by Discogs" {
+        if change.field == "refused" {
+            return "\((change.oldValue.flatMap(ActionKind.init(rawValue:)) ?? change.actionKind)?.noun ?? "action") refused"
+        }
+        if let kind = change.actionKind {
             return kind.pastTense + (change.isUndo ? " (undo)" : "")
         }
         switch change.kind {
         case .added: return "new"
         case .removed: return change.field ?? "removed"
-        case .updated: return change.newValue == "sale refused by Discogs" ? "sale refused" : change.field ?? "changed"
+        case .updated: return change.field ?? "changed"
         }
     }
 
     /// "9.99 → 7.99 USD by bob", "by alice", "For Sale → Draft"; nil when there is nothing more to say.
     public static func detail(_ change: ListingChange) -> String? {
         var parts: [String] = []
+        if change.field == "refused" {
+            return [change.newValue, change.user.map { "by \($0)" }].compactMap { $0 }.joined(separator: " ")
+        }
         let valueChange = change.kind == .updated && (change.oldValue != nil || change.newValue != nil)
         // A hold or a release says it in its name; the status it set is Discogs' side of it.
         let statusOfAnAction = change.actionKind != nil && (change.field == "status" || change.field == "removed")

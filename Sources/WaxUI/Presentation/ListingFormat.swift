@@ -95,9 +95,12 @@ public enum ListingFormat {
 
     /// Held and waiting listings say so where the eye reads the title.
     static func mark(_ listing: Listing) -> String {
-        if listing.hasPendingAction { return "(waiting) " }
-        if listing.heldBy != nil { return "(held) " }
-        return ""
+        switch (listing.heldBy != nil, listing.hasPendingAction) {
+        case (true, true): "(held, waiting) "
+        case (true, false): "(held) "
+        case (false, true): "(waiting) "
+        case (false, false): ""
+        }
     }
 
     public static func cell(_ field: Column.Field, _ listing: Listing, _ time: LocalTime) -> String {

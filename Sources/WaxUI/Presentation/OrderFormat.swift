@@ -13,6 +13,31 @@ public enum OrderFormat {
         order.total.map { Money.format($0, currency: order.totalCurrency) } ?? "—"
     }
 
+    /// "held for Anna by bob", "sold in the shop by alice": why the shop no longer had it.
+    public static func cause(_ double: DoubleSale) -> String {
+        switch double.cause {
+        case .sell: "sold in the shop by \(double.user)"
+        case .hold: "held for \(double.customer ?? "a customer") by \(double.user)"
+        }
+    }
+
+    /// The whole warning, with whom to call and how to resolve it; or, once resolved, who did.
+    public static func doubleSale(_ double: DoubleSale, in order: Order?) -> String {
+        let record = order?.items.first { $0.record.listingID == double.listingID }?.name ?? "listing \(double.listingID)"
+        if let done = double.resolution {
+            return "Double sale of \(record) resolved by \(done.by): \(done.how)"
+        }
+        let buyer = order?.record.buyer.map { "the buyer \($0)" } ?? "the buyer"
+        let what = "DOUBLE SALE: order \(double.orderID) bought \(record), \(cause(double))"
+        switch double.cause {
+        case .sell:
+            return "\(what): contact \(buyer), the record is gone (t cancels the order)"
+        case .hold:
+            let customer = double.customer ?? "the customer"
+            return "\(what): contact \(customer) or \(buyer), only one gets it (t cancels the order; H gives it to the buyer)"
+        }
+    }
+
     /// The lines of an opened order: what staff need to pack it and answer the buyer.
     public static func detailLines(_ order: Order, time: LocalTime, width: Int) -> [(String, StyleRole)] {
         let r = order.record
@@ -21,8 +46,10 @@ public enum OrderFormat {
         if let fee = r.fee { head += " (fee \(Money.format(fee, currency: r.feeCurrency ?? r.totalCurrency)))" }
         if let created = r.createdAt { head += " · ordered \(time.minute(created))" }
         lines.append((head, .label))
-        if let double = order.doubleSale {
-            lines.append(("DOUBLE SALE: this order bought a record \(double). Contact the buyer now.", .statusError))
+        for double in order.doubleSales {
+            for line in DisplayWidth.wrap(doubleSale(double, in: order), to: max(10, width - 2)) {
+                lines.append((line, double.resolution == nil ? .statusError : .dim))
+            }
         }
         let next = r.nextStatus.filter { $0 != r.status }
         lines.append((next.isEmpty ? "Discogs offers no other status." : "Next: \(next.joined(separator: ", "))   (t moves it on)", .dim))

@@ -23,7 +23,7 @@ public struct Layout: Sendable, Equatable {
     public var body: Rect
 
     /// A message longer than this many lines is cut (with "…").
-    public static let maxMessageLines = 3
+    public static let maxMessageLines = 4
 
     public init(columns: Int, rows: Int, detailOpen: Bool, filterOpen: Bool, promptLines: Int) {
         let width = max(1, columns)

@@ -47,7 +47,8 @@ enum OrdersView {
     private static func orderLine(_ order: Order, selected: Bool, _ state: AppState, into grid: inout ScreenGrid, y: Int, rect: Layout.Rect) {
         guard y > rect.y, y < rect.y + rect.height else { return }
         let r = order.record
-        let role: StyleRole = selected ? .selected : order.doubleSale != nil ? .statusError : order.isOpen ? .label : .dim
+        let double = order.unresolvedDoubleSales.first
+        let role: StyleRole = selected ? .selected : double != nil ? .statusError : order.isOpen ? .label : .dim
         grid.fill(x: 0, y: y, width: rect.width, role: role)
         var x = 1
         x += grid.write(column(r.id, 12), x: x, y: y, role: role)
@@ -55,8 +56,8 @@ enum OrdersView {
         x += grid.write(column(r.age(now: state.now), 5), x: x, y: y, role: role)
         x += grid.write(column(r.buyer ?? "?", 17), x: x, y: y, role: role)
         x += grid.write(column(OrderFormat.total(r), 13), x: x, y: y, role: role)
-        if let double = order.doubleSale {
-            grid.write("DOUBLE SALE: \(double), contact the buyer", x: x, y: y, role: selected ? .selected : .statusError, limit: rect.width - x - 1)
+        if let double {
+            grid.write("DOUBLE SALE: \(OrderFormat.cause(double))", x: x, y: y, role: selected ? .selected : .statusError, limit: rect.width - x - 1)
         } else {
             grid.write("\(order.items.count) item\(order.items.count == 1 ? "" : "s")", x: x, y: y, role: role, limit: rect.width - x - 1)
         }
@@ -97,7 +98,9 @@ enum PickListView {
         let items = state.orders.pickItems
         let picked = items.filter { $0.item.pickedBy != nil }.count
         let orders = Set(items.map(\.orderID)).count
-        grid.write(fitting: " Pick list: \(items.count) item\(items.count == 1 ? "" : "s") of \(orders) paid order\(orders == 1 ? "" : "s"), by bin · \(picked) picked (Space: picked · Enter: the order · Esc closes)",
+        let doubles = items.filter { $0.doubleSale != nil }.count
+        grid.write(fitting: " Pick list: \(items.count) item\(items.count == 1 ? "" : "s") of \(orders) paid order\(orders == 1 ? "" : "s"), by bin · \(picked) picked"
+                   + (doubles > 0 ? " · \(doubles) DOUBLE SALE: do not pick" : "") + " (Space: picked · Enter: the order · Esc closes)",
                    x: 0, y: rect.y, width: rect.width, role: .columns)
         guard !items.isEmpty else {
             grid.write("Nothing to pick: no paid order waits to be shipped.", x: 1, y: rect.y + 2, role: .dim, limit: rect.width - 2)
@@ -109,16 +112,20 @@ enum PickListView {
         // Columns: the mark with who picked it (as wide as the longest name, up to 10), bin 10,
         // the record, conditions 8, order 13, buyer. The picker had been put after the record,
         // where 80 columns cut it to "…".
-        let markWidth = 3 + min(10, items.compactMap { $0.item.pickedBy.map(DisplayWidth.of) }.max().map { $0 + 1 } ?? 0)
+        let markWidth = max(items.contains { $0.doubleSale != nil } ? 5 : 0,
+                            3 + min(10, items.compactMap { $0.item.pickedBy.map(DisplayWidth.of) }.max().map { $0 + 1 } ?? 0))
         let tail = 8 + 13 + 16
         for (index, pick) in items.enumerated().dropFirst(scroll).prefix(visible) {
             let y = rect.y + 1 + index - scroll
             let selected = index == cursor
             let done = pick.item.pickedBy != nil
-            let role: StyleRole = selected ? .selected : done ? .dim : .normal
+            // A double-sold item is not to be picked: red, and saying so where the mark goes.
+            let doubleSold = pick.doubleSale != nil
+            let role: StyleRole = selected ? .selected : doubleSold ? .statusError : done ? .dim : .normal
             grid.fill(x: 0, y: y, width: rect.width, role: role)
             var x = 1
-            x += grid.write(column(pick.item.pickedBy.map { "✓ \($0)" } ?? "·", markWidth), x: x, y: y, role: selected ? .selected : done ? .added : .dim)
+            let mark = doubleSold ? "✗ no" : pick.item.pickedBy.map { "✓ \($0)" } ?? "·"
+            x += grid.write(column(mark, max(markWidth, doubleSold ? 5 : 0)), x: x, y: y, role: selected ? .selected : doubleSold ? .statusError : done ? .added : .dim)
             x += grid.write(column(pick.item.location ?? "—", 10), x: x, y: y, role: selected ? .selected : done ? .dim : .accent)
             let room = max(4, rect.width - x - tail - 1)
             x += grid.write(column(pick.item.name, room), x: x, y: y, role: role)

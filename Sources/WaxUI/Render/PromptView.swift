@@ -6,10 +6,15 @@ import WaxText
 enum PromptView {
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         if let prompt = state.counterPrompt {
-            var question = CounterModel.question(prompt)
-            // A long name or message is cut, never the "y/n" that says what to press.
-            if prompt.step == .confirming, question.hasSuffix("? y/n"), DisplayWidth.of(question) > rect.width - 2 {
-                question = DisplayWidth.truncate(String(question.dropLast(5)), to: max(1, rect.width - 8)) + "? y/n"
+            let question = CounterModel.question(prompt, soldInShop: state.soldInShop, undoing: state.undoTarget)
+            if prompt.step == .confirming {
+                // Wrapped over the lines the layout gave it: the record and the y/n both show.
+                let lines = DisplayWidth.wrap(question, to: max(10, rect.width - 2))
+                for (n, line) in lines.prefix(rect.height).enumerated() {
+                    grid.fill(x: 0, y: rect.y + n, width: rect.width, role: .normal)
+                    grid.write(" " + line, x: 0, y: rect.y + n, role: .prompt)
+                }
+                return
             }
             let x = grid.write(" " + DisplayWidth.truncate(question, to: max(1, rect.width - (prompt.step == .typing ? 12 : 2))), x: 0, y: rect.y, role: .prompt)
             if prompt.step == .typing {
@@ -41,6 +46,19 @@ enum PromptView {
                 grid.write(" " + line, x: 0, y: rect.y + n, role: state.messageIsError ? .statusError : .accent)
             }
         }
+    }
+
+    /// What a question shows whole above it (the comments being replaced, and the new ones),
+    /// in a box over the body.
+    static func drawDetails(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
+        guard let prompt = state.counterPrompt else { return }
+        let width = max(10, rect.width - 4)
+        let lines = CounterModel.details(prompt).flatMap { DisplayWidth.wrap($0, to: width) }
+        guard !lines.isEmpty else { return }
+        let shown = Array(lines.prefix(max(1, rect.y - 3)))
+        let top = max(1, rect.y - shown.count - 2)
+        for y in top..<rect.y { grid.fill(x: 0, y: y, width: rect.width, role: .overlay) }
+        for (n, line) in shown.enumerated() { grid.write(line, x: 2, y: top + 1 + n, role: .overlay, limit: width) }
     }
 
     /// The numbered choices of a question (an order's next statuses), in a box over the body,

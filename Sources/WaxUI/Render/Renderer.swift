@@ -43,6 +43,7 @@ public enum Renderer {
         if layout.searchLine.height > 0 {
             PromptView.draw(state, into: &grid, layout.searchLine)
             PromptView.drawChoices(state, into: &grid, layout.searchLine)
+            PromptView.drawDetails(state, into: &grid, layout.searchLine)
         }
         StatusBar.draw(state, into: &grid, layout.status)
         if state.overlay == .help { HelpView.draw(state, into: &grid) }

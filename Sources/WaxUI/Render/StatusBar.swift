@@ -43,15 +43,33 @@ enum StatusBar {
     /// Staff actions Discogs has not confirmed yet (everyone's, from any wax on this mirror).
     static func outboxText(_ state: AppState) -> String? {
         guard state.outboxWaiting > 0 else { return nil }
-        return "\(state.outboxWaiting) change\(state.outboxWaiting == 1 ? "" : "s") waiting for Discogs"
+        let changes = "\(state.outboxWaiting) change\(state.outboxWaiting == 1 ? "" : "s")"
+        if let trouble = state.discogsTrouble {
+            return "Discogs is not answering (\(trouble.reason) since \(state.time.clock(trouble.since))), \(changes) wait\(state.outboxWaiting == 1 ? "s" : "")"
+        }
+        return "\(changes) waiting for Discogs"
+    }
+
+    /// Double sales nobody resolved: said first, in red, in every browser, until someone does.
+    static func alertText(_ state: AppState) -> String? {
+        let count = state.orders.doubleSales.count
+        guard count > 0 else { return nil }
+        return "\(count) DOUBLE SALE\(count == 1 ? "" : "S") to resolve (b)"
     }
 
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         grid.fill(x: 0, y: rect.y, width: rect.width, role: .status)
         var (text, role) = syncText(state)
-        if let outbox = outboxText(state) { text = outbox + " · " + text }
+        if let outbox = outboxText(state) {
+            text = outbox + " · " + text
+            if state.discogsTrouble != nil { role = .statusError }
+        }
         if state.orders.newOrders > 0 {
             text = "\(state.orders.newOrders) new order\(state.orders.newOrders == 1 ? "" : "s") (b) · " + text
+        }
+        if let alert = alertText(state) {
+            text = alert + " · " + text
+            role = .statusError
         }
         // The sync's state comes first; hints fill what is left. `? help` and `q quit` are
         // kept longest (a lost user needs them most), the others dropped from the right.

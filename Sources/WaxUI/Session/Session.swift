@@ -46,6 +46,8 @@ public final class Session {
     private var ordersGeneration: Int64 = -1
     /// The orders this browser knows of: any other is announced as new.
     private var knownOrders: Set<String> = []
+    /// The double sales this browser has announced (order|listing).
+    private var announcedDoubleSales: Set<String> = []
     private var lastGenerationCheck = Date.distantPast
     private let counter: CounterAccess?
     /// This session's actions not yet confirmed or refused: their outcome is announced.
@@ -72,6 +74,7 @@ public final class Session {
             state.sync.lastCounts = (last.added, last.removed, last.updated)
         }
         state.counter = counter?.availability ?? .off("actions are off in this wax")
+        state.soldInShop = counter?.soldInShop ?? .draft
         saved?.restore(into: &state)
         try perform(.reload)
         if saved != nil, state.total == 0, !state.query.text.isEmpty {
@@ -83,6 +86,7 @@ public final class Session {
         try refreshOutbox()
         ordersGeneration = try inventory.ordersGeneration()
         knownOrders = try inventory.orderIDs()
+        try refreshDoubleSales(announce: true)
     }
 
     /// A key: the reducer changes the state, the session reads what it asked for, and what is
@@ -199,6 +203,18 @@ public final class Session {
             try inventory.setPicked(orderID: orderID, listingID: listingID, picked: picked, user: counter?.user ?? "staff", now: clock())
             return
         }
+        if case .giveUpHold(let listingID) = request {
+            do {
+                let resolved = try inventory.giveUpHold(listingID: listingID, user: counter?.user ?? "staff", now: clock())
+                state.message = OrderFormat.doubleSale(resolved, in: try inventory.order(id: resolved.orderID))
+                    + "; tell \(resolved.customer ?? "the customer") it is gone"
+                try refreshDoubleSales(announce: false)
+            } catch let refusal as ActionRefusal {
+                state.message = refusal.description
+                state.messageIsError = true
+            }
+            return
+        }
         guard let counter else { return }
         do {
             switch request {
@@ -206,7 +222,7 @@ public final class Session {
                 let queued = try inventory.enqueueOrderStatus(orderID: orderID, status: status, message: message, user: counter.user, now: clock())
                 watched.append(queued.id)
                 state.message = "#\(queued.id) \(queued.summary): on its way to Discogs"
-            case .setPicked:
+            case .setPicked, .giveUpHold:
                 return
             case .act(var action):
                 action.soldInShop = counter.soldInShop
@@ -235,6 +251,10 @@ public final class Session {
     private func refreshOutbox() throws {
         outboxGeneration = try inventory.outboxGeneration()
         state.outboxWaiting = try inventory.openActionCount()
+        state.discogsTrouble = try inventory.discogsTrouble()
+        if let user = counter?.user {
+            state.undoTarget = try inventory.lastUndoable(user: user).map { "#\($0.id) \($0.summary)\(Self.record($0))" }
+        }
         for id in watched {
             guard let action = try inventory.action(id: id), !action.state.isOpen else { continue }
             watched.removeAll { $0 == id }
@@ -267,14 +287,25 @@ public final class Session {
         let new = ids.subtracting(knownOrders)
         knownOrders = ids
         if load, state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
-        guard !new.isEmpty else { return }
-        if state.overlay != .orders && state.overlay != .pickList { state.orders.newOrders += new.count }
-        let doubles = try new.sorted().compactMap { try inventory.order(id: $0) }.filter { $0.doubleSale != nil }
-        if let double = doubles.first {
-            state.message = "DOUBLE SALE: order \(double.id) bought a record \(double.doubleSale!): contact \(double.record.buyer ?? "the buyer") now (b)"
-            state.messageIsError = true
-        } else {
+        if !new.isEmpty {
+            if state.overlay != .orders && state.overlay != .pickList { state.orders.newOrders += new.count }
             state.message = "\(new.count) new order\(new.count == 1 ? "" : "s") from Discogs (b shows the orders, P the pick list)"
+        }
+        try refreshDoubleSales(announce: true)
+    }
+
+    /// The double sales nobody has resolved, for the status bar; one this browser has not
+    /// announced yet is said on the message line, in red, whoever's action it was.
+    private func refreshDoubleSales(announce: Bool) throws {
+        let sales = try inventory.unresolvedDoubleSales()
+        var orders: [String: Order] = [:]
+        for id in Set(sales.map(\.orderID)) { orders[id] = try inventory.order(id: id) }
+        state.orders.doubleSales = sales.map { DoubleSaleAlert(sale: $0, order: orders[$0.orderID]) }
+        let fresh = state.orders.doubleSales.filter { !announcedDoubleSales.contains($0.key) }
+        announcedDoubleSales.formUnion(fresh.map(\.key))
+        if announce, let first = fresh.first {
+            state.message = OrderFormat.doubleSale(first.sale, in: first.order) + (fresh.count > 1 ? " (and \(fresh.count - 1) more: b)" : "")
+            state.messageIsError = true
         }
     }
 

@@ -74,10 +74,16 @@ public struct AppState: Sendable {
     public var counter = CounterAvailability.off("actions are off: no Discogs token here (see wax info)")
     /// An action being asked for (a value typed, then y/n).
     public var counterPrompt: CounterPrompt?
+    /// What a counter sale does on Discogs here (the question says it).
+    public var soldInShop = SoldInShopMode.draft
+    /// What `u` would undo ("#12 repriced … (Björk – Army Of Me)"), for its question.
+    public var undoTarget: String?
     /// What the session is to do for the counter (set with `.act`).
     public var counterRequest: CounterRequest?
     /// Actions not yet confirmed by Discogs (every staff member's).
     public var outboxWaiting = 0
+    /// Discogs kept failing the mirror's sender: since when, and why.
+    public var discogsTrouble: InventoryService.DiscogsTrouble?
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
     /// How dates read on screen: the server's time zone (`TZ`); fixed in tests.
@@ -110,6 +116,10 @@ public struct AppState: Sendable {
 
     /// Lines the prompt takes: one for what is being typed, as many as a message needs.
     var promptLines: Int {
+        if let prompt = counterPrompt, prompt.step == .confirming {
+            // A question is never cut: the record it names and the y/n both show.
+            return DisplayWidth.wrap(CounterModel.question(prompt, soldInShop: soldInShop, undoing: undoTarget), to: max(10, columns - 2)).count
+        }
         if searchEditing || rangeEditing != nil || counterPrompt != nil { return 1 }
         guard let message else { return 0 }
         return DisplayWidth.wrap(message, to: max(10, columns - 2)).count

@@ -16,6 +16,8 @@ public struct CounterPrompt: Sendable, Equatable {
         case undo
         /// An order's status (from the orders view or the pick list).
         case orderStatus(OrderStatusChoice)
+        /// A held record an online buyer bought too: the buyer gets it.
+        case giveUpHold(DoubleSaleAlert)
     }
 
     /// `choosing`: one of numbered choices (an order's next statuses) by its digit.
@@ -35,6 +37,8 @@ public enum CounterRequest: Sendable, Equatable {
     case orderStatus(orderID: String, status: String, message: String?)
     /// A pick-list mark: kept in the mirror only (Discogs has no such thing).
     case setPicked(orderID: String, listingID: Int64, picked: Bool)
+    /// A double-sold hold given up: the mirror's alone (Discogs sold it already).
+    case giveUpHold(listingID: Int64)
 }
 
 /// The counter keys: from a key to a confirmed request (pure, as the rest of the reducer).
@@ -118,20 +122,26 @@ enum CounterModel {
         return .redraw
     }
 
-    /// What is wrong with the value typed, before asking to confirm it.
+    /// What is wrong with the value typed, said at Enter, before the y/n (a price of 1e9 or a
+    /// 300-character bin was refused only after `y`).
     static func problem(_ prompt: CounterPrompt) -> String? {
-        if case .orderStatus = prompt.intent {
-            let limit = InventoryService.maximumOrderMessageLength
-            return prompt.text.count > limit ? "a message has at most \(limit) characters (this one has \(prompt.text.count))" : nil
+        if case .orderStatus = prompt.intent { return FieldRules.orderMessage(prompt.text) }
+        guard case .action(let kind) = prompt.intent else { return nil }
+        switch kind {
+        case .price:
+            guard let price = Double(prompt.text.replacingOccurrences(of: ",", with: ".")), price > 0 else {
+                return "a price is a positive number, like 12.50"
+            }
+            return FieldRules.price(price, currency: prompt.listing?.record.priceCurrency)
+        case .move: return FieldRules.location(prompt.text.trimmingCharacters(in: .whitespaces))
+        case .comment: return FieldRules.comments(prompt.text)
+        case .hold: return FieldRules.note(prompt.text)
+        case .sell, .release, .orderStatus: return nil
         }
-        guard case .action(.price) = prompt.intent else { return nil }
-        guard let price = Double(prompt.text.replacingOccurrences(of: ",", with: ".")), price > 0, price.isFinite else {
-            return "a price is a positive number, like 12.50"
-        }
-        return nil
     }
 
     static func request(_ prompt: CounterPrompt, _ state: AppState) -> CounterRequest? {
+        if case .giveUpHold(let alert) = prompt.intent { return .giveUpHold(listingID: alert.sale.listingID) }
         if case .orderStatus(let choice) = prompt.intent {
             guard let status = choice.chosen else { return nil }
             let message = prompt.text.trimmingCharacters(in: .whitespaces)
@@ -168,31 +178,45 @@ enum CounterModel {
         return "Enter: next · Esc: cancel"
     }
 
-    /// The question on the prompt line.
-    static func question(_ prompt: CounterPrompt, soldInShop: String = "draft") -> String {
+    /// The question on the prompt line: the record named, and what will happen on Discogs.
+    static func question(_ prompt: CounterPrompt, soldInShop: SoldInShopMode = .draft, undoing: String? = nil) -> String {
         if case .orderStatus(let choice) = prompt.intent { return question(choice, prompt) }
+        if case .giveUpHold(let alert) = prompt.intent {
+            let record = alert.order?.items.first { $0.record.listingID == alert.sale.listingID }?.name ?? "the record"
+            return "Give \(record) to the buyer \(alert.order?.record.buyer ?? "") and tell \(alert.sale.customer ?? "the customer") it is gone? y/n"
+        }
         guard case .action(let kind) = prompt.intent, let listing = prompt.listing else {
-            return "Undo your last action? y/n"
+            return undoing.map { "Undo \($0)? y/n" } ?? "Undo your last action? y/n"
         }
         let what = describe(listing)
+        let currency = listing.record.priceCurrency.map { " (\($0))" } ?? ""
         if prompt.step == .typing {
             return switch kind {
-            case .price: "New price for \(name(listing)): "
+            case .price: "New price for \(name(listing))\(currency): "
             case .move: "New bin for \(name(listing)): "
             case .hold: "Hold \(name(listing)) for: "
             default: "Comments for \(name(listing)): "
             }
         }
+        let typed = prompt.text.trimmingCharacters(in: .whitespaces)
         return switch kind {
-        case .sell: "Sold in the shop: \(what)? y/n"
-        case .hold: prompt.text.trimmingCharacters(in: .whitespaces).isEmpty ? "Hold \(what) for a customer? y/n"
-            : "Hold \(what) for \(prompt.text.trimmingCharacters(in: .whitespaces))? y/n"
+        case .sell:
+            soldInShop == .delete ? "Sold in the shop: \(what)? It is deleted on Discogs, for good. y/n"
+                : "Sold in the shop: \(what)? It becomes a Draft on Discogs (u undoes). y/n"
+        case .hold: typed.isEmpty ? "Hold \(what) for a customer? y/n" : "Hold \(what) for \(typed)? y/n"
         case .release: "Put \(what) back on sale? y/n"
-        case .price: "Reprice \(what) to \(prompt.text)? y/n"
-        case .move: "Move \(what) to \(prompt.text.isEmpty ? "no bin" : prompt.text)? y/n"
-        case .comment: "Replace the comments of \(name(listing))? y/n"
+        case .price: "Reprice \(what) to \(Money.format(Double(typed.replacingOccurrences(of: ",", with: ".")) ?? 0, currency: listing.record.priceCurrency))? y/n"
+        case .move: "Move \(what) to \(typed.isEmpty ? "no bin" : typed)? y/n"
+        case .comment: "Replace the comments of \(name(listing)) as shown? y/n"
         case .orderStatus: "Change the order's status? y/n"
         }
+    }
+
+    /// What a question shows above it, whole (the comments being replaced and the new ones).
+    static func details(_ prompt: CounterPrompt) -> [String] {
+        guard prompt.step == .confirming, case .action(.comment) = prompt.intent, let listing = prompt.listing else { return [] }
+        let old = listing.record.comments ?? ""
+        return ["Now: " + (old.isEmpty ? "(no comments)" : old), "New: " + (prompt.text.isEmpty ? "(no comments)" : prompt.text)]
     }
 
     /// "Order 1-2 (Payment Received) to: 1 In Progress · 2 Shipped", then the message, then y/n.

@@ -15,6 +15,9 @@ public struct OrdersBoard: Sendable, Equatable {
     public var pickCursor = 0
     /// Orders that arrived since this browser last showed the orders view.
     public var newOrders = 0
+    /// Double sales nobody has resolved yet, every staff member's: said in every browser's
+    /// status bar until someone cancels the order or gives the hold up.
+    public var doubleSales: [DoubleSaleAlert] = []
 
     public init() {}
 
@@ -112,10 +115,27 @@ enum OrdersModel {
     /// Space in the pick list: picked, or not, for every wax sharing the mirror.
     static func togglePicked(_ state: inout AppState) -> Effects {
         guard let pick = state.orders.selectedPick else { return [] }
+        if let double = pick.doubleSale {
+            state.message = "do not pick: \(OrderFormat.doubleSale(double, in: state.orders.orders.first { $0.id == pick.orderID }))"
+            state.messageIsError = true
+            return .redraw
+        }
         state.counterRequest = .setPicked(orderID: pick.orderID, listingID: pick.item.record.listingID, picked: pick.item.pickedBy == nil)
         // The next item comes up: picking walks down the list.
         state.orders.pickCursor = min(state.orders.pickCursor + 1, max(0, state.orders.pickItems.count - 1))
         return .act
+    }
+
+    /// `H` on a double-sold hold: the online buyer gets the record (asked y/n).
+    static func beginGiveUpHold(_ state: inout AppState) -> Effects {
+        guard let order = state.orders.target(in: state.overlay),
+              let alert = state.orders.doubleSales.first(where: { $0.sale.orderID == order.id && $0.sale.cause == .hold }) else {
+            state.message = "H here gives a double-sold hold to the online buyer: this order has none"
+            state.messageIsError = true
+            return .redraw
+        }
+        state.counterPrompt = CounterPrompt(intent: .giveUpHold(alert), listing: nil, text: "", step: .confirming)
+        return .redraw
     }
 
     /// `t`: choose one of the statuses Discogs offers for the order.
@@ -137,6 +157,19 @@ enum OrdersModel {
                                             listing: nil, text: "", step: .choosing)
         return .redraw
     }
+}
+
+/// A double sale with its order (for the record's name and the buyer).
+public struct DoubleSaleAlert: Sendable, Equatable {
+    public var sale: DoubleSale
+    public var order: Order?
+
+    public init(sale: DoubleSale, order: Order?) {
+        self.sale = sale
+        self.order = order
+    }
+
+    var key: String { "\(sale.orderID)|\(sale.listingID)" }
 }
 
 /// An order status being chosen: the order, and the statuses Discogs offers (by number).

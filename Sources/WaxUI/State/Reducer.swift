@@ -233,6 +233,7 @@ public enum Reducer {
         case .pickList: return OrdersModel.show(.pickList, &state)
         case .orderStatus: return OrdersModel.beginStatus(&state)
         case .togglePicked: return OrdersModel.togglePicked(&state)
+        case .giveUpHold: return OrdersModel.beginGiveUpHold(&state)
         }
     }
 

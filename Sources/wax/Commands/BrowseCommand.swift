@@ -49,7 +49,12 @@ enum Browser {
             background.enrichment = .all
             runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
         }
-        let (counter, sender) = counterAccess(context, inventory: inventory, runner: runner, readOnly: readOnly)
+        let refusal = actionRefusal(context, inventory: inventory, readOnly: readOnly)
+        let workers = runner.map {
+            ShopWorkers(runner: $0, plan: .init(syncEvery: autoSync ? interval : nil, sendOutbox: refusal == nil, ordersEvery: ordersPollInterval,
+                                                trigger: "browser"), logger: context.logger)
+        }
+        let counter = counterAccess(context, inventory: inventory, refusal: refusal, sender: workers?.sender)
         SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
@@ -61,16 +66,11 @@ enum Browser {
                        inventory.database.readOnlyReason.map { "the mirror is open for reading only (\($0)): syncs can't write it" }]
             .compactMap { $0 }
         if !notices.isEmpty { session.report(notices.joined(separator: "; ")) }
-        if let runner, autoSync { runner.startSchedule(every: interval) }
-        sender?.start(trigger: "browser")
-        let orders = ordersPollInterval > 0 ? runner?.ordersPoller(logger: context.logger) : nil
-        orders?.start(every: ordersPollInterval, trigger: "browser")
+        workers?.start()
         BrowserLoop.run(session: session, terminal: terminal)
-        orders?.stop()
-        sender?.stop()
         // Quit, or SIGINT/SIGTERM/SIGHUP: stop the sync. A transaction still open is rolled
         // back when this process ends (SQLite's journal), so the mirror keeps its last snapshot.
-        runner?.stop()
+        workers?.stop()
         if let remember {
             try? FileManager.default.createDirectory(at: remember.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? FilePermissions.writeAtomically(session.savedView.json, to: remember)
@@ -79,26 +79,28 @@ enum Browser {
         context.logger.info("browser closed\(signal != 0 ? " by signal \(signal)" : "")")
     }
 
-    /// Whether staff may act here, and the outbox sender this browser runs (with the token).
-    /// Without a token of its own a browser still queues actions when another wax (the
-    /// `wax sync --watch` service) sends this mirror's outbox.
-    static func counterAccess(_ context: AppContext, inventory: InventoryService, runner: SyncRunner?, readOnly: Bool) -> (CounterAccess, OutboxSender?) {
+    /// Why staff may not act from this wax whatever the token (read-only here, a mirror that
+    /// can't be written), or nil.
+    static func actionRefusal(_ context: AppContext, inventory: InventoryService, readOnly: Bool) -> String? {
+        if readOnly || context.settings.readOnly {
+            return "read-only here (\(readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act"
+        }
+        if let reason = inventory.database.readOnlyReason { return "actions are off: the mirror can't be written (\(reason))" }
+        return nil
+    }
+
+    /// Whether staff may act here. With the token the browser sends its own actions (`sender`);
+    /// without it a browser still queues them when another wax (the `wax sync --watch`
+    /// service) sends this mirror's outbox.
+    static func counterAccess(_ context: AppContext, inventory: InventoryService, refusal: String?, sender: OutboxSender?) -> CounterAccess {
         let user = StaffUser.current()
         let soldInShop = SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft
-        func off(_ reason: String) -> (CounterAccess, OutboxSender?) {
-            (CounterAccess(user: user, availability: .off(reason), soldInShop: soldInShop), nil)
-        }
-        if readOnly || context.settings.readOnly {
-            return off("read-only here (\(readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act")
-        }
-        if let reason = inventory.database.readOnlyReason { return off("actions are off: the mirror can't be written (\(reason))") }
-        if let runner {
-            let sender = runner.outboxSender(logger: context.logger)
-            return (CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender.nudge() }), sender)
-        }
+        if let refusal { return CounterAccess(user: user, availability: .off(refusal), soldInShop: soldInShop) }
+        if let sender { return CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender.nudge() }) }
         if DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) != nil {
-            return (CounterAccess(user: user, availability: .on, soldInShop: soldInShop), nil)
+            return CounterAccess(user: user, availability: .on, soldInShop: soldInShop)
         }
-        return off("actions are off: they need the seller's Discogs token here, or the wax-sync service running (see wax info)")
+        return CounterAccess(user: user, availability: .off("actions are off: they need the seller's Discogs token here, or the wax-sync service running (see wax info)"),
+                             soldInShop: soldInShop)
     }
 }

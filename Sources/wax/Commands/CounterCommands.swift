@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WaxStore
+import WaxUI
 
 /// A counter command: says what it asks for; checking, queueing, waiting and reporting are
 /// `Counter`'s.
@@ -59,6 +60,22 @@ struct ReleaseCommand: CounterCommand {
 
     func request(_ counter: Counter) -> ActionRequest {
         ActionRequest(.release, listingID: listingID.value)
+    }
+
+    /// A held record an online buyer bought too (a double sale): releasing it gives the
+    /// record to the buyer, and resolves the double sale. Nothing goes to Discogs, where it is
+    /// sold already.
+    func run() async throws {
+        try await Failure.reporting {
+            let counter = try Counter.open(options)
+            if let double = try counter.inventory.unresolvedDoubleSale(listingID: listingID.value), double.cause == .hold {
+                let resolved = try counter.inventory.giveUpHold(listingID: listingID.value, user: counter.user)
+                Console.out(OrderFormat.doubleSale(resolved, in: try counter.inventory.order(id: resolved.orderID))
+                            + "; tell \(resolved.customer ?? "the customer") it is gone\n")
+                return
+            }
+            try await counter.act(request(counter), options)
+        }
     }
 }
 

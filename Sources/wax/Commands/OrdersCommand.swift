@@ -5,6 +5,7 @@ import WaxJSON
 import WaxStore
 import WaxSync
 import WaxText
+import WaxUI
 
 /// `wax orders`: the Discogs orders in the mirror, the pick list, and moving orders on.
 struct OrdersCommand: AsyncParsableCommand {
@@ -49,12 +50,22 @@ struct OrdersCommand: AsyncParsableCommand {
             "created": JSONValue(r.created), "last_activity": JSONValue(r.lastActivity), "buyer": JSONValue(r.buyer),
             "total": JSONValue(r.total), "currency": JSONValue(r.totalCurrency), "fee": JSONValue(r.fee),
             "shipping_method": JSONValue(r.shippingMethod), "shipping": JSONValue(r.shippingValue), "shipping_address": JSONValue(r.shippingAddress),
-            "additional_instructions": JSONValue(r.instructions), "archived": .bool(r.archived), "double_sale": JSONValue(order.doubleSale),
+            "additional_instructions": JSONValue(r.instructions), "archived": .bool(r.archived),
+            "double_sale": order.unresolvedDoubleSales.first.map { doubleSale($0, order) } ?? .null,
+            "double_sales": .array(order.doubleSales.map { doubleSale($0, order) }),
             "items": .array(order.items.map(item)),
             "messages": .array(order.messages.map { m in
                 .object(["type": JSONValue(m.type), "message": JSONValue(m.message), "timestamp": JSONValue(m.sentAt), "from": JSONValue(m.from)])
             }),
         ])
+    }
+
+    static func doubleSale(_ double: DoubleSale, _ order: Order) -> JSONValue {
+        .object(["listing_id": .string(String(double.listingID)), "cause": .string(double.cause.rawValue), "user": .string(double.user),
+                 "customer": JSONValue(double.customer), "flagged_at": JSONValue(double.flaggedAt.map(Timestamp.string)),
+                 "message": .string(OrderFormat.doubleSale(double, in: order)),
+                 "resolved": double.resolution.map { .object(["by": .string($0.by), "how": .string($0.how),
+                                                               "at": JSONValue($0.at.map(Timestamp.string))]) } ?? .null])
     }
 
     static func item(_ item: Order.Item) -> JSONValue {
@@ -79,6 +90,13 @@ struct OrdersList: AsyncParsableCommand {
             let inventory = try context.openInventory()
             if sync { Console.note(OrdersCommand.describe(try await OrdersCommand.pollOnce(context, inventory, trigger: "wax orders --sync"))) }
             let orders = try inventory.orders(openOnly: open, status: status)
+            // Every double sale nobody resolved, whatever the filter or format: each on stderr,
+            // saying whom to call.
+            defer {
+                for double in (try? inventory.unresolvedDoubleSales()) ?? [] {
+                    Console.error(OrderFormat.doubleSale(double, in: try? inventory.order(id: double.orderID)))
+                }
+            }
             if json {
                 Console.out(JSONValue.array(orders.map(OrdersCommand.object)).prettyText + "\n")
                 return
@@ -88,16 +106,11 @@ struct OrdersList: AsyncParsableCommand {
             let now = Date()
             for order in orders {
                 let r = order.record
-                table.rows.append([r.id, r.status, r.age(now: now), r.buyer ?? "",
-                                   r.total.map { Money.format($0, currency: r.totalCurrency) } ?? "",
-                                   order.items.map { "\($0.name)\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; "),
-                                   order.doubleSale.map { "DOUBLE SALE: \($0)" } ?? ""])
+                let items = order.items.map { "\($0.name)\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; ")
+                let flag = order.unresolvedDoubleSales.first.map { "DOUBLE SALE: \(OrderFormat.cause($0))" } ?? ""
+                table.rows.append([r.id, r.status, r.age(now: now), r.buyer ?? "", OrderFormat.total(r), items, flag])
             }
-            let doubles = orders.filter { $0.doubleSale != nil && $0.isOpen }
             Console.out(table.render(maxWidth: Console.terminalWidth) + "\(orders.count) orders, \(orders.filter(\.isOpen).count) open\n")
-            for order in doubles {
-                Console.error("DOUBLE SALE: order \(order.id) bought a record \(order.doubleSale!): contact \(order.record.buyer ?? "the buyer") now")
-            }
         }
     }
 }
@@ -117,7 +130,7 @@ struct OrdersShow: AsyncParsableCommand {
             }
             let r = order.record
             var out = "order \(r.id) · \(r.status) · \(r.buyer ?? "?") · \(r.total.map { Money.format($0, currency: r.totalCurrency) } ?? "")\n"
-            if let doubleSale = order.doubleSale { out += "DOUBLE SALE: this order bought a record \(doubleSale): contact the buyer now\n" }
+            for double in order.doubleSales { out += OrderFormat.doubleSale(double, in: order) + "\n" }
             out += "next: \(r.nextStatus.filter { $0 != r.status }.joined(separator: ", "))\n\nitems:\n"
             for item in order.items {
                 out += "  [\(item.location ?? "no bin")] \(item.name) · \(item.record.mediaCondition ?? "") · "
@@ -144,25 +157,30 @@ struct OrdersPickList: AsyncParsableCommand {
             let items = try AppContext.load().openInventory().pickList()
             if json {
                 Console.out(JSONValue.array(items.map { p in
-                    var object: [String: JSONValue] = ["order_id": .string(p.orderID), "buyer": JSONValue(p.buyer), "status": .string(p.status)]
+                    var object: [String: JSONValue] = ["order_id": .string(p.orderID), "buyer": JSONValue(p.buyer), "status": .string(p.status),
+                                                       "double_sale": .bool(p.doubleSale != nil)]
                     if case .object(let item) = OrdersCommand.item(p.item) { object.merge(item) { a, _ in a } }
                     return .object(object)
                 }).prettyText + "\n")
             } else if csv {
-                var out = CSVReader.line(["bin", "artist", "title", "condition", "listing_id", "order_id", "buyer", "picked_by"])
+                var out = CSVReader.line(["bin", "artist", "title", "condition", "listing_id", "order_id", "buyer", "picked_by", "note"])
                 for p in items {
                     out += CSVReader.line([p.item.location ?? "", p.item.artist ?? p.item.record.description ?? "", p.item.title ?? "",
-                                           p.item.record.mediaCondition ?? "", String(p.item.record.listingID), p.orderID, p.buyer ?? "", p.item.pickedBy ?? ""])
+                                           p.item.record.mediaCondition ?? "", String(p.item.record.listingID), p.orderID, p.buyer ?? "", p.item.pickedBy ?? "",
+                                           p.doubleSale.map { "DOUBLE SALE, do not pick: \(OrderFormat.cause($0))" } ?? ""])
                 }
                 Console.out(out)
             } else {
                 var table = TextTable(columns: [.init("Bin", minimum: 4), .init("Artist – Title", minimum: 14), .init("Cond", minimum: 4),
                                                 .init("Order", minimum: 9), .init("Buyer", minimum: 6), .init("Picked", minimum: 6)])
                 for p in items {
-                    table.rows.append([p.item.location ?? "—", p.item.name, p.item.record.mediaCondition ?? "", p.orderID,
-                                       p.buyer ?? "", p.item.pickedBy.map { "✓ \($0)" } ?? ""])
+                    let picked = p.doubleSale.map { "DO NOT PICK: double sale, \(OrderFormat.cause($0))" } ?? p.item.pickedBy.map { "✓ \($0)" } ?? ""
+                    table.rows.append([p.item.location ?? "—", p.item.name, OrderFormat.conditions(p.item.record), p.orderID, p.buyer ?? "", picked])
                 }
-                Console.out(table.render(maxWidth: Console.terminalWidth) + "\(items.count) items to pick from \(Set(items.map(\.orderID)).count) orders\n")
+                let toPick = items.filter { $0.doubleSale == nil }
+                let doubles = items.count - toPick.count
+                Console.out(table.render(maxWidth: Console.terminalWidth) + "\(toPick.count) items to pick from \(Set(toPick.map(\.orderID)).count) orders"
+                            + (doubles > 0 ? "; \(doubles) double-sold: do not pick (see wax orders)" : "") + "\n")
             }
         }
     }

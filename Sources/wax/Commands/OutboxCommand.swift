@@ -34,11 +34,17 @@ struct OutboxList: AsyncParsableCommand {
                                             .init("Listing", minimum: 10), .init("Artist – Title", minimum: 12), .init("Action", minimum: 10),
                                             .init("Why", minimum: 8)])
             for action in actions {
+                let target = action.orderID.map { "order \($0)" } ?? String(action.listingID)
+                let record = action.orderID == nil ? "\(action.artist ?? "?") – \(action.title ?? "?")" : ""
                 table.rows.append([String(action.id), action.state.rawValue, LocalTime.system.minute(action.createdAt), action.user,
-                                   String(action.listingID), "\(action.artist ?? "?") – \(action.title ?? "?")", action.summary, action.message ?? ""])
+                                   target, record, action.summary, action.message ?? ""])
             }
             let waiting = try inventory.openActionCount()
-            Console.out(table.render(maxWidth: Console.terminalWidth) + "\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs\n")
+            var tail = "\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs"
+            if let trouble = try inventory.discogsTrouble() {
+                tail += "; Discogs is not answering (\(trouble.reason) since \(LocalTime.system.minute(trouble.since)))"
+            }
+            Console.out(table.render(maxWidth: Console.terminalWidth) + tail + "\n")
         }
     }
 }

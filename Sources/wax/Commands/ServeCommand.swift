@@ -57,32 +57,19 @@ struct ServeCommand: AsyncParsableCommand {
             }
             Console.note("serving \(url.absoluteString) (database \(inventory.database.path.path); log \(context.paths.logFile.path))")
             context.logger.info("serve: listening on \(url.absoluteString)")
-            if case .runner(let runner) = sync, settings.enableAutoSync {
-                runner.startSchedule(every: settings.syncIntervalHours * 3600)
-            }
-            // Staff actions queued by any wax on this database go out from here too.
-            var sender: OutboxSender?
-            var orders: OrdersPoller?
+            // Syncs on schedule, and the staff actions queued by any wax on this database, go out from here too.
+            var workers: ShopWorkers?
             if case .runner(let runner) = sync {
-                if !settings.readOnly {
-                    sender = runner.outboxSender(logger: context.logger)
-                    sender?.start(trigger: "wax serve")
-                }
-                if settings.ordersPollMinutes > 0 {
-                    orders = runner.ordersPoller(logger: context.logger)
-                    orders?.start(every: settings.ordersPollMinutes * 60, trigger: "wax serve")
-                }
+                workers = ShopWorkers(runner: runner, plan: .init(syncEvery: settings.enableAutoSync ? settings.syncIntervalHours * 3600 : nil,
+                                                                  sendOutbox: !settings.readOnly, ordersEvery: settings.ordersPollMinutes * 60,
+                                                                  trigger: "wax serve"), logger: context.logger)
+                workers?.start()
             }
             await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
                 SignalWatch.shared.onSignal { _ in stopped.resume() }
             }
             context.logger.info("serve: stopping")
-            sender?.stop()
-            orders?.stop()
-            if case .runner(let runner) = sync {
-                runner.stop()
-                await runner.waitUntilIdle()
-            }
+            await workers?.stopAndWait()
             await server.stop()
             Console.note("stopped")
         }

@@ -158,21 +158,15 @@ struct SyncCommand: AsyncParsableCommand {
                 break
             }
         }
-        runner.startSchedule(every: interval)
-        // The shop's sender: actions staff queue (with or without a token of their own) go out from here.
-        let sender = runner.outboxSender(logger: Logger(label: "wax.outbox"))
-        if !readOnly { sender.start(trigger: "wax sync --watch") }
-        let orders = runner.ordersPoller(logger: Logger(label: "wax.orders"))
-        if ordersPollMinutes > 0 { orders.start(every: ordersPollMinutes * 60, trigger: "wax sync --watch") }
+        // The shop's sender (actions staff queue, with or without a token of their own, go out
+        // from here) and poller, beside the scheduled syncs.
+        let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: interval, sendOutbox: !readOnly, ordersEvery: ordersPollMinutes * 60,
+                                                              trigger: "wax sync --watch"), logger: Logger(label: "wax"))
+        workers.start()
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            SignalWatch.shared.onSignal { _ in
-                orders.stop()
-                sender.stop()
-                runner.stop()
-                done.resume()
-            }
+            SignalWatch.shared.onSignal { _ in done.resume() }
         }
-        await runner.waitUntilIdle()
+        await workers.stopAndWait()
     }
 }
 

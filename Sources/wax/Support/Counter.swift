@@ -108,6 +108,7 @@ struct Counter {
     }
 
     static func describe(_ action: CounterAction) -> String {
+        if let orderID = action.orderID { return "order \(orderID)" }
         let record = [action.artist, action.title].compactMap { $0 }.joined(separator: " – ")
         let bin = action.location.map { ", bin \($0)" } ?? ""
         return "listing \(action.listingID) \(record.isEmpty ? "" : "\(record)")\(bin)"
