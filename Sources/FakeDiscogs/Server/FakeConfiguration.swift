@@ -50,6 +50,10 @@ public struct FakeFaults: Sendable, Equatable {
     public var retryAfterSeconds: Int?
     /// The next N JSON bodies are cut in half (truncated JSON with a matching length).
     public var truncatedBodies = 0
+    /// The next N JSON bodies carry `oversizedBodyPadding` bytes of spaces after the JSON: valid,
+    /// and far larger than any answer Discogs sends.
+    public var oversizedBodies = 0
+    public static let oversizedBodyPadding = 12 << 20
     /// When this inventory page is served, the first listing on page 1 is sold first: every
     /// later page shifts by one, as on Discogs when something sells mid-sync.
     public var sellWhenServingPage: Int?

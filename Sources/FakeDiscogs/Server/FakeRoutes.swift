@@ -142,6 +142,9 @@ struct FakeRoutes: HTTPHandler {
         } else if state.faults.truncatedBodies > 0 {
             state.faults.truncatedBodies -= 1
             reply.body = reply.body.prefix(reply.body.count / 2)
+        } else if state.faults.oversizedBodies > 0 {
+            state.faults.oversizedBodies -= 1
+            reply.body += Data(repeating: 0x20, count: FakeFaults.oversizedBodyPadding)
         }
     }
 
@@ -369,6 +372,7 @@ struct FakeRoutes: HTTPHandler {
                 if let n = query["serverErrors"].flatMap(Int.init) { faults.serverErrors = n }
                 if let n = query["rateLimitStorm"].flatMap(Int.init) { faults.rateLimitStorm = n }
                 if let n = query["htmlBodies"].flatMap(Int.init) { faults.htmlBodies = n }
+                if let n = query["oversizedBodies"].flatMap(Int.init) { faults.oversizedBodies = n }
                 if let n = query["truncatedBodies"].flatMap(Int.init) { faults.truncatedBodies = n }
                 if let flag = query["alwaysFail"] { faults.alwaysFail = flag == "1" || flag == "true" }
                 if let flag = query["rejectTokens"] { faults.rejectTokens = flag == "1" || flag == "true" }

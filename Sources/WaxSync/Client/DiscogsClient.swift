@@ -60,6 +60,9 @@ public final class DiscogsClient: Sendable {
 
     public let configuration: Configuration
     private let session: URLSession
+    /// For an export's file alone, which may live on a storage host (its redirect is followed
+    /// over https, without the token) and be large.
+    private let downloadSession: URLSession
     let limiter: RateLimiter
     private let tally = Mutex(Counters())
     private let eventHandler = Mutex<(@Sendable (Event) -> Void)?>(nil)
@@ -78,11 +81,16 @@ public final class DiscogsClient: Sendable {
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.httpShouldSetCookies = false
-        session = URLSession(configuration: sessionConfiguration, delegate: RedirectGuard(origin: configuration.baseURL), delegateQueue: nil)
+        session = URLSession(configuration: sessionConfiguration, delegate: ExchangeRouter(origin: configuration.baseURL), delegateQueue: nil)
+        downloadSession = URLSession(configuration: sessionConfiguration,
+                                     delegate: ExchangeRouter(origin: configuration.baseURL, followsOtherOrigins: true), delegateQueue: nil)
         limiter = RateLimiter(limit: configuration.assumedRateLimit, window: configuration.rateWindow, clock: configuration.clock)
     }
 
-    deinit { session.invalidateAndCancel() }
+    deinit {
+        session.invalidateAndCancel()
+        downloadSession.invalidateAndCancel()
+    }
 
     /// https, or plain http to this machine only (the fake Discogs): a token must never cross a
     /// network in the clear.
@@ -213,8 +221,11 @@ public final class DiscogsClient: Sendable {
     /// The export's file. A link to another host is fetched without the token (and only over
     /// https); see `TokenSafety`.
     func download(_ url: URL) async throws -> Data {
-        try await get(url) { $0 }
+        try await send(request(url), download: true) { $0 }.value
     }
+
+    /// An export's file of a shop of a million listings is a few hundred MB.
+    static let downloadCap = 1 << 30
 
     // MARK: Plumbing
 
@@ -248,7 +259,8 @@ public final class DiscogsClient: Sendable {
     /// errors, timeouts and unreadable bodies back off exponentially, everything else fails at
     /// once. Retries stop after `retry.attempts`, or once `retry.budget` seconds have gone on the
     /// request, or at the task's `deadline`.
-    func send<T>(_ request: URLRequest, attempts: Int? = nil, decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
+    func send<T>(_ request: URLRequest, attempts: Int? = nil, download: Bool = false,
+                 decode: (Data) throws -> T) async throws -> (value: T, headers: [String: String]) {
         let label = request.url.map { Self.label($0) } ?? "?"
         if let url = request.url, !TokenSafety.isAllowed(url) {
             throw DiscogsError.insecureURL(Self.label(url, full: true))
@@ -269,13 +281,22 @@ public final class DiscogsClient: Sendable {
             let data: Data
             let response: HTTPURLResponse
             do {
-                (data, response) = try await Exchange.run(session, request, deadline: allowed)
+                (data, response) = try await Exchange.run(download ? downloadSession : session, request, deadline: allowed,
+                                                          cap: download ? Self.downloadCap : Exchange.defaultCap)
             } catch is CancellationError {
                 limiter.completed(ticket, limit: nil, remaining: nil)
                 throw DiscogsError.cancelled
             } catch let error as URLError where error.code == .cancelled {
                 limiter.completed(ticket, limit: nil, remaining: nil)
                 throw DiscogsError.cancelled
+            } catch let error as Exchange.TooLarge {
+                // Something in the way (a proxy, a broken server) sent far more than any answer
+                // of the API holds: a temporary failure, named, never read into memory whole.
+                limiter.completed(ticket, limit: nil, remaining: nil)
+                lastError = .answerTooLarge(url: label, cap: error.cap, attempts: attempt)
+                try await backOff(attempt, of: policy.attempts, since: started, reason: "an answer over \(error.cap >> 20) MB", rateLimited: false,
+                                  retryAfter: nil, lastError: lastError)
+                continue
             } catch let error where Self.isTimeout(error) {
                 // Ours (the whole attempt took too long) or URLSession's (silence): either way the
                 // attempt had `allowed` seconds, which is what the message says.

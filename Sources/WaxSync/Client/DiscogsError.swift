@@ -19,6 +19,8 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
     case refusedRedirect(url: String, location: String)
     /// No complete answer in time: `seconds` for the last attempt.
     case timedOut(url: String, seconds: Double, attempts: Int)
+    /// An answer larger than any the API sends (cut off at `cap` bytes, never read whole).
+    case answerTooLarge(url: String, cap: Int, attempts: Int)
     /// The work's own time bound (a sync's phase) passed.
     case outOfTime(url: String, bound: Double)
     case cancelled
@@ -30,6 +32,7 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .server(_, let status, _): "HTTP \(status)"
         case .network(_, let detail, _): detail
         case .timedOut: "no answer in time"
+        case .answerTooLarge(_, let cap, _): "answers over \(cap >> 20) MB"
         case .rateLimited: "rate limited (429)"
         case .badResponse(_, let status, _) where status >= 500: "HTTP \(status)"
         default: nil
@@ -63,9 +66,11 @@ public enum DiscogsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .insecureURL(let url):
             "refused to request \(url): wax sends the Discogs token only over https (plain http only to 127.0.0.1, ::1 or localhost)"
         case .refusedRedirect(let url, let location):
-            "\(url) redirected to \(location), which wax does not follow: the token never goes over plain http or to another scheme"
+            "\(url) redirected to \(location), which wax does not follow: wax talks to DISCOGS_API_URL's own origin only (nothing of the shop goes elsewhere)"
         case .timedOut(let url, let seconds, let attempts):
             "\(url) sent no complete answer within \(Int(seconds.rounded())) s (\(attempts) attempt\(attempts == 1 ? "" : "s")): Discogs or the network is too slow, try again later"
+        case .answerTooLarge(let url, let cap, let attempts):
+            "\(url) sent an answer over \(cap >> 20) MB (\(attempts) attempt\(attempts == 1 ? "" : "s")): no Discogs answer is that large, something between wax and Discogs is wrong"
         case .outOfTime(let url, let bound):
             "gave up before \(url): the work took longer than its bound of \(WorkDeadline.describe(bound)) (Discogs or the network is too slow)"
         case .cancelled:

@@ -25,33 +25,3 @@ public enum TokenSafety {
         url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil)
     }
 }
-
-/// Decides every redirect before URLSession follows it. Left to itself, FoundationNetworking
-/// follows a redirect to any host with the request's headers, the token included (seen: a
-/// `302 Location: http://elsewhere/` made wax send it there in plain text, once per retry).
-///
-/// Same origin: followed as is. Another origin that passes `TokenSafety`: followed without the
-/// `Authorization` header (an export's file may live on a storage host). Anything else: not
-/// followed; the 3xx comes back to the client, which reports it.
-final class RedirectGuard: NSObject, URLSessionTaskDelegate, Sendable {
-    let origin: URL
-
-    init(origin: URL) {
-        self.origin = origin
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        guard let target = request.url, TokenSafety.isAllowed(target) else {
-            completionHandler(nil)
-            return
-        }
-        if TokenSafety.sameOrigin(target, origin) {
-            completionHandler(request)
-            return
-        }
-        var stripped = request
-        stripped.setValue(nil, forHTTPHeaderField: "Authorization")
-        completionHandler(stripped)
-    }
-}

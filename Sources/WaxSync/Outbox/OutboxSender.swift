@@ -280,6 +280,10 @@ public final class OutboxSender: Sendable {
 
     private func handle(_ error: DiscogsError, _ action: CounterAction) async -> Step {
         switch error {
+        case .refusedRedirect, .insecureURL:
+            // DISCOGS_API_URL sends wax elsewhere: nothing to retry until someone fixes it. The
+            // action stays queued; the drain ends now, saying where it was sent.
+            return .unusable(error.description)
         case .tokenRejected:
             return (try? await refuse(action, .failed, "\(error.description); then `wax outbox retry \(action.id)`", discogs: nil)) ?? .refused
         case .forbidden(_, let message):

@@ -60,21 +60,26 @@ struct Counter {
     /// a script never reads "not yet" as done.
     func settle(_ action: CounterAction, _ options: CounterOptions) async throws {
         let deadline = Date().addingTimeInterval(max(0, options.wait))
+        var unusable: String?
         if let sender {
             let drained = Task { await sender.drain(trigger: "wax \(action.kind.rawValue)") }
             let waited = Task {
                 try? await Task.sleep(for: .seconds(max(0, options.wait)))
                 drained.cancel()
             }
-            _ = await drained.value
+            if case .unusable(let reason) = await drained.value { unusable = reason }
             waited.cancel()
         }
         var latest = try inventory.action(id: action.id) ?? action
-        while latest.state.isOpen, Date() < deadline {
+        while latest.state.isOpen, Date() < deadline, unusable == nil {
             try await Task.sleep(for: .milliseconds(200))
             latest = try inventory.action(id: action.id) ?? latest
         }
         report(latest, options)
+        if let unusable, latest.state.isOpen {
+            // This wax can't send at all (Discogs redirects elsewhere, another user's token): say why, now.
+            throw Failure.failed(unusable)
+        }
         if latest.state == .conflict || latest.state == .failed { throw ExitStatus.failure.code }
         if latest.state.isOpen { throw ExitStatus.queued.code }
     }
