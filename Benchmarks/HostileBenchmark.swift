@@ -38,18 +38,133 @@ enum HostileBenchmark {
         if !arguments.contains("--no-drip") {
             try await dripFedSync(wax, home: home)
         }
+        if !arguments.contains("--no-issue24") {
+            // Issue 24: a lower descriptor limit than connections wanted, a pipelining client
+            // that reads nothing, silent and dripping floods, an oversized answer from Discogs.
+            try await serve(wax, environment, label: "2,000 idle connections", cap: nil, nofile: 256) { port, pid in
+                try await idleFlood(port, pid: pid, connections: 2_000, drip: false)
+            }
+            try await serve(wax, environment, label: "600 connections dripping a byte every 2 s", cap: nil, nofile: 1_024) { port, pid in
+                try await idleFlood(port, pid: pid, connections: 600, drip: true)
+            }
+            try await serve(wax, environment, label: "one client pipelining 1,000 pages and reading nothing", cap: nil, nofile: 1_024) { port, pid in
+                try await pipeliningNonReader(port, pid: pid)
+            }
+            try await oversizedAnswer(wax, home: home)
+        }
+    }
+
+    /// Holds `connections` connections from 127.0.0.1 (silent, or a byte every 2 s) for 25 s
+    /// while another client (127.0.0.2) asks `/healthz` every 100 ms; is the server alive after.
+    static func idleFlood(_ port: UInt16, pid: pid_t, connections: Int, drip: Bool) async throws {
+        let stop = Flag()
+        let probe = Task.detached { () -> (Samples, Int) in
+            var samples = Samples(), failures = 0
+            while !stop.isSet {
+                let started = DispatchTime.now().uptimeNanoseconds
+                if let status = try? LoadClient.Connection(port: port, from: "127.0.0.2").get("/healthz"), status == 200 {
+                    samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+                } else {
+                    failures += 1
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return (samples, failures)
+        }
+        var held: [RawConnection] = []
+        for _ in 0..<connections { if let connection = try? RawConnection(port: Int(port)) { held.append(connection) } }
+        let until = DispatchTime.now().uptimeNanoseconds + 25_000_000_000
+        while DispatchTime.now().uptimeNanoseconds < until {
+            if drip { for connection in held { _ = await connection.send("G") } }
+            try await Task.sleep(for: .seconds(2))
+        }
+        stop.set()
+        let (samples, failures) = await probe.value
+        let alive = kill(pid, 0) == 0
+        held.removeAll()
+        print("  \(connections) connections held 25 s; server alive: \(alive)")
+        print("  /healthz (127.0.0.2) \(samples.values.count) answers: p50 \(Measure.fmt(samples.p50)) ms, p99 \(Measure.fmt(samples.p99)) ms, max \(Measure.fmt(samples.max)) ms, \(failures) failed   target: answered throughout")
+    }
+
+    /// 1,000 pipelined `GET /api/data?per_page=1000` on one connection, nothing read for 27 s;
+    /// the server's peak RSS, its RSS after the client closed, and `/healthz` meanwhile.
+    static func pipeliningNonReader(_ port: UInt16, pid: pid_t) async throws {
+        try await Task.sleep(for: .seconds(1))
+        let idle = residentMegabytes(pid)
+        let peak = Peak(idle)
+        let done = Flag()
+        let sampler = Thread {
+            while !done.isSet {
+                peak.see(residentMegabytes(pid))
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        sampler.start()
+        let probe = Task.detached { () -> Samples in
+            var samples = Samples()
+            while !done.isSet {
+                let started = DispatchTime.now().uptimeNanoseconds
+                if (try? LoadClient.Connection(port: port, from: "127.0.0.2").get("/healthz")) == 200 {
+                    samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return samples
+        }
+        var connection: RawConnection? = try RawConnection(port: Int(port))
+        await connection?.send(String(repeating: "GET /api/data?per_page=1000&page=1 HTTP/1.1\r\nHost: x\r\n\r\n", count: 1_000))
+        try await Task.sleep(for: .seconds(27))
+        connection = nil
+        try await Task.sleep(for: .seconds(3))
+        done.set()
+        let health = await probe.value
+        let after = residentMegabytes(pid)
+        print("  idle RSS            \(Measure.fmt(idle, 1)) MB; peak \(Measure.fmt(peak.value, 1)) MB (+\(Measure.fmt(peak.value - idle, 1)) MB); 3 s after it closed \(Measure.fmt(after, 1)) MB   (was 2,050 MB, 1,890 MB after)")
+        print("  /healthz meanwhile  p99 \(Measure.fmt(health.p99)) ms, max \(Measure.fmt(health.max)) ms (\(health.values.count) answers)")
+    }
+
+    /// `wax sell --wait 30` while every answer of the fake carries 12 MB of padding: the
+    /// sender's peak RSS (a 200 MB answer took it to 1.44 GB) and how it ends.
+    static func oversizedAnswer(_ wax: URL, home: TemporaryDirectory) async throws {
+        let fake = try Subprocess.start(Subprocess.builtExecutable("fake-discogs"), ["--listings", "100", "--rate-limit", "100000"],
+                                        environment: Subprocess.isolatedEnvironment(home: home.url))
+        defer { fake.signal(SIGKILL) }
+        let fakeURL = try await ServeBenchmark.fakeAddress(fake)
+        let fakePort = UInt16(URL(string: fakeURL)?.port ?? 0)
+        let environment = Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DATABASE_URL": home.file("oversized.db").path, "DISCOGS_API_URL": fakeURL, "DISCOGS_TOKEN": "fake-owner-token",
+            "DISCOGS_SELLER_USERNAME": "freakinbeats",
+        ])
+        _ = try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: environment, timeout: 300)
+        _ = try LoadClient.Connection(port: fakePort).request("POST", "/_fake/faults?oversizedBodies=100000")
+        let listing = "3600000005"
+        print("\nwax sell --wait 30 while every Discogs answer is over 12 MB…")
+        let sell = try Subprocess.start(wax, ["sell", listing, "--wait", "30"], environment: environment)
+        let peak = Peak(0)
+        let done = Flag()
+        let sampler = Thread {
+            while !done.isSet {
+                let rss = residentMegabytes(sell.pid)
+                if !rss.isNaN { peak.see(rss) }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        sampler.start()
+        let result = try await sell.wait(timeout: 300)
+        done.set()
+        print("  sender peak RSS     \(Measure.fmt(peak.value, 1)) MB   (was 1,440 MB for a 200 MB answer); exit \(result.status): \((result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))")
     }
 
     /// Runs `wax serve` under a 1,024-descriptor limit for `body`, then stops it.
-    static func serve(_ wax: URL, _ environment: [String: String], label: String, cap: String?,
+    static func serve(_ wax: URL, _ environment: [String: String], label: String, cap: String?, nofile: Int = 1_024,
                       _ body: (UInt16, pid_t) async throws -> Void) async throws {
-        var arguments = ["--nofile=1024:1024", wax.path, "serve", "--port", "0"]
+        var arguments = ["--nofile=\(nofile):\(nofile)", wax.path, "serve", "--port", "0"]
         if let cap { arguments += ["--max-connections", cap] }
         let server = try Subprocess.start(URL(fileURLWithPath: "/usr/bin/prlimit"), arguments, environment: environment)
         defer { server.signal(SIGKILL) }
         let banner = try await server.waitForError(containing: "serving http://", timeout: 60)
         guard let match = banner.firstMatch(of: /127\.0\.0\.1:(\d+)/), let port = UInt16(match.1) else { throw BenchError("no address: \(banner)") }
-        print("\nwax serve under --nofile=1024, \(label):")
+        print("\nwax serve under --nofile=\(nofile), \(label):")
         _ = try LoadClient.Connection(port: port).get("/api/data?per_page=1")   // index loaded
         try await body(port, server.pid)
         server.signal(SIGTERM)

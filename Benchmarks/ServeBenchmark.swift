@@ -210,8 +210,17 @@ enum LoadClient {
         let fd: Int32
         struct Failed: Error {}
 
-        init(port: UInt16) throws {
+        /// `from`: the local address (127.0.0.2 is another client than the flood's 127.0.0.1).
+        init(port: UInt16, from source: String? = nil) throws {
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            if let source {
+                var local = sockaddr_in()
+                local.sin_family = sa_family_t(AF_INET)
+                local.sin_addr.s_addr = inet_addr(source)
+                _ = withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+            }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian

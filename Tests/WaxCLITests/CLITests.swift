@@ -85,6 +85,53 @@ import WaxTestSupport
         #expect(try await run(["import", home.file("absent.csv").path]).status == 1)
     }
 
+    /// What is not a CSV file is named for what it is (a FIFO read as "permission denied", a
+    /// symlink loop as "NSCocoaErrorDomain error 256"), and a field longer than any listing's
+    /// is a bad row, never read whole (issue 24).
+    @Test func importNamesWhatIsNotACSVFileAndRefusesAGiantField() async throws {
+        let fifo = home.file("pipe.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let loopA = home.file("a.csv"), loopB = home.file("b.csv")
+        try FileManager.default.createSymbolicLink(atPath: loopA.path, withDestinationPath: loopB.path)
+        try FileManager.default.createSymbolicLink(atPath: loopB.path, withDestinationPath: loopA.path)
+        for (path, expected) in [(fifo.path, "wax: \(fifo.path) is a FIFO (named pipe), not a CSV file\n"),
+                                 ("/dev/zero", "wax: /dev/zero is a character device, not a CSV file\n"),
+                                 (loopA.path, "wax: cannot read \(loopA.path): Too many levels of symbolic links\n")] {
+            let result = try await run(["import", path])
+            #expect(result.status == 1 && result.stderr == expected, "\(path): \(result.stderr)")
+        }
+        let giant = home.file("giant.csv")
+        let header = CSVImport.discogsColumns.joined(separator: ",")
+        let row = "2,A,T,L,C,LP,10,For Sale,5.00,2025-01-01 10:00:00,,M,M,Y,,,1,,1"
+        let comment = "\"" + String(repeating: "x", count: 2 << 20) + "\""
+        try (header + "\n1,A,T,L,C,LP,10,For Sale,5.00,2025-01-01 10:00:00," + comment + ",M,M,Y,,,1,,1\n" + row + "\n")
+            .write(to: giant, atomically: true, encoding: .utf8)
+        let result = try await run(["import", giant.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "wax: giant.csv: line 2: column 11 is over 64 KB, longer than any listing's field: not read\n", "\(result.stderr)")
+        #expect(result.stdout.contains("imported    1"), "the other row goes in: \(result.stdout)")
+    }
+
+    /// `--clear-db` with a file of a few rows would empty most of the mirror: it asks for
+    /// `--yes` first (a valid 3-row file cut 2,000 listings to 3).
+    @Test func clearingMostOfTheMirrorTakesYes() async throws {
+        let big = home.file("big.csv")
+        let header = CSVImport.discogsColumns.joined(separator: ",")
+        try ([header] + (1...40).map { "\($0),A\($0),T,L,C,LP,10,For Sale,5.00,2025-01-01 10:00:00,,M,M,Y,,,1,,1" }).joined(separator: "\n")
+            .write(to: big, atomically: true, encoding: .utf8)
+        #expect(try await run(["import", big.path]).status == 0)
+        let small = home.file("small.csv")
+        try ([header] + (1...3).map { "\($0),A\($0),T,L,C,LP,10,For Sale,5.00,2025-01-01 10:00:00,,M,M,Y,,,1,,1" }).joined(separator: "\n")
+            .write(to: small, atomically: true, encoding: .utf8)
+        let refused = try await run(["import", "--clear-db", small.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "wax: --clear-db would leave 3 of the mirror's 40 listings (small.csv has 3 rows): add --yes if that is what you mean\n")
+        #expect(try await run(["stats", "--json"]).stdout.contains("\"total_listings\": 40"))
+        let confirmed = try await run(["import", "--clear-db", "--yes", small.path])
+        #expect(confirmed.status == 0 && confirmed.stdout.contains("cleared 40 listings first"))
+        #expect(try await run(["stats", "--json"]).stdout.contains("\"total_listings\": 3"))
+    }
+
     @Test(.needsSharedData) func aFailedImportNeverEmptiesTheMirror() async throws {
         #expect(try await run(["import", SharedData.shopCSV.path]).status == 0)
         // Every row bad: nothing changes, even with --clear-db.

@@ -79,7 +79,9 @@ import WaxTestSupport
         // idle timeout no load can cross (at 30 s, the first was let go before the fifth came).
         let api = try await APIHarness.start {
             $0.maxConnections = 4
+            $0.perAddress = 100
             $0.idleTimeout = .seconds(600)
+            $0.firstByteTimeout = .seconds(600)
         }
         defer { Task { await api.stop() } }
         var held: [RawConnection] = []
@@ -89,6 +91,9 @@ import WaxTestSupport
             #expect(await connection.readResponse().hasPrefix("HTTP/1.1 200 OK"))
             held.append(connection)
         }
+        // The few places kept for /healthz alone, then no more.
+        for _ in 0..<8 { held.append(try RawConnection(port: port(api))) }
+        for _ in 0..<200 where api.server.openConnections < 12 { try await Task.sleep(for: .milliseconds(20)) }
         let refused = try RawConnection(port: port(api))
         let answer = await refused.readAll()
         #expect(statusLine(answer) == "HTTP/1.1 503 Service Unavailable",
@@ -148,5 +153,125 @@ import WaxTestSupport
         }
         #expect(closed, "the stalled connection is still open")
         try await stillHealthy(api)
+    }
+
+    /// One client sends a thousand pipelined requests for big pages and reads nothing: the
+    /// server answers the first and holds the rest until it is read (it buffered 2 GB).
+    @Test func aPipeliningClientThatReadsNothingGetsOneAnswerAtATime() async throws {
+        let api = try await APIHarness.start(fixture: false) { $0.idleTimeout = .seconds(600) }
+        defer { Task { await api.stop() } }
+        let records = (1...2_000).map { Fixture.listing(Int64($0), artist: "Artist \($0)", title: String(repeating: "Long title \($0) ", count: 6)) }
+        _ = try api.inventory.importListings(records)
+        let connection = try RawConnection(port: port(api))
+        let request = "GET /api/data?per_page=1000&page=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+        await connection.send(String(repeating: request, count: 300))
+        var peak = 0
+        for _ in 0..<30 {
+            try await Task.sleep(for: .milliseconds(100))
+            peak = max(peak, api.server.bufferedOutput)
+        }
+        #expect(peak < 8 << 20, "\(peak >> 20) MB of answers buffered for a client that reads nothing")
+        try await stillHealthy(api)
+        // Once it reads, every answer comes, in order.
+        let first = await connection.readResponse()
+        #expect(first.hasPrefix("HTTP/1.1 200 OK"))
+    }
+
+    /// Requests with a body are answered at once (405, 413, 403), the body read or discarded:
+    /// a split on "\n" missed "\r\n" headers, so every body was read as the next head (a 408
+    /// after 10 s, a 414 for a 30-byte request line).
+    @Test func requestsWithABodyAreAnsweredAtOnce() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let cases: [(String, String)] = [
+            ("POST /api/stats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", "HTTP/1.1 405"),
+            ("DELETE /api/data/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nxx", "HTTP/1.1 405"),
+            ("PUT /api/data/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nxx", "HTTP/1.1 405"),
+            ("PATCH /api/data/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nxx", "HTTP/1.1 405"),
+            ("POST /api/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 20480\r\n\r\n" + String(repeating: "a", count: 20_480), "HTTP/1.1 403"),
+            ("POST /api/stats HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + String(repeating: "a", count: 200_000), "HTTP/1.1 413"),
+            ("POST /api/stats HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\nx", "HTTP/1.1 501"),
+        ]
+        for (request, expected) in cases {
+            let connection = try RawConnection(port: port(api))
+            let started = ContinuousClock.now
+            await connection.send(request)
+            let answer = await connection.readResponse(timeout: 30)
+            #expect(answer.hasPrefix(expected), "\(request.prefix(40)): \(answer.prefix(120))")
+            #expect(started.duration(to: .now) < .seconds(5), "\(request.prefix(40)) took \(started.duration(to: .now))")
+        }
+        // The same connection goes on after a body: the next request is read as one.
+        let connection = try RawConnection(port: port(api))
+        await connection.send("POST /api/stats HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await connection.readResponse().hasPrefix("HTTP/1.1 405"))
+        #expect(await connection.readResponse().hasPrefix("HTTP/1.1 200 OK"))
+    }
+
+    /// Silent connections are let go after a few seconds, one client address gets a quarter of
+    /// the places, and /healthz still answers from elsewhere (2,000 silent connections locked
+    /// it out for 25 s).
+    @Test func silentConnectionsFromOneClientLockNobodyOut() async throws {
+        let api = try await APIHarness.start {
+            $0.maxConnections = 40
+            $0.firstByteTimeout = .milliseconds(600)
+        }
+        defer { Task { await api.stop() } }
+        #expect(api.server.connectionCap == 40)
+        var silent: [RawConnection] = []
+        for _ in 0..<80 { if let connection = try? RawConnection(port: port(api)) { silent.append(connection) } }
+        // Another client still gets in while they hold their places.
+        let other = try RawConnection(port: port(api), from: "127.0.0.2")
+        await other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await other.readResponse().hasPrefix("HTTP/1.1 200 OK"))
+        // A silent one is closed with a 408 once its moment has passed.
+        let answer = await silent[0].readAll(timeout: 30)
+        #expect(statusLine(answer).hasPrefix("HTTP/1.1 408") || statusLine(answer).hasPrefix("HTTP/1.1 503"), "\(statusLine(answer))")
+        var freed = false
+        for _ in 0..<300 where !freed {
+            try await Task.sleep(for: .milliseconds(50))
+            freed = api.server.openConnections <= 1
+        }
+        #expect(freed, "\(api.server.openConnections) still open")
+        try await stillHealthy(api)
+    }
+
+    /// Past the cap, a few connections are still taken, for /healthz alone: a monitor hears
+    /// from a full server; anything else on them is a 503.
+    @Test func pastTheCapHealthzIsStillAnswered() async throws {
+        let api = try await APIHarness.start {
+            $0.maxConnections = 4
+            $0.perAddress = 100
+            $0.idleTimeout = .seconds(600)
+            $0.firstByteTimeout = .seconds(600)
+        }
+        defer { Task { await api.stop() } }
+        var held: [RawConnection] = []
+        for _ in 0..<4 {
+            let connection = try RawConnection(port: port(api))
+            await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = await connection.readResponse()
+            held.append(connection)
+        }
+        let monitor = try RawConnection(port: port(api))
+        await monitor.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await monitor.readResponse().hasPrefix("HTTP/1.1 200 OK"))
+        let other = try RawConnection(port: port(api))
+        await other.send("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await other.readResponse().hasPrefix("HTTP/1.1 503"))
+        _ = held
+    }
+
+    /// A control character in any parameter is a 400 (`q=a%00b` matched half the shop and sent
+    /// 5 MB); the old parameters stay lenient about `%` as the old app was.
+    @Test func controlCharactersInAParameterAreA400() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        for query in ["q=a%00b", "artist=x%0Ay", "min_price=1%09"] {
+            let reply = try await api.get("/api/search?\(query)")
+            #expect(reply.status == 400 && (reply.object["error"] as? String)?.contains("control character") == true, "\(query): \(reply.status)")
+        }
+        for query in ["q=%", "q=100%", "q=%zz", "q=%ff"] {
+            #expect(try await api.get("/api/search?\(query)").status == 200, "\(query) is read as the old app read it")
+        }
     }
 }

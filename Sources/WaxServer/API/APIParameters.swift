@@ -37,6 +37,11 @@ struct APIParameters: Sendable, Equatable {
     func text(_ name: String) throws -> String? {
         guard let values = raw[name], let first = values.first, let last = values.last else { return nil }
         let decoded = Self.lenient.contains(name) ? Self.decodeLeniently(first) : try Self.decodeStrictly(last, what: "parameter \"\(name)\"")
+        // No text anyone types holds a control character (`q=a%00b` matched half the shop):
+        // refused for every parameter, the old app's included.
+        if decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError.badRequest("parameter \"\(name)\" holds a control character")
+        }
         let value = decoded.trimmingCharacters(in: .whitespaces)
         return value.isEmpty ? nil : value
     }

@@ -18,7 +18,15 @@ final class APIChannelHandler: ChannelInboundHandler {
     private let routes: APIRoutes
     private let queue: DispatchQueue
     private let headGuard: RequestHeadGuard
+    private let output: OutputBudget
+    /// Admitted past the cap: `/healthz` alone is answered, then the connection closes.
+    private let healthOnly: Bool
     private var logger: Logger { routes.logger }
+    /// The next pipelined request, held until the answer before it has left (a client that
+    /// sends a thousand requests and reads nothing must not make a thousand answers).
+    private var held: [HTTPServerRequestPart] = []
+    /// Bytes of answers this connection has sent, to give memory back when a large amount is done.
+    private var sentInAll = 0
 
     private var request: HTTPRequestHead?
     private var bodyBytes = 0
@@ -37,14 +45,21 @@ final class APIChannelHandler: ChannelInboundHandler {
         var sent = 0
     }
 
-    init(routes: APIRoutes, queue: DispatchQueue, headGuard: RequestHeadGuard) {
+    init(routes: APIRoutes, queue: DispatchQueue, headGuard: RequestHeadGuard, output: OutputBudget, healthOnly: Bool = false) {
         self.routes = routes
         self.queue = queue
         self.headGuard = headGuard
+        self.output = output
+        self.healthOnly = healthOnly
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if case .head = part, !context.channel.isWritable { held.append(part) } else if !held.isEmpty { held.append(part) } else { read(part, context: context) }
+    }
+
+    private func read(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             request = head
             bodyBytes = 0
@@ -64,6 +79,13 @@ final class APIChannelHandler: ChannelInboundHandler {
     }
 
     private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        if healthOnly {
+            keepAlive = false
+            guard head.uri.split(separator: "?").first == "/healthz" else {
+                failAndClose(context: context, status: 503, message: "too many connections: only /healthz is answered now, try again in a moment")
+                return
+            }
+        }
         let apiRequest = APIRequest(method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) })
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
@@ -89,13 +111,27 @@ final class APIChannelHandler: ChannelInboundHandler {
             // HTTP/1.1 gets chunks; an HTTP/1.0 client learns the end when the connection closes.
             if head.version.major == 1, head.version.minor == 0 { keepAlive = false }
         }
+        if healthOnly { keepAlive = false }
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        var reply = reply
+        if case .bytes(let bytes) = reply.body, !omitBody, !bytes.isEmpty, !output.take(bytes.count) {
+            // Every client reading nothing has filled the server's budget for unread answers.
+            logger.notice("\(head.method.rawValue) \(head.uri.prefix(300)): 503, \(output.inUse >> 20) MB of answers wait for clients that do not read")
+            reply = APIError(503, "the server is busy: try again in a moment").reply
+            guard case .bytes(let busy) = reply.body else { return }
+            headers.replaceOrAdd(name: "Content-Length", value: String(busy.count))
+            _ = output.take(busy.count)
+        }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers))),
                       promise: nil)
         switch reply.body {
         case .bytes(let bytes):
             if !omitBody, !bytes.isEmpty {
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+                let written = context.eventLoop.makePromise(of: Void.self)
+                let output = self.output, count = bytes.count
+                written.futureResult.whenComplete { _ in output.give(count) }
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: written)
+                sentInAll += count
             }
             finish(head, status: reply.status, bytes: bytes.count, context: context)
         case .stream(let source):
@@ -134,6 +170,7 @@ final class APIChannelHandler: ChannelInboundHandler {
         switch piece {
         case .success(let bytes?):
             stream?.sent += bytes.count
+            sentInAll += bytes.count
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
             pump(context: context)
         case .success(nil):
@@ -154,7 +191,20 @@ final class APIChannelHandler: ChannelInboundHandler {
             stream?.waitingForWritability = false
             pump(context: context)
         }
+        // The answer before has left: the request held behind it may be answered now.
+        while context.channel.isWritable, !held.isEmpty {
+            let part = held.removeFirst()
+            read(part, context: context)
+        }
         context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        held.removeAll()
+        // A connection that was sent a lot (a client that read nothing, a huge unpaged list):
+        // give the memory its answers took back to the system.
+        if sentInAll > 8 << 20 { MemoryTrim.releaseFreedMemory() }
+        context.fireChannelInactive()
     }
 
     private func finish(_ head: HTTPRequestHead, status: Int, bytes: Int, context: ChannelHandlerContext) {

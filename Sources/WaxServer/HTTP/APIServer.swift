@@ -29,6 +29,14 @@ public final class APIServer: Sendable {
         /// A connection with nothing to do (no request, or a client that stopped reading) is
         /// closed after this long.
         public var idleTimeout = TimeAmount.seconds(30)
+        /// A new connection that sends nothing for this long is closed (thousands of silent
+        /// connections held every slot).
+        public var firstByteTimeout = TimeAmount.seconds(5)
+        /// Connections served at once from one client address; nil: a quarter of the cap.
+        public var perAddress: Int?
+        /// Bytes of answers buffered for clients that are not reading, across all connections:
+        /// past it, an answer is a 503 instead.
+        public var outputCap = 64 << 20
         var headLimits = RequestHeadGuard.Limits()
 
         public init() {}
@@ -54,15 +62,24 @@ public final class APIServer: Sendable {
     /// blocked loop would stall every connection's socket I/O.
     let storeQueue = DispatchQueue(label: "wax.serve.store", qos: .userInitiated, attributes: .concurrent)
     private let gate: ConnectionGate
+    private let output: OutputBudget
     private let group: MultiThreadedEventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
+    /// What the process may open, and whether its soft limit was raised.
+    public let descriptors: DescriptorBudgetReport
 
     public init(inventory: InventoryService, configuration: Configuration, sync: SyncAccess, logger: Logger = WaxLogging.logger("wax.serve")) {
         self.inventory = inventory
         self.configuration = configuration
         self.sync = sync
         self.logger = logger
-        self.gate = ConnectionGate(limit: configuration.maxConnections)
+        let budget = DescriptorBudget.raiseSoftLimit()
+        let reserve = 8
+        let cap = budget.connectionCap(wanted: configuration.maxConnections, healthReserve: reserve)
+        self.descriptors = DescriptorBudgetReport(descriptors: budget.soft, raisedFrom: budget.raisedFrom, connections: cap,
+                                                  wanted: configuration.maxConnections)
+        self.gate = ConnectionGate(limit: cap, perAddress: configuration.perAddress, healthReserve: reserve)
+        self.output = OutputBudget(cap: configuration.outputCap)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
     }
 
@@ -82,25 +99,31 @@ public final class APIServer: Sendable {
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [output] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard gate.admit(channel) else {
-                        let message = "too many connections (\(gate.limit)): try again in a moment"
+                    let admission = gate.admit(channel)
+                    guard admission != .refused else {
+                        let message = "too many connections (\(gate.limit), \(gate.perAddress) from one address): try again in a moment"
                         try channel.pipeline.syncOperations.addHandler(RefusedConnection(message: message))
                         return
                     }
-                    let headGuard = RequestHeadGuard(limits: configuration.headLimits)
+                    var limits = configuration.headLimits
+                    limits.firstByte = configuration.firstByteTimeout
+                    // A connection admitted for /healthz alone gets a moment for its request.
+                    if admission == .healthOnly { limits.deadline = min(limits.deadline, .seconds(2)) }
+                    let headGuard = RequestHeadGuard(limits: limits)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout, writeTimeout: configuration.idleTimeout))
                     try pipeline.addHandler(headGuard)
-                    var limits = NIOHTTPDecoderLimitConfiguration()
+                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
                     // Behind the guard's own caps, as a second line.
-                    limits.maxHeaderFieldSize = configuration.headLimits.head * 2
-                    limits.maxHeaderListSize = configuration.headLimits.head * 2
-                    limits.maxHeaderFieldCount = configuration.headLimits.lines * 2
+                    decoderLimits.maxHeaderFieldSize = configuration.headLimits.head * 2
+                    decoderLimits.maxHeaderListSize = configuration.headLimits.head * 2
+                    decoderLimits.maxHeaderFieldCount = configuration.headLimits.lines * 2
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: false, withEncoderConfiguration: .init(),
-                                                             withDecoderLimitConfiguration: limits)
-                    try pipeline.addHandler(APIChannelHandler(routes: routes, queue: queue, headGuard: headGuard))
+                                                             withDecoderLimitConfiguration: decoderLimits)
+                    try pipeline.addHandler(APIChannelHandler(routes: routes, queue: queue, headGuard: headGuard, output: output,
+                                                              healthOnly: admission == .healthOnly))
                 }
             }
         let channel: any Channel
@@ -133,6 +156,12 @@ public final class APIServer: Sendable {
     /// Connections open now (tests, diagnostics).
     public var openConnections: Int { gate.count }
 
+    /// Bytes of answers written and not yet taken by their clients' sockets.
+    var bufferedOutput: Int { output.inUse }
+
+    /// Connections served at once, after the descriptor budget.
+    var connectionCap: Int { gate.limit }
+
     /// The socket address for `--host`: an IPv4 or IPv6 address, or `localhost`.
     public static func address(host: String, port: UInt16) throws -> SocketAddress {
         let literal = host == "localhost" ? "127.0.0.1" : host.trimmingCharacters(in: ["[", "]"])
@@ -151,6 +180,25 @@ public final class APIServer: Sendable {
     private static func describe(_ error: any Error) -> String {
         if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
         return "\(error)"
+    }
+}
+
+/// What `wax serve` could get of the process's file descriptors, for its start-up line.
+public struct DescriptorBudgetReport: Sendable, Equatable {
+    public var descriptors: Int
+    public var raisedFrom: Int?
+    /// Connections served at once.
+    public var connections: Int
+    public var wanted: Int
+
+    /// "raised the descriptor limit from 256 to 4096; serving at most 160 connections (256 asked)".
+    public var note: String? {
+        var parts: [String] = []
+        if let raisedFrom { parts.append("raised the file-descriptor limit from \(raisedFrom) to \(descriptors)") }
+        if connections < wanted {
+            parts.append("serving at most \(connections) connections at once (\(wanted) asked; \(descriptors) file descriptors, some kept for the mirror)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
 

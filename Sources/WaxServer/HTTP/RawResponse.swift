@@ -33,6 +33,7 @@ enum RawResponse {
         case 414: "URI Too Long"
         case 431: "Request Header Fields Too Large"
         case 500: "Internal Server Error"
+        case 501: "Not Implemented"
         case 503: "Service Unavailable"
         default: "Status \(status)"
         }

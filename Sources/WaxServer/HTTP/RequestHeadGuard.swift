@@ -18,6 +18,8 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         var head = 32 * 1_024
         var lines = 100
         var deadline = TimeAmount.seconds(10)
+        /// A new connection must send its first byte within this long (nil: no bound).
+        var firstByte: TimeAmount?
     }
 
     private enum Mode {
@@ -34,12 +36,33 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var lines = 0
     private var lineLength = 0
     private var deadline: Scheduled<Void>?
+    private var firstByte: Scheduled<Void>?
 
     init(limits: Limits) {
         self.limits = limits
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { startFirstByteTimer(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startFirstByteTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    /// A connection that says nothing at all is closed soon: it holds a slot and a descriptor.
+    private func startFirstByteTimer(context: ChannelHandlerContext) {
+        guard firstByte == nil, let bound = limits.firstByte else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        firstByte = context.eventLoop.scheduleTask(in: bound) {
+            let (guardian, context) = loopBound.value
+            guardian.refuse(408, "nothing was sent within \(bound.nanoseconds / 1_000_000_000) s of connecting", context: context)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        firstByte?.cancel()
         var buffer = unwrapInboundIn(data)
         while buffer.readableBytes > 0 {
             switch mode {
@@ -69,10 +92,12 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
+        firstByte?.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        firstByte?.cancel()
         mode = .closed
         context.fireChannelInactive()
     }
@@ -134,6 +159,11 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
             refuse(400, problem, context: context)
             return
         }
+        if let coding = Self.header("transfer-encoding", in: bytes), coding != "chunked" {
+            // Not a framing this server reads: answered, rather than the connection dropped.
+            refuse(501, "Transfer-Encoding \(coding.prefix(40)) is not supported (only chunked)", context: context)
+            return
+        }
         if Self.declaresBody(bytes) { mode = .body }
         context.fireChannelRead(wrapInboundOut(head.readSlice(length: head.readableBytes)!))
     }
@@ -155,16 +185,21 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Whether the head announces a body (a length above zero, or chunks).
     static func declaresBody(_ head: ByteBufferView) -> Bool {
+        if header("transfer-encoding", in: head) != nil { return true }
+        return header("content-length", in: head).map { $0 != "0" } ?? false
+    }
+
+    /// A header's value (lowercased, trimmed), nil when the head has none.
+    static func header(_ name: String, in head: ByteBufferView) -> String? {
         let text = String(decoding: head, as: UTF8.self).lowercased()
-        for line in text.split(separator: "\n").dropFirst() {
+        // By newline, not by "\n": in a String, "\r\n" is one Character, and a split on "\n"
+        // found no header at all (every request body then read as the next head).
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let name = parts[0].trimmingCharacters(in: .whitespaces)
-            let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
-            if name == "transfer-encoding" { return true }
-            if name == "content-length", value != "0" { return true }
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
+            return parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return false
+        return nil
     }
 
     private func startDeadline(context: ChannelHandlerContext) {

@@ -18,6 +18,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file.") var path: String?
     @Option(name: .customLong("csv-file"), help: "The CSV file (the old import script's spelling).") var csvFile: String?
     @Flag(name: .customLong("clear-db"), help: "Delete every listing first, in the same transaction.") var clearDB = false
+    @Flag(help: "With --clear-db: go ahead even when the file has fewer than half the mirror's listings.") var yes = false
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
@@ -25,17 +26,34 @@ struct ImportCommand: AsyncParsableCommand {
         if path != nil && csvFile != nil && path != csvFile { throw ValidationError("give one CSV file, not two") }
     }
 
+    /// A regular file, or one line naming what it is instead (a FIFO read as "permission
+    /// denied", a symlink loop as "NSCocoaErrorDomain error 256").
+    static func checkReadable(_ file: URL) throws {
+        var info = stat()
+        guard stat(file.path, &info) == 0 else {
+            throw Failure.failed("cannot read \(file.path): \(String(cString: strerror(errno)))")
+        }
+        let kind: String? = switch info.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+        if let kind { throw Failure.failed("\(file.path) is \(kind), not a CSV file") }
+    }
+
     func run() async throws {
         try Failure.reporting {
             let context = try AppContext.load()
             let file = URL(fileURLWithPath: path ?? csvFile!)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw Failure.failed("\(file.path) is a directory, not a CSV file")
-            }
+            try Self.checkReadable(file)
             let data: Data
             do {
-                data = try Data(contentsOf: file)
+                // Mapped, not copied: a large file costs its pages, not twice its size.
+                data = try Data(contentsOf: file, options: .mappedIfSafe)
             } catch {
                 throw Failure.failed("cannot read \(file.path): \(FileErrorText.describe(error))")
             }
@@ -51,6 +69,12 @@ struct ImportCommand: AsyncParsableCommand {
                 throw Failure.failed("\(file.lastPathComponent) has no row to import (\(parsed.totalRows) read, \(parsed.errors.count) bad): the mirror was not cleared")
             }
             let inventory = try context.openInventory()
+            if clearDB, !yes {
+                let current = try inventory.count(ListingQuery())
+                if parsed.records.count * 2 < current {
+                    throw Failure.configuration("--clear-db would leave \(parsed.records.count) of the mirror's \(current) listings (\(file.lastPathComponent) has \(parsed.records.count) rows): add --yes if that is what you mean")
+                }
+            }
             let outcome = try inventory.importListings(parsed.records, releases: parsed.releases, clearFirst: clearDB)
             context.logger.info("imported \(file.path): \(parsed.format.rawValue), \(outcome)")
             let summary: [(String, Int)] = [

@@ -57,6 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             Console.note("serving \(url.absoluteString) (database \(inventory.database.path.path); log \(context.paths.logFile.path))")
             context.logger.info("serve: listening on \(url.absoluteString)")
+            if let note = server.descriptors.note {
+                Console.note(note)
+                context.logger.notice("serve: \(note)")
+            }
             // Syncs on schedule, and the staff actions queued by any wax on this database, go out from here too.
             var workers: ShopWorkers?
             if case .runner(let runner) = sync {
