@@ -37,9 +37,12 @@ let package = Package(
             ]
         ),
         // The Discogs client and the sync engine: snapshot, verify, apply, enrich, one at a time.
+        // Every sentence staff read about listings, orders, actions and refusals: the browser,
+        // the CLI and the logs word things here, the store only says which.
+        .target(name: "WaxPresentation", dependencies: ["WaxStore", "WaxText", "WaxJSON"]),
         .target(
             name: "WaxSync",
-            dependencies: ["WaxConfig", "WaxStore", "WaxJSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["WaxConfig", "WaxStore", "WaxPresentation", "WaxJSON", .product(name: "Logging", package: "swift-log")]
         ),
         // A faithful fake of the Discogs API (and the generated shop it serves) for tests,
         // benchmarks and the demo.
@@ -53,7 +56,7 @@ let package = Package(
                            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         // The browser: state, commands, rendering into a grid, themes. No curses in here.
-        .target(name: "WaxUI", dependencies: ["WaxStore", "WaxSync", "WaxText", "WaxConfig"]),
+        .target(name: "WaxUI", dependencies: ["WaxStore", "WaxPresentation", "WaxSync", "WaxText", "WaxConfig"]),
         // ncursesw, the wide-character build, through a shim that wraps its macros. (No pkgConfig:
         // SwiftPM drops its -D flags anyway; the shim sets what is needed.)
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "wax",
             dependencies: [
-                "WaxConfig", "WaxStore", "WaxText", "WaxSync", "WaxJSON", "WaxUI", "WaxTerminal", "FakeDiscogs", "WaxServer",
+                "WaxConfig", "WaxStore", "WaxPresentation", "WaxText", "WaxSync", "WaxJSON", "WaxUI", "WaxTerminal", "FakeDiscogs", "WaxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,11 +86,11 @@ let package = Package(
         .target(name: "WaxTestSupport", dependencies: ["WaxStore"], path: "Tests/Support"),
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
-        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxJSON", "WaxConfig", "WaxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxPresentation", "WaxJSON", "WaxConfig", "WaxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "WaxPresentation", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
                                                    .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxPresentation", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "WaxServerTests", dependencies: ["WaxServer", "WaxStore", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"]),
-        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxPresentation", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]
 )

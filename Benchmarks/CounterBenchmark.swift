@@ -43,7 +43,7 @@ enum CounterBenchmark {
         options.enrichment = .all
         let runner = SyncRunner(engine: engine, options: options) { _ in }
         let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: nil, sendOutbox: true, ordersEvery: 60, trigger: "bench"), logger: quiet)
-        let pending = try filled.inventory.pendingReleaseCount()
+        let pending = try filled.inventory.syncStore.pendingReleaseCount()
         print("\nbusy window: \(actions) actions while a sync of 15,000 listings fetches \(pending) release details, real 60/60 window, 20 ms latency…")
         workers.start()
         _ = runner.start(.schedule)
@@ -52,20 +52,20 @@ enum CounterBenchmark {
         let listings = server.liveListings().filter { $0.quantity == 1 }
         for (n, listing) in listings.prefix(actions).enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let action = try filled.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: listing.price + 1), user: "bench")
+            let action = try filled.inventory.outbox.enqueue(ActionRequest(.price, listingID: listing.id, price: listing.price + 1), user: "bench")
             workers.sender?.nudge()
-            while try filled.inventory.action(id: action.id)?.state.isOpen == true {
+            while try filled.inventory.outbox.action(id: action.id)?.state.isOpen == true {
                 try await Task.sleep(for: .milliseconds(10))
                 if Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > 300 { throw BenchError("action #\(action.id) not confirmed in 5 minutes") }
             }
             samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            if n % 10 == 9 { print("  \(n + 1) actions: p99 so far \(Measure.fmt(samples.p99, 2)) s; details still pending \(try filled.inventory.pendingReleaseCount())") }
+            if n % 10 == 9 { print("  \(n + 1) actions: p99 so far \(Measure.fmt(samples.p99, 2)) s; details still pending \(try filled.inventory.syncStore.pendingReleaseCount())") }
             try await Task.sleep(for: .seconds(5))
         }
         let stats = server.stats
         await workers.stopAndWait()
         print("action → confirmed   p50 \(Measure.fmt(samples.p50, 2)) s, p99 \(Measure.fmt(samples.p99, 2)) s, max \(Measure.fmt(samples.max, 2)) s   target p99 ≤ 2 s")
-        print("meanwhile            \(stats.admitted) requests admitted by the fake, \(stats.rateLimited) 429s; release details left \(try filled.inventory.pendingReleaseCount()) of \(pending)")
+        print("meanwhile            \(stats.admitted) requests admitted by the fake, \(stats.rateLimited) 429s; release details left \(try filled.inventory.syncStore.pendingReleaseCount()) of \(pending)")
     }
 
     /// Issue 23: the shop sells a record at the counter and a buyer buys it online before the
@@ -87,7 +87,7 @@ enum CounterBenchmark {
         var samples = Samples()
         for listing in shop.server.liveListings().filter({ $0.quantity == 1 }).prefix(rounds) {
             let flagged = second.state.orders.doubleSales.count
-            _ = try shop.inventory.enqueue(ActionRequest(.sell, listingID: listing.id), user: "alice")
+            _ = try shop.inventory.outbox.enqueue(ActionRequest(.sell, listingID: listing.id), user: "alice")
             let bought = DispatchTime.now().uptimeNanoseconds
             _ = shop.server.buy([listing.id], buyer: "online_buyer")   // before the sale reaches Discogs
             workers.sender?.nudge()
@@ -146,9 +146,9 @@ enum CounterBenchmark {
         var samples = Samples()
         for listing in shop.server.liveListings().prefix(actions) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let action = try shop.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: listing.price + 1), user: "bench")
+            let action = try shop.inventory.outbox.enqueue(ActionRequest(.price, listingID: listing.id, price: listing.price + 1), user: "bench")
             let outcome = await sender.drain()
-            guard outcome == .done(confirmed: 1, refused: 0), try shop.inventory.action(id: action.id)?.state == .confirmed else {
+            guard outcome == .done(confirmed: 1, refused: 0), try shop.inventory.outbox.action(id: action.id)?.state == .confirmed else {
                 throw BenchError("action #\(action.id) ended \(outcome)")
             }
             samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
@@ -164,7 +164,7 @@ enum CounterBenchmark {
         let requestsBefore = shop.server.stats.admitted
         var ids: [Int64] = []
         for listing in shop.server.liveListings().suffix(actions) {
-            ids.append(try shop.inventory.enqueue(ActionRequest(.move, listingID: listing.id, location: "NEW-\(listing.id % 97)"), user: "bench").id)
+            ids.append(try shop.inventory.outbox.enqueue(ActionRequest(.move, listingID: listing.id, location: "NEW-\(listing.id % 97)"), user: "bench").id)
         }
         shop.server.setFaults { $0.alwaysFail = true }
         let sender = sender(shop, verbose: verbose)
@@ -182,15 +182,15 @@ enum CounterBenchmark {
         // Requests still in the moving window when Discogs came back hold their slots for up to 60 s more.
         let inWindowAtBack = shop.client.rateHistory.filter { back.timeIntervalSince($0) < 60 }.count
         var firstConfirmed: Double?
-        while try shop.inventory.openActionCount() > 0 {
+        while try shop.inventory.outbox.openCount() > 0 {
             try await Task.sleep(for: .milliseconds(200))
-            if firstConfirmed == nil, try shop.inventory.openActionCount() < actions { firstConfirmed = Date().timeIntervalSince(back) }
+            if firstConfirmed == nil, try shop.inventory.outbox.openCount() < actions { firstConfirmed = Date().timeIntervalSince(back) }
             if Date().timeIntervalSince(back) > 900 { throw BenchError("the backlog did not drain in 15 minutes") }
         }
         let drained = Date().timeIntervalSince(back)
         let summary = try await sync.value
         sender.stop()
-        let states = try ids.map { try shop.inventory.action(id: $0)?.state }
+        let states = try ids.map { try shop.inventory.outbox.action(id: $0)?.state }
         let writes = shop.server.stats.writes
         let perListing = Dictionary(grouping: writes, by: \.listingID)
         let requests = shop.server.stats.admitted - requestsBefore
@@ -221,7 +221,7 @@ enum CounterBenchmark {
                 : n % 4 == 1 ? ActionRequest(.price, listingID: listing.id, price: listing.price + 2)
                 : n % 4 == 2 ? ActionRequest(.move, listingID: listing.id, location: "K\(n)")
                 : ActionRequest(.hold, listingID: listing.id, note: "bench")
-            ids.append(try shop.inventory.enqueue(request, user: "bench").id)
+            ids.append(try shop.inventory.outbox.enqueue(request, user: "bench").id)
         }
         print("\nkill -9: \(ids.count) actions, `wax outbox send` killed \(kills) times at random moments (30 ms latency)…")
         var random = SystemRandomNumberGenerator()
@@ -233,9 +233,9 @@ enum CounterBenchmark {
             let result = try await worker.wait(timeout: 30)
             if result.status != 0 { killedMidway += 1 }
         }
-        let confirmedBeforeLastRun = try ids.filter { try shop.inventory.action(id: $0)?.state == .confirmed }.count
+        let confirmedBeforeLastRun = try ids.filter { try shop.inventory.outbox.action(id: $0)?.state == .confirmed }.count
         let last = try await Subprocess.run(wax, ["outbox", "send"], environment: environment, timeout: 300)
-        let actions = try ids.compactMap { try shop.inventory.action(id: $0) }
+        let actions = try ids.compactMap { try shop.inventory.outbox.action(id: $0) }
         let writes = shop.server.stats.writes
         let perListing = Dictionary(grouping: writes, by: \.listingID)
         let differing = perListing.values.filter { Set($0.map { "\($0.status) \($0.after.map { "\($0.price) \($0.location)" } ?? "")" }).count > 1 }.count

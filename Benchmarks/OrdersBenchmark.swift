@@ -119,10 +119,10 @@ enum OrdersBenchmark {
                                       lastActivity: "2026-12-01T10:\(String(format: "%02d", n % 60)):00Z", buyer: "buyer\(n)", total: 30,
                                       totalCurrency: "USD", items: items))
         }
-        _ = try inventory.applyOrders(orders)
+        _ = try inventory.orderBook.applyOrders(orders)
         var read = Samples()
         var items = 0
-        for _ in 0..<50 { items = try read.time { try inventory.pickList() }.count }
+        for _ in 0..<50 { items = try read.time { try inventory.orderBook.pickList() }.count }
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench", columns: 120, rows: 35, syncAvailable: false)
         var open = Samples()
         for _ in 0..<20 {

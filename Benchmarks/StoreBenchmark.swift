@@ -23,7 +23,7 @@ enum StoreBenchmark {
 
         let inventory = try InventoryService.open(at: dir.appendingPathComponent("bench.db"))
         let (parsed, parseSeconds) = try Measure.seconds { try CSVImport.parse(csv) }
-        let (outcome, applySeconds) = try Measure.seconds { try inventory.importListings(parsed.records, releases: parsed.releases) }
+        let (outcome, applySeconds) = try Measure.seconds { try inventory.importer.importListings(parsed.records, releases: parsed.releases) }
         guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)   target ≤ 3 s")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))

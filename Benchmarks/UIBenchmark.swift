@@ -107,7 +107,7 @@ enum UIBenchmark {
         let csv = ShopCSV.make(ShopGenerator(seed: 1, listings: count))
         let parsed = try CSVImport.parse(csv)
         let inventory = try InventoryService.open(at: URL(fileURLWithPath: path))
-        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        _ = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         try inventory.database.close()
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value that must never be printed: the Discogs token, the API token.
 ///
 /// `description`, `debugDescription` and string interpolation all print a redaction marker, so a
@@ -23,5 +25,3 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         return text.replacingOccurrences(of: value, with: "<redacted>")
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain text table for the CLI: columns sized to their content, shrunk (widest first) to fit
 /// the terminal, cells cut by display width.
 public struct TextTable {
@@ -41,5 +43,3 @@ public struct TextTable {
         return out
     }
 }
-
-import Foundation

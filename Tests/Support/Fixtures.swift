@@ -7,7 +7,7 @@ public enum Fixture {
         _ id: Int64, artist: String? = nil, title: String? = nil, label: String? = nil, format: String? = "LP, Album",
         condition: String? = "Very Good Plus (VG+)", sleeve: String? = "Very Good (VG)", price: Double? = 10,
         currency: String? = "USD", posted: String? = "2025-06-27T15:36:31-07:00", location: String? = nil,
-        year: Int? = nil, releaseID: Int64? = nil, comments: String? = nil, status: String = "For Sale"
+        year: Int? = nil, releaseID: Int64? = nil, comments: String? = nil, status: ListingStatus = .forSale
     ) -> ListingRecord {
         var record = ListingRecord(listingID: id, status: status)
         record.artist = artist

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The real data the project is tested against, read in place from `../shared/data` (next to the
 /// package root). Tests that need it are skipped, with this message, when it is absent.
@@ -36,8 +37,6 @@ public final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
-
-import Testing
 
 extension Trait where Self == ConditionTrait {
     /// Skips a test, saying why, when `../shared/data` is not next to the package.

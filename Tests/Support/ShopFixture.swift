@@ -104,4 +104,13 @@ public enum ShopFixture {
         ]]
         return (orders, messages)
     }
+
+    /// A new mirror holding this shop, in a folder of its own (keep the folder while it is used).
+    public static func mirror() throws -> (InventoryService, TemporaryDirectory) {
+        let dir = TemporaryDirectory()
+        let inventory = try dir.inventory()
+        let shop = listings()
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
+        return (inventory, dir)
+    }
 }

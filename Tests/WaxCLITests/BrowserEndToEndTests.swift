@@ -18,32 +18,33 @@ struct BrowserEndToEndTests {
         let imported = try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment())
         #expect(imported.status == 0)
         let tmux = try await Tmux([wax.path], environment: environment(), columns: 120, rows: 35)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 520 of 520")
-        try await tmux.send("/")
-        try await tmux.type("bjork")
-        var screen = try await tmux.waitFor("showing 1 of 520")
-        #expect(screen.contains("Björk") && screen.contains("Alarm Call"))
-        try await tmux.send("Enter", "Enter")                    // keep the search, open the detail
-        // "Discogs" is a detail label only; the list has no such column.
-        screen = try await tmux.waitFor("https://www.discogs.com/sell/item/3749023570")
-        #expect(screen.contains("Listing    3749023570"))
-        try await tmux.send("Escape", "Escape")                  // back to the list, then clear the search
-        try await tmux.waitFor("showing 520 of 520")
-        try await tmux.send("?")
-        screen = try await tmux.waitFor("wax — keys")
-        #expect(screen.contains("Search as you type"))
-        try await tmux.send("Escape")
-        try await tmux.resize(columns: 80, rows: 24)
-        screen = try await tmux.waitFor("sort: posted ↓")
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.allSatisfy { $0.count <= 80 })
-        #expect(lines.first?.contains("showing 520 of 520") == true)
-        try await tmux.send("q")
-        #expect(try await tmux.exitStatus() == 0)
-        // The terminal is restored: the alternate screen is gone, no curses remains on it.
-        screen = try await tmux.screen()
-        #expect(!screen.contains("showing 520"))
+        try await withCleanup({ await tmux.stop() }) { () async throws in
+            try await tmux.waitFor("showing 520 of 520")
+            try await tmux.send("/")
+            try await tmux.type("bjork")
+            var screen = try await tmux.waitFor("showing 1 of 520")
+            #expect(screen.contains("Björk") && screen.contains("Alarm Call"))
+            try await tmux.send("Enter", "Enter")                    // keep the search, open the detail
+            // "Discogs" is a detail label only; the list has no such column.
+            screen = try await tmux.waitFor("https://www.discogs.com/sell/item/3749023570")
+            #expect(screen.contains("Listing    3749023570"))
+            try await tmux.send("Escape", "Escape")                  // back to the list, then clear the search
+            try await tmux.waitFor("showing 520 of 520")
+            try await tmux.send("?")
+            screen = try await tmux.waitFor("wax — keys")
+            #expect(screen.contains("Search as you type"))
+            try await tmux.send("Escape")
+            try await tmux.resize(columns: 80, rows: 24)
+            screen = try await tmux.waitFor("sort: posted ↓")
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.allSatisfy { $0.count <= 80 })
+            #expect(lines.first?.contains("showing 520 of 520") == true)
+            try await tmux.send("q")
+            #expect(try await tmux.exitStatus() == 0)
+            // The terminal is restored: the alternate screen is gone, no curses remains on it.
+            screen = try await tmux.screen()
+            #expect(!screen.contains("showing 520"))
+        }
     }
 
     @Test func aSyncShowsProgressAndChangesTheList() async throws {
@@ -53,61 +54,65 @@ struct BrowserEndToEndTests {
         configuration.rateLimit = 10_000
         let server = FakeDiscogsServer(configuration: configuration)
         let url = try await server.start()
-        defer { Task { await server.stop() } }
-        let env = environment(["DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
-                               "DISCOGS_SELLER_USERNAME": configuration.seller])
-        let tmux = try await Tmux([wax.path], environment: env, columns: 120, rows: 35)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("The mirror is empty")
-        try await tmux.send("s")
-        let progress = try await tmux.waitFor("⟳")
-        #expect(progress.contains("page") || progress.contains("reading") || progress.contains("starting"))
-        try await tmux.waitFor("showing 600 of 600", timeout: 300)
-        try await tmux.waitFor("last sync just now", timeout: 300)
-        server.sell(server.liveListings()[0].id)
-        try await tmux.send("s")
-        try await tmux.waitFor("showing 599 of 599", timeout: 300)
-        try await tmux.waitFor("−1", timeout: 300)
-        try await tmux.send("c")
-        try await tmux.waitFor("− sold")
-        try await tmux.send("Escape", "q")
-        #expect(try await tmux.exitStatus() == 0)
+        try await withCleanup({ await server.stop() }) { () async throws in
+            let env = environment(["DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
+                                   "DISCOGS_SELLER_USERNAME": configuration.seller])
+            let tmux = try await Tmux([wax.path], environment: env, columns: 120, rows: 35)
+            try await withCleanup({ await tmux.stop() }) { () async throws in
+                try await tmux.waitFor("The mirror is empty")
+                try await tmux.send("s")
+                let progress = try await tmux.waitFor("⟳")
+                #expect(progress.contains("page") || progress.contains("reading") || progress.contains("starting"))
+                try await tmux.waitFor("showing 600 of 600", timeout: 300)
+                try await tmux.waitFor("last sync just now", timeout: 300)
+                server.sell(server.liveListings()[0].id)
+                try await tmux.send("s")
+                try await tmux.waitFor("showing 599 of 599", timeout: 300)
+                try await tmux.waitFor("−1", timeout: 300)
+                try await tmux.send("c")
+                try await tmux.waitFor("− sold")
+                try await tmux.send("Escape", "q")
+                #expect(try await tmux.exitStatus() == 0)
+            }
+        }
     }
 
     @Test(arguments: [SIGTERM, SIGHUP, SIGINT])
     func aSignalRestoresTheTerminalAndStopsCleanly(signal: Int32) async throws {
         let tmux = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("The mirror is empty")
-        let pid = try #require(try await tmux.pid())
-        kill(pid, signal)
-        let status = try await tmux.exitStatus(timeout: 120)
-        #expect(status == 0, "exit status \(status.map(String.init) ?? "none after 120 s")")
-        let after = try await tmux.screen()
-        #expect(!after.contains("The mirror is empty"))
-        let log = (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? ""
-        #expect(log.contains("browser closed by signal \(signal)"))
+        try await withCleanup({ await tmux.stop() }) { () async throws in
+            try await tmux.waitFor("The mirror is empty")
+            let pid = try #require(try await tmux.pid())
+            kill(pid, signal)
+            let status = try await tmux.exitStatus(timeout: 120)
+            #expect(status == 0, "exit status \(status.map(String.init) ?? "none after 120 s")")
+            let after = try await tmux.screen()
+            #expect(!after.contains("The mirror is empty"))
+            let log = (try? String(contentsOf: home.url.appendingPathComponent("state/wax/wax.log"), encoding: .utf8)) ?? ""
+            #expect(log.contains("browser closed by signal \(signal)"))
+        }
     }
 
     @Test(.needsSharedData) func homeEndCopyAndRepaintAsTerminalsSendThem() async throws {
         #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
         let tmux = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 520 of 520 · row 1")
-        // tmux sends Home and End as ESC[1~ and ESC[4~, which xterm's terminfo doesn't list:
-        // they read as Esc and three characters until wax defines them.
-        try await tmux.send("End")
-        try await tmux.waitFor("showing 520 of 520 · row 520")
-        try await tmux.send("Home")
-        try await tmux.waitFor("showing 520 of 520 · row 1")
-        try await tmux.send("y")
-        try await tmux.waitFor("copied https://www.discogs.com/sell/item/")
-        try await tmux.send("C-l")
-        // The message stays until the next key only; the repainted screen is whole.
-        let screen = try await tmux.waitForAbsence(of: "copied")
-        #expect(screen.contains("showing 520 of 520 · row 1") && screen.contains("? help"))
-        try await tmux.send("q")
-        #expect(try await tmux.exitStatus() == 0)
+        try await withCleanup({ await tmux.stop() }) { () async throws in
+            try await tmux.waitFor("showing 520 of 520 · row 1")
+            // tmux sends Home and End as ESC[1~ and ESC[4~, which xterm's terminfo doesn't list:
+            // they read as Esc and three characters until wax defines them.
+            try await tmux.send("End")
+            try await tmux.waitFor("showing 520 of 520 · row 520")
+            try await tmux.send("Home")
+            try await tmux.waitFor("showing 520 of 520 · row 1")
+            try await tmux.send("y")
+            try await tmux.waitFor("copied https://www.discogs.com/sell/item/")
+            try await tmux.send("C-l")
+            // The message stays until the next key only; the repainted screen is whole.
+            let screen = try await tmux.waitForAbsence(of: "copied")
+            #expect(screen.contains("showing 520 of 520 · row 1") && screen.contains("? help"))
+            try await tmux.send("q")
+            #expect(try await tmux.exitStatus() == 0)
+        }
     }
 
     @Test(.needsSharedData) func theLastViewComesBackAfterARestart() async throws {
@@ -121,23 +126,25 @@ struct BrowserEndToEndTests {
         #expect(try await first.exitStatus() == 0)
         await first.stop()
         let second = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
-        defer { Task { await second.stop() } }
-        let screen = try await second.waitFor("showing 2 of 520")
-        #expect(screen.contains("/beenie") && screen.contains("sort: price ↑"))
-        try await second.send("q")
-        #expect(try await second.exitStatus() == 0)
+        try await withCleanup({ await second.stop() }) { () async throws in
+            let screen = try await second.waitFor("showing 2 of 520")
+            #expect(screen.contains("/beenie") && screen.contains("sort: price ↑"))
+            try await second.send("q")
+            #expect(try await second.exitStatus() == 0)
+        }
     }
 
     @Test(.needsSharedData) func withoutColoursTheSelectionIsReverseVideo() async throws {
         #expect(try await Subprocess.run(wax, ["import", SharedData.shopCSV.path], environment: environment()).status == 0)
         let tmux = try await Tmux([wax.path], environment: environment(["TERM": "vt100"]), columns: 100, rows: 30)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 520 of 520")
-        let styled = try await tmux.styledScreen()
-        let selectedRow = try #require(styled.split(separator: "\n").dropFirst(2).first)
-        #expect(selectedRow.contains("\u{1B}[7m") || selectedRow.contains(";7m") || selectedRow.contains("[7;"), "\(selectedRow.debugDescription)")
-        try await tmux.send("q")
-        #expect(try await tmux.exitStatus() == 0)
+        try await withCleanup({ await tmux.stop() }) { () async throws in
+            try await tmux.waitFor("showing 520 of 520")
+            let styled = try await tmux.styledScreen()
+            let selectedRow = try #require(styled.split(separator: "\n").dropFirst(2).first)
+            #expect(selectedRow.contains("\u{1B}[7m") || selectedRow.contains(";7m") || selectedRow.contains("[7;"), "\(selectedRow.debugDescription)")
+            try await tmux.send("q")
+            #expect(try await tmux.exitStatus() == 0)
+        }
     }
 
     @Test func aTerminalThatCannotMoveTheCursorIsOneLineAndExitTwo() async throws {
@@ -181,31 +188,33 @@ struct BrowserEndToEndTests {
     /// in the orders view); `c`, Enter, Esc in the changes (it landed in the main list).
     @Test func escGoesBackToThePickListAndTheChanges() async throws {
         let server = try await startedFake { $0.inventory = .generated(seed: 77, listings: 40) }
-        defer { Task { await server.stop() } }
-        let env = environment(["DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_TOKEN": server.configuration.ownerToken,
-                               "DISCOGS_SELLER_USERNAME": server.configuration.seller])
-        #expect(try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: env).status == 0)
-        let order = try #require(server.buy([server.liveListings()[5].id], buyer: "vinyl_fan"))
-        let sync = try await Subprocess.run(wax, ["sync", "--quiet"], environment: env)
-        #expect(sync.status == 0, "\(sync.stderr)")
-        let tmux = try await Tmux([wax.path], environment: env, columns: 100, rows: 30)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 39 of 39")
-        try await tmux.send("P")
-        try await tmux.waitFor("Pick list: 1 item")
-        try await tmux.send("Enter")
-        try await tmux.waitFor("Order \(order) (t: status")
-        try await tmux.send("Escape")
-        try await tmux.waitFor("Pick list: 1 item")
-        try await tmux.send("Escape", "c")
-        try await tmux.waitFor("sold on Discogs, order \(order)")
-        try await tmux.send("Enter")
-        try await tmux.waitFor("Listing   ")
-        try await tmux.send("Escape")
-        let screen = try await tmux.waitFor("Changes: what recent syncs")
-        #expect(screen.contains("sold on Discogs, order \(order)"))
-        try await tmux.send("Escape", "q")
-        #expect(try await tmux.exitStatus() == 0)
+        try await withCleanup({ await server.stop() }) { () async throws in
+            let env = environment(["DISCOGS_API_URL": server.baseURL.absoluteString, "DISCOGS_TOKEN": server.configuration.ownerToken,
+                                   "DISCOGS_SELLER_USERNAME": server.configuration.seller])
+            #expect(try await Subprocess.run(wax, ["sync", "--listings-only", "--quiet"], environment: env).status == 0)
+            let order = try #require(server.buy([server.liveListings()[5].id], buyer: "vinyl_fan"))
+            let sync = try await Subprocess.run(wax, ["sync", "--quiet"], environment: env)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            let tmux = try await Tmux([wax.path], environment: env, columns: 100, rows: 30)
+            try await withCleanup({ await tmux.stop() }) { () async throws in
+                try await tmux.waitFor("showing 39 of 39")
+                try await tmux.send("P")
+                try await tmux.waitFor("Pick list: 1 item")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("Order \(order) (t: status")
+                try await tmux.send("Escape")
+                try await tmux.waitFor("Pick list: 1 item")
+                try await tmux.send("Escape", "c")
+                try await tmux.waitFor("sold on Discogs, order \(order)")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("Listing   ")
+                try await tmux.send("Escape")
+                let screen = try await tmux.waitFor("Changes: what recent syncs")
+                #expect(screen.contains("sold on Discogs, order \(order)"))
+                try await tmux.send("Escape", "q")
+                #expect(try await tmux.exitStatus() == 0)
+            }
+        }
     }
 
     /// A process's state letter from /proc (R, S, Z…), nil once it is gone.
@@ -223,17 +232,18 @@ struct BrowserEndToEndTests {
     @Test func theDemoRunsWithNoTokenAndCleansUp() async throws {
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
         let tmux = try await Tmux([wax.path, "demo", "--listings", "400"], environment: environment(["ENABLE_AUTO_SYNC": "true"]), columns: 120, rows: 35)
-        defer { Task { await tmux.stop() } }
-        try await tmux.waitFor("showing 400 of 400", timeout: 300)
-        try await tmux.waitFor("last sync just now", timeout: 300)
-        try await tmux.send("f", "l")
-        let screen = try await tmux.waitFor("[2 Genre]")
-        #expect(screen.contains("Electronic"))                  // genres arrived with release details
-        try await tmux.send("Escape", "q")
-        #expect(try await tmux.exitStatus() == 0)
-        let after = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
-        #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
-        // "Nothing kept": not even a log in the user's state folder.
-        #expect(!FileManager.default.fileExists(atPath: home.url.appendingPathComponent("state/wax/wax.log").path))
+        try await withCleanup({ await tmux.stop() }) { () async throws in
+            try await tmux.waitFor("showing 400 of 400", timeout: 300)
+            try await tmux.waitFor("last sync just now", timeout: 300)
+            try await tmux.send("f", "l")
+            let screen = try await tmux.waitFor("[2 Genre]")
+            #expect(screen.contains("Electronic"))                  // genres arrived with release details
+            try await tmux.send("Escape", "q")
+            #expect(try await tmux.exitStatus() == 0)
+            let after = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
+            #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+            // "Nothing kept": not even a log in the user's state folder.
+            #expect(!FileManager.default.fileExists(atPath: home.url.appendingPathComponent("state/wax/wax.log").path))
+        }
     }
 }

@@ -165,7 +165,7 @@ import WaxTestSupport
     @Test(.needsSharedData) func changesAreAPullList() async throws {
         #expect(try await run(["import", SharedData.shopCSV.path]).status == 0)
         let inventory = try InventoryService.open(at: home.url.appendingPathComponent("data/wax/wax.db"))
-        _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [3_753_081_784: "sold"], trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [3_753_081_784: "sold"], trigger: .test))
         let csv = try await run(["changes", "--since", "1d", "--kind", "removed", "--csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\r\n")

@@ -46,7 +46,7 @@ final class APIHarness: Sendable {
         let inventory = try InventoryService.open(at: path ?? dir.file("wax.db"))
         if fixture {
             let shop = ShopFixture.listings()
-            _ = try inventory.importListings(shop.listings, releases: shop.releases)
+            _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         }
         var configuration = APIServer.Configuration()
         configuration.port = 0

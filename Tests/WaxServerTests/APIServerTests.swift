@@ -13,132 +13,139 @@ import WaxTestSupport
 
     @Test func readRoutesAnswerTheOldAppsJSON() async throws {
         let api = try await APIHarness.start()
-        defer { Task { await api.stop() } }
+        try await withCleanup({ await api.stop() }) { () async throws in
 
-        let all = try await api.get("/api/data")
-        #expect(all.status == 200)
-        #expect(all.header("Content-Type")?.hasPrefix("application/json") == true)
-        #expect(all.array.count == 16 && all.header("X-Total-Count") == "16")
-        #expect(all.array.first?["listing_id"] as? String == Self.bjork, "newest posted first")
-        for key in ListingJSON.legacyKeys { #expect(all.array[0].keys.contains(key), "missing \(key)") }
+            let all = try await api.get("/api/data")
+            #expect(all.status == 200)
+            #expect(all.header("Content-Type")?.hasPrefix("application/json") == true)
+            #expect(all.array.count == 16 && all.header("X-Total-Count") == "16")
+            #expect(all.array.first?["listing_id"] as? String == Self.bjork, "newest posted first")
+            for key in ListingJSON.legacyKeys { #expect(all.array[0].keys.contains(key), "missing \(key)") }
 
-        let page = try await api.get("/api/data?page=2&per_page=5")
-        #expect(page.array.map { $0["listing_id"] as? String } == all.array[5..<10].map { $0["listing_id"] as? String })
-        #expect(page.header("X-Page") == "2" && page.header("X-Per-Page") == "5" && page.header("X-Total-Count") == "16")
-        let capped = try await api.get("/api/data?per_page=5000")
-        #expect(capped.header("X-Per-Page") == "1000" && capped.array.count == 16)
-        #expect(try await api.get("/api/data?page=9&per_page=5").array.isEmpty)
+            let page = try await api.get("/api/data?page=2&per_page=5")
+            #expect(page.array.map { $0["listing_id"] as? String } == all.array[5..<10].map { $0["listing_id"] as? String })
+            #expect(page.header("X-Page") == "2" && page.header("X-Per-Page") == "5" && page.header("X-Total-Count") == "16")
+            let capped = try await api.get("/api/data?per_page=5000")
+            #expect(capped.header("X-Per-Page") == "1000" && capped.array.count == 16)
+            #expect(try await api.get("/api/data?page=9&per_page=5").array.isEmpty)
 
-        let one = try await api.get("/api/data/\(Self.bjork)")
-        #expect(one.status == 200)
-        #expect(one.object["primary_artist"] as? String == "Björk" && one.object["genres"] as? String == "Electronic; Pop")
-        let missing = try await api.get("/api/data/1")
-        #expect(missing.status == 404 && missing.object["error"] as? String == "Listing not found")
+            let one = try await api.get("/api/data/\(Self.bjork)")
+            #expect(one.status == 200)
+            #expect(one.object["primary_artist"] as? String == "Björk" && one.object["genres"] as? String == "Electronic; Pop")
+            let missing = try await api.get("/api/data/1")
+            #expect(missing.status == 404 && missing.object["error"] as? String == "Listing not found")
 
-        let stats = try await api.get("/api/stats")
-        #expect(stats.object["total_listings"] as? Int == 16)
-        #expect((stats.object["last_updated"] as? String)?.firstMatch(of: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) != nil, "the old naive UTC with microseconds")
+            let stats = try await api.get("/api/stats")
+            #expect(stats.object["total_listings"] as? Int == 16)
+            #expect((stats.object["last_updated"] as? String)?.firstMatch(of: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) != nil, "the old naive UTC with microseconds")
 
-        let health = try await api.get("/healthz")
-        #expect(health.status == 200 && health.object["status"] as? String == "ok" && health.object["listings"] as? Int == 16)
-        #expect(health.object["last_sync"] is NSNull && health.object["sync_running"] as? Bool == false)
+            let health = try await api.get("/healthz")
+            #expect(health.status == 200 && health.object["status"] as? String == "ok" && health.object["listings"] as? Int == 16)
+            #expect(health.object["last_sync"] is NSNull && health.object["sync_running"] as? Bool == false)
+        }
     }
 
     @Test func searchUsesTheSameQueryAsTheBrowser() async throws {
         let api = try await APIHarness.start()
-        defer { Task { await api.stop() } }
-        func ids(_ query: String) async throws -> [String] {
-            try await api.get("/api/search?" + query).array.compactMap { $0["listing_id"] as? String }
-        }
-        #expect(try await ids("q=bjork") == [Self.bjork])
-        #expect(try await ids("q=tschussi").count == 1, "accent-insensitive")
-        #expect(try await ids("q=beat").count == 1, "a prefix")
-        #expect(try await ids("artist=BEATLES").count == 1, "case-insensitive substring")
-        // ANDed filters, as the old app: Electronic listings on LP.
-        var query = ListingQuery()
-        query.genre = "electronic"
-        query.format = "lp"
-        let expected = try api.inventory.search(query).map { String($0.id) }
-        #expect(expected.count == 5)
-        #expect(try await ids("genre=electronic&format=lp") == expected)
-        // The browser's other filters, ranges and sorts.
-        let cheap = try await api.get("/api/search?max_price=10&sort=price:asc").array.compactMap { $0["price_value"] as? Double }
-        #expect(cheap == [4.36, 7.63, 9.5])
-        #expect(try await ids("min_year=1990&max_year=1994&location=a").count == 2)
-        #expect(try await ids("q=deep+house").count == 3, "+ is a space")
-        #expect(try await ids("q=caf%C3%A9").count == 1, "percent-encoded UTF-8")
-        #expect(try await ids("q=nothing-like-this").isEmpty)
-        let paged = try await api.get("/api/search?genre=electronic&per_page=2&page=2")
-        #expect(paged.array.count == 2 && paged.header("X-Total-Count") == "7")
+        try await withCleanup({ await api.stop() }) { () async throws in
+            func ids(_ query: String) async throws -> [String] {
+                try await api.get("/api/search?" + query).array.compactMap { $0["listing_id"] as? String }
+            }
+            #expect(try await ids("q=bjork") == [Self.bjork])
+            #expect(try await ids("q=tschussi").count == 1, "accent-insensitive")
+            #expect(try await ids("q=beat").count == 1, "a prefix")
+            #expect(try await ids("artist=BEATLES").count == 1, "case-insensitive substring")
+            // ANDed filters, as the old app: Electronic listings on LP.
+            var query = ListingQuery()
+            query.genre = "electronic"
+            query.format = "lp"
+            let expected = try api.inventory.search(query).map { String($0.id) }
+            #expect(expected.count == 5)
+            #expect(try await ids("genre=electronic&format=lp") == expected)
+            // The browser's other filters, ranges and sorts.
+            let cheap = try await api.get("/api/search?max_price=10&sort=price:asc").array.compactMap { $0["price_value"] as? Double }
+            #expect(cheap == [4.36, 7.63, 9.5])
+            #expect(try await ids("min_year=1990&max_year=1994&location=a").count == 2)
+            #expect(try await ids("q=deep+house").count == 3, "+ is a space")
+            #expect(try await ids("q=caf%C3%A9").count == 1, "percent-encoded UTF-8")
+            #expect(try await ids("q=nothing-like-this").isEmpty)
+            let paged = try await api.get("/api/search?genre=electronic&per_page=2&page=2")
+            #expect(paged.array.count == 2 && paged.header("X-Total-Count") == "7")
 
-        let facets = try await api.get("/api/facets?genre=electronic")
-        #expect(facets.object["total"] as? Int == 7)
-        let groups = try #require(facets.object["facets"] as? [String: [[String: Any]]])
-        let styles = Dictionary(uniqueKeysWithValues: (groups["style"] ?? []).map { ($0["value"] as! String, $0["count"] as! Int) })
-        #expect(styles["Deep House"] == 3 && styles["Ambient"] == 2 && styles["Dub"] == nil)
-        #expect(groups.keys.contains("sleeve_condition") && groups.keys.contains("year"))
-        #expect((try await api.get("/api/facets?limit=1").object["facets"] as? [String: [Any]])?["artist"]?.count == 1)
+            let facets = try await api.get("/api/facets?genre=electronic")
+            #expect(facets.object["total"] as? Int == 7)
+            let groups = try #require(facets.object["facets"] as? [String: [[String: Any]]])
+            let styles = Dictionary(uniqueKeysWithValues: (groups["style"] ?? []).map { ($0["value"] as! String, $0["count"] as! Int) })
+            #expect(styles["Deep House"] == 3 && styles["Ambient"] == 2 && styles["Dub"] == nil)
+            #expect(groups.keys.contains("sleeve_condition") && groups.keys.contains("year"))
+            #expect((try await api.get("/api/facets?limit=1").object["facets"] as? [String: [Any]])?["artist"]?.count == 1)
+        }
     }
 
     @Test func badInputIsA400AndNoGETWrites() async throws {
         let api = try await APIHarness.start()
-        defer { Task { await api.stop() } }
-        let generation = try api.inventory.generation()
-        for bad in ["/api/search?min_price=cheap", "/api/search?sort=colour", "/api/search?sort=price:up", "/api/data?page=0",
-                    "/api/data?per_page=-1", "/api/search?min_year=99999", "/api/search?include_removed=maybe",
-                    "/api/search?sort=%FF%FE", "/api/search?q=" + String(repeating: "a", count: 5_000),
-                    "/api/facets?limit=0", "/api/search?style=%C3"] {
-            let reply = try await api.get(bad)
-            #expect(reply.status == 400, "\(bad.prefix(60)): \(reply.status)")
-            #expect((reply.object["error"] as? String)?.isEmpty == false, "\(bad.prefix(60))")
+        try await withCleanup({ await api.stop() }) { () async throws in
+            let generation = try api.inventory.generation()
+            for bad in ["/api/search?min_price=cheap", "/api/search?sort=colour", "/api/search?sort=price:up", "/api/data?page=0",
+                        "/api/data?per_page=-1", "/api/search?min_year=99999", "/api/search?include_removed=maybe",
+                        "/api/search?sort=%FF%FE", "/api/search?q=" + String(repeating: "a", count: 5_000),
+                        "/api/facets?limit=0", "/api/search?style=%C3"] {
+                let reply = try await api.get(bad)
+                #expect(reply.status == 400, "\(bad.prefix(60)): \(reply.status)")
+                #expect((reply.object["error"] as? String)?.isEmpty == false, "\(bad.prefix(60))")
+            }
+            // Any id that names no listing is the old app's 404, text ids included.
+            for missing in ["/api/data/abc", "/api/data/0", "/api/data/99999"] {
+                let reply = try await api.get(missing)
+                #expect(reply.status == 404 && reply.object["error"] as? String == "Listing not found", "\(missing)")
+            }
+            // The old parameters, leniently: 200s.
+            #expect(try await api.get("/api/search?q=100%").status == 200)
+            #expect(try await api.get("/api/search?q=%FF%FE").status == 200)
+            #expect(try await api.get("/api/search?artist=caf%E9&artist=x").status == 200)
+            let unknown = try await api.get("/api/nothing")
+            #expect(unknown.status == 404 && (unknown.object["error"] as? String)?.contains("/api/nothing") == true)
+            let wrongMethod = try await api.send("POST", "/api/data")
+            #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "GET, OPTIONS")
+            #expect(try await api.send("GET", "/api/sync").status == 405)
+            #expect(try api.inventory.generation() == generation, "a GET changed the mirror")
         }
-        // Any id that names no listing is the old app's 404, text ids included.
-        for missing in ["/api/data/abc", "/api/data/0", "/api/data/99999"] {
-            let reply = try await api.get(missing)
-            #expect(reply.status == 404 && reply.object["error"] as? String == "Listing not found", "\(missing)")
-        }
-        // The old parameters, leniently: 200s.
-        #expect(try await api.get("/api/search?q=100%").status == 200)
-        #expect(try await api.get("/api/search?q=%FF%FE").status == 200)
-        #expect(try await api.get("/api/search?artist=caf%E9&artist=x").status == 200)
-        let unknown = try await api.get("/api/nothing")
-        #expect(unknown.status == 404 && (unknown.object["error"] as? String)?.contains("/api/nothing") == true)
-        let wrongMethod = try await api.send("POST", "/api/data")
-        #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "GET, OPTIONS")
-        #expect(try await api.send("GET", "/api/sync").status == 405)
-        #expect(try api.inventory.generation() == generation, "a GET changed the mirror")
     }
 
     @Test func corsLetsTheShopWebsiteRead() async throws {
         let api = try await APIHarness.start { $0.corsOrigin = "https://shop.example" }
-        defer { Task { await api.stop() } }
-        let reply = try await api.get("/api/search?q=bjork")
-        #expect(reply.header("Access-Control-Allow-Origin") == "https://shop.example")
-        #expect(reply.header("Access-Control-Expose-Headers")?.contains("X-Total-Count") == true)
-        let preflight = try await api.send("OPTIONS", "/api/sync")
-        #expect(preflight.status == 204)
-        #expect(preflight.header("Access-Control-Allow-Methods") == "POST, OPTIONS")
-        #expect(preflight.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
+        try await withCleanup({ await api.stop() }) { () async throws in
+            let reply = try await api.get("/api/search?q=bjork")
+            #expect(reply.header("Access-Control-Allow-Origin") == "https://shop.example")
+            #expect(reply.header("Access-Control-Expose-Headers")?.contains("X-Total-Count") == true)
+            let preflight = try await api.send("OPTIONS", "/api/sync")
+            #expect(preflight.status == 204)
+            #expect(preflight.header("Access-Control-Allow-Methods") == "POST, OPTIONS")
+            #expect(preflight.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
 
-        let plain = try await APIHarness.start()
-        defer { Task { await plain.stop() } }
-        #expect(try await plain.get("/api/stats").header("Access-Control-Allow-Origin") == nil)
+            let plain = try await APIHarness.start()
+            try await withCleanup({ await plain.stop() }) { () async throws in
+                #expect(try await plain.get("/api/stats").header("Access-Control-Allow-Origin") == nil)
+            }
+        }
     }
 
     @Test func syncNeedsTheAPIToken() async throws {
         let closed = try await APIHarness.start()
-        defer { Task { await closed.stop() } }
-        let refused = try await closed.send("POST", "/api/sync", headers: ["Authorization": "Bearer anything"])
-        #expect(refused.status == 403 && (refused.object["error"] as? String)?.contains("WAX_API_TOKEN") == true)
+        try await withCleanup({ await closed.stop() }) { () async throws in
+            let refused = try await closed.send("POST", "/api/sync", headers: ["Authorization": "Bearer anything"])
+            #expect(refused.status == 403 && (refused.object["error"] as? String)?.contains("WAX_API_TOKEN") == true)
 
-        let open = try await APIHarness.start { $0.apiToken = Secret("s3cret-api-token") }
-        defer { Task { await open.stop() } }
-        #expect(try await open.send("POST", "/api/sync").status == 401)
-        let wrong = try await open.send("POST", "/api/sync", headers: ["Authorization": "Bearer s3cret-api-tokeX"])
-        #expect(wrong.status == 401 && wrong.header("WWW-Authenticate") == "Bearer")
-        #expect(!String(decoding: wrong.body, as: UTF8.self).contains("s3cret"))
-        let unconfigured = try await open.send("POST", "/api/sync", headers: ["Authorization": "Bearer s3cret-api-token"])
-        #expect(unconfigured.status == 503 && (unconfigured.object["error"] as? String)?.contains("not configured") == true)
+            let open = try await APIHarness.start { $0.apiToken = Secret("s3cret-api-token") }
+            try await withCleanup({ await open.stop() }) { () async throws in
+                #expect(try await open.send("POST", "/api/sync").status == 401)
+                let wrong = try await open.send("POST", "/api/sync", headers: ["Authorization": "Bearer s3cret-api-tokeX"])
+                #expect(wrong.status == 401 && wrong.header("WWW-Authenticate") == "Bearer")
+                #expect(!String(decoding: wrong.body, as: UTF8.self).contains("s3cret"))
+                let unconfigured = try await open.send("POST", "/api/sync", headers: ["Authorization": "Bearer s3cret-api-token"])
+                #expect(unconfigured.status == 503 && (unconfigured.object["error"] as? String)?.contains("not configured") == true)
+            }
+        }
     }
 
     @Test func syncStartsOnceAndSaysWhenBusy() async throws {
@@ -148,33 +155,35 @@ import WaxTestSupport
         fakeConfiguration.latency = 0.05          // three pages and 300 releases: the sync takes a while
         let fake = FakeDiscogsServer(configuration: fakeConfiguration)
         let fakeURL = try await fake.start()
-        defer { Task { await fake.stop() } }
-        let api = try await APIHarness.start(fixture: false, configure: { $0.apiToken = Secret("s3cret-api-token") }) { inventory in
-            let client = try DiscogsClient(configuration: .init(baseURL: fakeURL, token: Secret(fakeConfiguration.ownerToken), userAgent: "wax-tests/1.0"))
-            var options = SyncOptions(seller: fakeConfiguration.seller, trigger: .api)
-            options.enrichment = .all
-            return .runner(SyncRunner(engine: SyncEngine(inventory: inventory, client: client), options: options) { _ in })
+        try await withCleanup({ await fake.stop() }) { () async throws in
+            let api = try await APIHarness.start(fixture: false, configure: { $0.apiToken = Secret("s3cret-api-token") }) { inventory in
+                let client = try DiscogsClient(configuration: .init(baseURL: fakeURL, token: Secret(fakeConfiguration.ownerToken), userAgent: "wax-tests/1.0"))
+                var options = SyncOptions(seller: fakeConfiguration.seller, trigger: .api)
+                options.enrichment = .all
+                return .runner(SyncRunner(engine: SyncEngine(inventory: inventory, client: client), options: options) { _ in })
+            }
+            try await withCleanup({ await api.stop() }) { () async throws in
+                let auth = ["Authorization": "Bearer s3cret-api-token"]
+
+                let first = try await api.send("POST", "/api/sync", headers: auth)
+                #expect(first.status == 202 && first.object["status"] as? String == "started")
+                let second = try await api.send("POST", "/api/sync", headers: auth)
+                #expect(second.status == 409 && second.object["error"] as? String == "a sync is already running")
+                #expect(try await api.get("/healthz").object["sync_running"] as? Bool == true)
+                guard case .runner(let runner) = api.server.sync else { Issue.record("no runner"); return }
+                await runner.waitUntilIdle()
+                #expect(try api.inventory.count(ListingQuery()) == 300)
+                let health = try await api.get("/healthz").object
+                #expect((health["last_sync"] as? [String: Any])?["outcome"] as? String == "succeeded")
+                #expect((health["last_sync"] as? [String: Any])?["age_seconds"] as? Int ?? 99 < 30)
+
+                // Another process syncing the same database (its lock is held): 409, naming it.
+                let held = try SyncLock.acquire(forDatabase: api.inventory.database.path, trigger: "cli")
+                let busy = try await api.send("POST", "/api/sync", headers: auth)
+                #expect(busy.status == 409 && (busy.object["error"] as? String)?.contains("pid \(getpid())") == true)
+                withExtendedLifetime(held) {}
+            }
         }
-        defer { Task { await api.stop() } }
-        let auth = ["Authorization": "Bearer s3cret-api-token"]
-
-        let first = try await api.send("POST", "/api/sync", headers: auth)
-        #expect(first.status == 202 && first.object["status"] as? String == "started")
-        let second = try await api.send("POST", "/api/sync", headers: auth)
-        #expect(second.status == 409 && second.object["error"] as? String == "a sync is already running")
-        #expect(try await api.get("/healthz").object["sync_running"] as? Bool == true)
-        guard case .runner(let runner) = api.server.sync else { Issue.record("no runner"); return }
-        await runner.waitUntilIdle()
-        #expect(try api.inventory.count(ListingQuery()) == 300)
-        let health = try await api.get("/healthz").object
-        #expect((health["last_sync"] as? [String: Any])?["outcome"] as? String == "succeeded")
-        #expect((health["last_sync"] as? [String: Any])?["age_seconds"] as? Int ?? 99 < 30)
-
-        // Another process syncing the same database (its lock is held): 409, naming it.
-        let held = try SyncLock.acquire(forDatabase: api.inventory.database.path, trigger: "cli")
-        let busy = try await api.send("POST", "/api/sync", headers: auth)
-        #expect(busy.status == 409 && (busy.object["error"] as? String)?.contains("pid \(getpid())") == true)
-        withExtendedLifetime(held) {}
     }
 }
 

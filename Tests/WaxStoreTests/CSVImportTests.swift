@@ -15,7 +15,7 @@ import WaxTestSupport
 
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        let outcome = try inventory.importListings(parsed.records, releases: parsed.releases)
+        let outcome = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         #expect(outcome.imported == 520 && outcome.updated == 0 && outcome.unchanged == 0)
         #expect(try inventory.count(ListingQuery()) == 520)
 
@@ -37,7 +37,7 @@ import WaxTestSupport
         #expect(first.record.comments == "some dust, light scratches and surface noise but certainly playable")
 
         // Importing the same file again changes nothing.
-        let again = try inventory.importListings(parsed.records, releases: parsed.releases)
+        let again = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         #expect(again.imported == 0 && again.updated == 0 && again.unchanged == 520)
         #expect(try inventory.database.integrityCheck().isEmpty)
     }
@@ -189,8 +189,8 @@ import WaxTestSupport
     @Test func clearingEmptiesTheMirrorInTheSameTransaction() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings([Fixture.listing(1, artist: "Old"), Fixture.listing(2, artist: "Old")])
-        let outcome = try inventory.importListings([Fixture.listing(3, artist: "New")], clearFirst: true)
+        _ = try inventory.importer.importListings([Fixture.listing(1, artist: "Old"), Fixture.listing(2, artist: "Old")])
+        let outcome = try inventory.importer.importListings([Fixture.listing(3, artist: "New")], clearFirst: true)
         #expect(outcome.cleared == 2 && outcome.imported == 1)
         #expect(try inventory.search(ListingQuery()).map(\.id) == [3])
         #expect(try inventory.search(ListingQuery(text: "old")).isEmpty)
@@ -206,7 +206,7 @@ import WaxTestSupport
         #expect(parsed.errors.isEmpty)
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        _ = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         #expect(try inventory.search(ListingQuery(text: "boom")).map(\.id) == [7])
         var query = ListingQuery()
         query.genre = "hip"

@@ -10,13 +10,13 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let path = dir.file("shared.db")
         let writer = try InventoryService.open(at: path)
-        _ = try writer.importListings((1...500).map { Fixture.listing(Int64($0), artist: "Batch 0") })
+        _ = try writer.importer.importListings((1...500).map { Fixture.listing(Int64($0), artist: "Batch 0") })
         let readers = try (0..<3).map { _ in try InventoryService.open(at: path) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for batch in 1...15 {
                     // Each write retitles every listing: a reader must see all of one batch or all of the other.
-                    _ = try writer.importListings((1...500).map { Fixture.listing(Int64($0), artist: "Batch \(batch)") })
+                    _ = try writer.importer.importListings((1...500).map { Fixture.listing(Int64($0), artist: "Batch \(batch)") })
                 }
             }
             for reader in readers {
@@ -38,11 +38,11 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let path = dir.file("shared.db")
         let writer = try InventoryService.open(at: path)
-        _ = try writer.importListings((1...20).map { Fixture.listing(Int64($0), artist: "Before") })
+        _ = try writer.importer.importListings((1...20).map { Fixture.listing(Int64($0), artist: "Before") })
         let serving = try InventoryService.open(at: path, staleWhileReloading: true)
         #expect(try serving.count(ListingQuery()) == 20)
 
-        _ = try writer.importListings((21...25).map { Fixture.listing(Int64($0), artist: "After") })
+        _ = try writer.importer.importListings((21...25).map { Fixture.listing(Int64($0), artist: "After") })
         var after = ListingQuery()
         after.artist = "after"
         #expect(try serving.count(ListingQuery()) == 20, "the first answer after the commit comes from the previous index")

@@ -12,7 +12,7 @@ import WaxTestSupport
         #expect(bins.sorted { NaturalKey.less($0, $1) } == ["a1", "C2", "C3", "C03", "C27", "D1.3", "D1.10", "popup"])
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings(bins.enumerated().map { Fixture.listing(Int64($0.offset + 1), artist: "A", location: $0.element) })
+        _ = try inventory.importer.importListings(bins.enumerated().map { Fixture.listing(Int64($0.offset + 1), artist: "A", location: $0.element) })
         let sorted = try inventory.search(ListingQuery(sort: ListingSort(.location))).map { $0.record.location ?? "" }
         #expect(sorted == ["a1", "C2", "C3", "C03", "C27", "D1.3", "D1.10", "popup"])
         // The SQL path (removed listings included) sorts the same way.
@@ -37,10 +37,10 @@ import WaxTestSupport
         warp.externalID = "SHELF-12/B"
         var other = Fixture.listing(2, artist: "Other", title: "Else")
         other.catalogNumber = "WARP 30"
-        _ = try inventory.importListings([warp, other])
+        _ = try inventory.importer.importListings([warp, other])
         var release = Fixture.release(77, genres: ["Electronic"])
         release.barcodes = ["5 021603 055126", "(barcode) 5021603055126"]
-        try inventory.storeReleases([release])
+        try inventory.syncStore.storeReleases([release])
         func ids(_ text: String) throws -> [Int64] { try inventory.searchIDs(ListingQuery(text: text)) }
         #expect(try ids("warpcd55") == [3_749_023_570])
         #expect(try ids("warp30") == [2])

@@ -7,7 +7,7 @@ import WaxTestSupport
     @Test func facetsCountTheCurrentSelection() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings([
+        _ = try inventory.importer.importListings([
             Fixture.listing(1, artist: "Björk", format: "LP, Album", condition: "Mint (M)", location: "A1", year: 1995, releaseID: 10),
             Fixture.listing(2, artist: "björk", format: "LP, Album", condition: "Very Good (VG)", location: "A1", year: 1997, releaseID: 11),
             Fixture.listing(3, artist: "Moodymann", format: "12\", EP", condition: "Mint (M)", location: "B2", year: 1997, releaseID: 12),
@@ -39,12 +39,12 @@ import WaxTestSupport
     @Test func facetsFollowEnrichmentAndRemovals() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings([Fixture.listing(1, artist: "A", releaseID: 5), Fixture.listing(2, artist: "B", releaseID: 6)])
+        _ = try inventory.importer.importListings([Fixture.listing(1, artist: "A", releaseID: 5), Fixture.listing(2, artist: "B", releaseID: 6)])
         #expect(try inventory.facets(ListingQuery())[.genre].isEmpty)
-        try inventory.storeReleases([Fixture.release(5, genres: ["Jazz"], styles: ["Hard Bop"])])
+        try inventory.syncStore.storeReleases([Fixture.release(5, genres: ["Jazz"], styles: ["Hard Bop"])])
         #expect(try inventory.facets(ListingQuery())[.genre] == [FacetValue(value: "Jazz", count: 1)])
         #expect(try inventory.search(ListingQuery(text: "bop")).map(\.id) == [1])
-        _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [1: "sold"], trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [1: "sold"], trigger: .test))
         #expect(try inventory.facets(ListingQuery())[.genre].isEmpty)
         #expect(try inventory.facets(ListingQuery())[.artist] == [FacetValue(value: "B", count: 1)])
     }
@@ -54,12 +54,12 @@ import WaxTestSupport
         let inventory = try dir.inventory()
         var twoCopies = Fixture.listing(3, format: "7\", Single", price: 5, currency: "EUR")
         twoCopies.quantity = 2
-        _ = try inventory.importListings([
+        _ = try inventory.importer.importListings([
             Fixture.listing(1, format: "LP, Album", condition: "Mint (M)", price: 10.5),
             Fixture.listing(2, format: "LP, Comp", condition: "Mint (M)", price: 4.25),
             twoCopies,
         ])
-        let stats = try inventory.stats()
+        let stats = try inventory.reports.stats()
         #expect(stats.totalListings == 3)
         #expect(stats.valueByCurrency == ["USD": 14.75, "EUR": 10])
         #expect(stats.byCondition["Mint (M)"] == 2)

@@ -19,7 +19,7 @@ import WaxTestSupport
         release.artists = ["HammerFall"]
         release.labels = [.init(name: "Nuclear Blast", catalogNumber: "NB 265-2")]
         release.formats = [.init(name: "CD", quantity: "1", descriptions: ["Album", "Promo"])]
-        _ = try inventory.importListings([record], releases: [release])
+        _ = try inventory.importer.importListings([record], releases: [release])
         let listing = try #require(try inventory.listing(id: 4330635876))
         let json = ListingJSON.object(listing)
         guard case .object(let object) = json else { Issue.record("not an object"); return }
@@ -50,12 +50,12 @@ import WaxTestSupport
         let source = try dir.inventory("a.db")
         var tricky = Fixture.listing(1, artist: "Björk, \"Live\"", title: "Line one\nline two", location: "50% off")
         tricky.weight = 230
-        _ = try source.importListings([tricky, Fixture.listing(2, artist: "B", price: 1.09)])
+        _ = try source.importer.importListings([tricky, Fixture.listing(2, artist: "B", price: 1.09)])
         let csv = ListingExport.csv(try source.allListings())
         let parsed = try CSVImport.parse(Data(csv.utf8))
         #expect(parsed.errors.isEmpty && parsed.format == .waxExport)
         let target = try dir.inventory("b.db")
-        _ = try target.importListings(parsed.records, releases: parsed.releases)
+        _ = try target.importer.importListings(parsed.records, releases: parsed.releases)
         // The listings are the same; the copy also knows when it was exported.
         func withoutLegacy(_ listing: Listing) -> ListingRecord {
             var record = listing.record
@@ -82,7 +82,7 @@ import WaxTestSupport
         let shop = ShopFixture.listings()
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         let listings = try inventory.search(ListingQuery(), withReleases: true)
         #expect(listings.count == 16)
         let generic = JSONValue.array(listings.map(ListingJSON.object)).utf8

@@ -33,7 +33,7 @@ import WaxTestSupport
         let listings = (1...3_000).map { id in
             Fixture.listing(Int64(id), artist: "Artist \(id)", title: "Title", posted: String(format: "20%02d-01-01T00:00:00Z", 99 - id % 90))
         }
-        _ = try inventory.importListings(listings)
+        _ = try inventory.importer.importListings(listings)
         let order = try inventory.database.fullTextContentOrder()
         #expect(order.count == 3_000)
         #expect(zip(order, order.dropFirst()).allSatisfy { $0 < $1 }, "the content view yields ids out of order")
@@ -43,7 +43,7 @@ import WaxTestSupport
     @Test func reopeningDoesNotMigrateAgainAndKeepsData() throws {
         let dir = TemporaryDirectory()
         let first = try dir.inventory()
-        _ = try first.importListings([Fixture.listing(1, artist: "A", title: "T")])
+        _ = try first.importer.importListings([Fixture.listing(1, artist: "A", title: "T")])
         try first.database.close()
         let second = try dir.inventory()
         #expect(try second.count(ListingQuery()) == 1)

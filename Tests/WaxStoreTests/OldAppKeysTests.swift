@@ -19,7 +19,7 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let parsed = try CSVImport.parse(data)
-        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        _ = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         var compared = 0
         for row in rows.dropFirst() {
             let cells = Dictionary(uniqueKeysWithValues: zip(header, row.fields))
@@ -51,7 +51,7 @@ import WaxTestSupport
         let parsed = try CSVImport.parse(data)
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings(parsed.records, releases: parsed.releases)
+        _ = try inventory.importer.importListings(parsed.records, releases: parsed.releases)
         // The old app: posted, newest first; listings posted at the same second in file order.
         let expected = parsed.records.enumerated().sorted { a, b in
             let x = a.element.postedAt!, y = b.element.postedAt!
@@ -61,7 +61,7 @@ import WaxTestSupport
         #expect(ties == 229)
         #expect(try inventory.searchIDs(ListingQuery()) == expected)
         // A sync that rewrites them keeps the order.
-        _ = try inventory.applySnapshot(SnapshotApply(listings: parsed.records.reversed().map { var r = $0; r.priceValue = 1; return r }, trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: parsed.records.reversed().map { var r = $0; r.priceValue = 1; return r }, trigger: .test))
         #expect(try inventory.searchIDs(ListingQuery()) == expected)
     }
 
@@ -70,14 +70,14 @@ import WaxTestSupport
         let inventory = try dir.inventory()
         var record = Fixture.listing(1, artist: "A", title: "T", year: nil)
         record.legacy = .init(exportTimestamp: "2025-10-10T14:06:48.088079", primaryLabel: "Arista, Arista")
-        _ = try inventory.importListings([record], releases: [])
+        _ = try inventory.importer.importListings([record], releases: [])
         let object = ListingJSON.object(try #require(try inventory.listing(id: 1)))
         #expect(object["release_year"] == .string("0") && object["year"] == .null)
         #expect(object["primary_label"] == .string("Arista, Arista"))
         #expect(object["export_timestamp"] == .string("2025-10-10T14:06:48.088079"))
         guard case .string(let created)? = object["created_at"] else { Issue.record("created_at"); return }
         #expect(created.firstMatch(of: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) != nil, "\(created)")
-        guard case .string(let updated)? = StatsJSON.object(try inventory.stats())["last_updated"] else { Issue.record("last_updated"); return }
+        guard case .string(let updated)? = StatsJSON.object(try inventory.reports.stats())["last_updated"] else { Issue.record("last_updated"); return }
         #expect(updated.firstMatch(of: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) != nil, "\(updated)")
     }
 }

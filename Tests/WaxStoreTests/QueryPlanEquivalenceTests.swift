@@ -58,7 +58,7 @@ import WaxTestSupport
                 let releaseFields: [String] = [(genres[record.releaseID ?? 0] ?? []).joined(separator: "; "),
                                                (styles[record.releaseID ?? 0] ?? []).joined(separator: "; ")]
                 words[record.listingID] = (listingFields.compactMap { $0 } + releaseFields).flatMap { plainWords(fold($0)) }
-                for text in listingFields.compactMap({ $0 }) + [record.format, record.condition, record.sleeveCondition, record.status].compactMap({ $0 })
+                for text in listingFields.compactMap({ $0 }) + [record.format, record.condition, record.sleeveCondition, record.status.rawValue].compactMap({ $0 })
                     + (genres[record.releaseID ?? 0] ?? []) + (styles[record.releaseID ?? 0] ?? []) {
                     _ = fold(text)
                 }
@@ -108,7 +108,7 @@ import WaxTestSupport
             var row = FoldedRow()
             let single: [(FacetKind, String?)] = [(.artist, record.artist), (.label, record.label),
                                                    (.location, record.location), (.condition, record.condition),
-                                                   (.sleeveCondition, record.sleeveCondition), (.status, record.status)]
+                                                   (.sleeveCondition, record.sleeveCondition), (.status, record.status.rawValue)]
             for (kind, value) in single { row.fields[kind] = value.map { [f($0)] } ?? [] }
             row.fields[.format] = plainFormatParts(record.format).map(f)
             row.fields[.genre] = (genres[record.releaseID ?? 0] ?? []).map(f)
@@ -195,7 +195,7 @@ import WaxTestSupport
                 case .location: values = [record.location]
                 case .condition: values = [record.condition]
                 case .sleeveCondition: values = [record.sleeveCondition]
-                case .status: values = [record.status]
+                case .status: values = [record.status.rawValue]
                 case .year: values = [record.year.map(String.init)]
                 case .genre: values = genres[record.releaseID ?? 0] ?? []
                 case .style: values = styles[record.releaseID ?? 0] ?? []
@@ -301,8 +301,8 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let (model, releases) = Self.makeData()
-        _ = try inventory.importListings(model.listings, releases: releases)
-        _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: Dictionary(uniqueKeysWithValues: model.removed.map { ($0, "sold") }), trigger: .test))
+        _ = try inventory.importer.importListings(model.listings, releases: releases)
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: Dictionary(uniqueKeysWithValues: model.removed.map { ($0, "sold") }), trigger: .test))
         var rng = SeededRandom(seed: 7)
         var inMemory = 0, sql = 0, empties = 0
         for round in 0..<300 {
@@ -337,11 +337,11 @@ import WaxTestSupport
         let path = dir.file("shared.db")
         let reader = try InventoryService.open(at: path)
         let writer = try InventoryService.open(at: path)
-        _ = try writer.importListings([Fixture.listing(1, artist: "Alpha"), Fixture.listing(2, artist: "Beta")])
+        _ = try writer.importer.importListings([Fixture.listing(1, artist: "Alpha"), Fixture.listing(2, artist: "Beta")])
         #expect(try reader.count(ListingQuery(text: "alpha")) == 1)
-        _ = try writer.importListings([Fixture.listing(3, artist: "Alphaville")])
+        _ = try writer.importer.importListings([Fixture.listing(3, artist: "Alphaville")])
         #expect(try reader.count(ListingQuery(text: "alpha")) == 2)
-        _ = try writer.applySnapshot(SnapshotApply(listings: [], removals: [1: "sold"], trigger: .test))
+        _ = try writer.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [1: "sold"], trigger: .test))
         #expect(try reader.search(ListingQuery(text: "alpha")).map(\.id) == [3])
         var query = ListingQuery(text: "alpha")
         query.includeRemoved = true

@@ -9,7 +9,7 @@ import WaxTestSupport
 
     init() throws {
         inventory = try dir.inventory()
-        _ = try inventory.importListings([
+        _ = try inventory.importer.importListings([
             Fixture.listing(1, artist: "Björk", title: "Army Of Me", label: "One Little Indian", format: "12\", Single",
                             condition: "Near Mint (NM or M-)", price: 25, posted: "2025-01-01T10:00:00-08:00", location: "A1", year: 1995),
             Fixture.listing(2, artist: "The Beatles", title: "Abbey Road", label: "Apple Records", format: "LP, Album",
@@ -161,7 +161,7 @@ import WaxTestSupport
     }
 
     @Test func removedListingsAreHiddenUnlessAsked() throws {
-        _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [2: "sold"], trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [2: "sold"], trigger: .test))
         #expect(try ids(text: "beat") == [4])
         var query = ListingQuery(text: "beat")
         query.includeRemoved = true

@@ -13,19 +13,21 @@ import WaxTestSupport
         // The "other host": a second fake on another port, counting requests that carry a token.
         let thief = FakeDiscogsServer()
         let thiefURL = try await thief.start()
-        defer { Task { await thief.stop() } }
-        let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 21, listings: 20) })
-        defer { Task { await harness.stop() } }
-        harness.server.setFaults {
-            $0.redirects = 6
-            $0.redirectOrigin = thiefURL.absoluteString
+        try await withCleanup({ await thief.stop() }) { () async throws in
+            let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 21, listings: 20) })
+            try await withCleanup({ await harness.stop() }) { () async throws in
+                harness.server.setFaults {
+                    $0.redirects = 6
+                    $0.redirectOrigin = thiefURL.absoluteString
+                }
+                await #expect { try await harness.sync(harness.options(enrichment: .none)) } throws: { error in
+                    (error as? SyncFailure)?.message == "/oauth/identity redirected to \(thiefURL.absoluteString)/oauth/identity, which wax does not follow: wax talks to DISCOGS_API_URL's own origin only (nothing of the shop goes elsewhere)"
+                }
+                #expect(harness.server.stats.redirected == 1, "refused once, not retried")
+                #expect(thief.stats.authorizedPaths.isEmpty, "the token reached another origin: \(thief.stats.authorizedPaths)")
+                #expect(thief.stats.admitted == 0, "not even the path and the User-Agent go there")
+            }
         }
-        await #expect { try await harness.sync(harness.options(enrichment: .none)) } throws: { error in
-            (error as? SyncFailure)?.message == "/oauth/identity redirected to \(thiefURL.absoluteString)/oauth/identity, which wax does not follow: wax talks to DISCOGS_API_URL's own origin only (nothing of the shop goes elsewhere)"
-        }
-        #expect(harness.server.stats.redirected == 1, "refused once, not retried")
-        #expect(thief.stats.authorizedPaths.isEmpty, "the token reached another origin: \(thief.stats.authorizedPaths)")
-        #expect(thief.stats.admitted == 0, "not even the path and the User-Agent go there")
     }
 
     /// The outbox meets a Discogs that redirects elsewhere: it does not follow, does not retry
@@ -33,78 +35,84 @@ import WaxTestSupport
     @Test func theSenderStopsAtARedirectToAnotherOriginAndSaysWhere() async throws {
         let thief = FakeDiscogsServer()
         let thiefURL = try await thief.start()
-        defer { Task { await thief.stop() } }
-        let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 24, listings: 20) })
-        defer { Task { await harness.stop() } }
-        try await harness.sync(harness.options(enrichment: .none))
-        let listing = harness.server.liveListings()[2]
-        _ = try harness.inventory.enqueue(ActionRequest(.price, listingID: listing.id, price: 3), user: "alice")
-        harness.server.setFaults {
-            $0.redirects = 1_000
-            $0.redirectOrigin = thiefURL.absoluteString
+        try await withCleanup({ await thief.stop() }) { () async throws in
+            let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 24, listings: 20) })
+            try await withCleanup({ await harness.stop() }) { () async throws in
+                try await harness.sync(harness.options(enrichment: .none))
+                let listing = harness.server.liveListings()[2]
+                _ = try harness.inventory.outbox.enqueue(ActionRequest(.price, listingID: listing.id, price: 3), user: "alice")
+                harness.server.setFaults {
+                    $0.redirects = 1_000
+                    $0.redirectOrigin = thiefURL.absoluteString
+                }
+                let outcome = await harness.sender().drain()
+                guard case .unusable(let reason) = outcome else {
+                    Issue.record("expected the sender to stop, got \(outcome)")
+                    return
+                }
+                #expect(reason.contains("redirected to \(thiefURL.absoluteString)/oauth/identity, which wax does not follow"))
+                #expect(thief.stats.admitted == 0)
+                #expect(try harness.inventory.outbox.openCount() == 1, "the action stays queued for when DISCOGS_API_URL is fixed")
+            }
         }
-        let outcome = await harness.sender().drain()
-        guard case .unusable(let reason) = outcome else {
-            Issue.record("expected the sender to stop, got \(outcome)")
-            return
-        }
-        #expect(reason.contains("redirected to \(thiefURL.absoluteString)/oauth/identity, which wax does not follow"))
-        #expect(thief.stats.admitted == 0)
-        #expect(try harness.inventory.openActionCount() == 1, "the action stays queued for when DISCOGS_API_URL is fixed")
     }
 
     /// An answer far larger than any Discogs sends is cut off unread (a 200 MB read-back took
     /// `wax sell` to 1.4 GB) and named, as a temporary failure (issue 24).
     @Test func anOversizedAnswerIsCutOffAndNamed() async throws {
         let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 25, listings: 20) }, retry: .quick(attempts: 2))
-        defer { Task { await harness.stop() } }
-        harness.server.setFaults { $0.oversizedBodies = 2 }
-        await #expect { try await harness.client.identity() } throws: { error in
-            (error as? DiscogsError) == .answerTooLarge(url: "/oauth/identity", cap: 8 << 20, attempts: 2)
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            harness.server.setFaults { $0.oversizedBodies = 2 }
+            await #expect { try await harness.client.identity() } throws: { error in
+                (error as? DiscogsError) == .answerTooLarge(url: "/oauth/identity", cap: 8 << 20, attempts: 2)
+            }
+            // Once the fault is over, the same request answers.
+            #expect(try await harness.client.identity().username == harness.server.configuration.seller)
         }
-        // Once the fault is over, the same request answers.
-        #expect(try await harness.client.identity().username == harness.server.configuration.seller)
     }
 
     @Test func aRedirectToPlainHTTPElsewhereIsRefusedAndNamed() async throws {
         let harness = try await SyncHarness.start()
-        defer { Task { await harness.stop() } }
-        harness.server.setFaults {
-            $0.redirects = 100
-            $0.redirectOrigin = "http://192.0.2.7:8080"      // TEST-NET: never contacted
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            harness.server.setFaults {
+                $0.redirects = 100
+                $0.redirectOrigin = "http://192.0.2.7:8080"      // TEST-NET: never contacted
+            }
+            await #expect { try await harness.sync() } throws: { error in
+                guard let failure = error as? SyncFailure else { return false }
+                return failure.message == "/oauth/identity redirected to http://192.0.2.7:8080/oauth/identity, which wax does not follow: wax talks to DISCOGS_API_URL's own origin only (nothing of the shop goes elsewhere)"
+            }
+            #expect(harness.server.stats.redirected == 1, "refused once, not retried")
         }
-        await #expect { try await harness.sync() } throws: { error in
-            guard let failure = error as? SyncFailure else { return false }
-            return failure.message == "/oauth/identity redirected to http://192.0.2.7:8080/oauth/identity, which wax does not follow: wax talks to DISCOGS_API_URL's own origin only (nothing of the shop goes elsewhere)"
-        }
-        #expect(harness.server.stats.redirected == 1, "refused once, not retried")
     }
 
     @Test func aDripFeedingServerIsGivenUpOnAndNamed() async throws {
         // Each answer would take minutes at a byte per 50 ms; an attempt may take 1 s.
         let harness = try await SyncHarness.start({ $0.inventory = .generated(seed: 22, listings: 20) },
                                                   retry: .quick(attempts: 2), timeout: 1)
-        defer { Task { await harness.stop() } }
-        harness.server.setFaults { $0.dripInterval = 0.05 }
-        let started = ContinuousClock.now
-        await #expect { try await harness.sync() } throws: { error in
-            guard let failure = error as? SyncFailure else { return false }
-            return failure.kind == .failed && failure.message.hasPrefix("/oauth/identity sent no complete answer within 1 s (2 attempts)")
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            harness.server.setFaults { $0.dripInterval = 0.05 }
+            let started = ContinuousClock.now
+            await #expect { try await harness.sync() } throws: { error in
+                guard let failure = error as? SyncFailure else { return false }
+                return failure.kind == .failed && failure.message.hasPrefix("/oauth/identity sent no complete answer within 1 s (2 attempts)")
+            }
+            // Two attempts of 1 s: a minute is a bound no machine load can reach.
+            #expect(started.duration(to: .now) < .seconds(60))
+            #expect(try harness.inventory.reports.syncRuns().first?.error?.contains("no complete answer") == true)
         }
-        // Two attempts of 1 s: a minute is a bound no machine load can reach.
-        #expect(started.duration(to: .now) < .seconds(60))
-        #expect(try harness.inventory.syncRuns().first?.error?.contains("no complete answer") == true)
     }
 
     @Test func aServerThatNeverAnswersIsGivenUpOn() async throws {
         let harness = try await SyncHarness.start(retry: .quick(attempts: 3), timeout: 1)
-        defer { Task { await harness.stop() } }
-        harness.server.setFaults { $0.hang = true }
-        let started = ContinuousClock.now
-        await #expect { try await harness.sync() } throws: { error in
-            (error as? SyncFailure)?.message.hasPrefix("/oauth/identity sent no complete answer within 1 s (3 attempts)") == true
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            harness.server.setFaults { $0.hang = true }
+            let started = ContinuousClock.now
+            await #expect { try await harness.sync() } throws: { error in
+                (error as? SyncFailure)?.message.hasPrefix("/oauth/identity sent no complete answer within 1 s (3 attempts)") == true
+            }
+            #expect(started.duration(to: .now) < .seconds(60))
         }
-        #expect(started.duration(to: .now) < .seconds(60))
     }
 
     @Test func aPhaseDeadlineStopsRetriesEarly() async throws {
@@ -133,12 +141,13 @@ import WaxTestSupport
 
     @Test func aSyncCreatesEveryFileForItsOwnerOnly() async throws {
         let harness = try await SyncHarness.start { $0.inventory = .generated(seed: 23, listings: 30) }
-        defer { Task { await harness.stop() } }
-        try await harness.sync()
-        let db = harness.inventory.database.path
-        for suffix in ["", "-wal", "-shm", ".sync-lock", ".sync-rate"] {
-            let file = db.deletingLastPathComponent().appendingPathComponent(db.lastPathComponent + suffix)
-            #expect(mode(file) == 0o600, "\(file.lastPathComponent) is \(String(mode(file) ?? 0, radix: 8))")
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            try await harness.sync()
+            let db = harness.inventory.database.path
+            for suffix in ["", "-wal", "-shm", ".sync-lock", ".sync-rate"] {
+                let file = db.deletingLastPathComponent().appendingPathComponent(db.lastPathComponent + suffix)
+                #expect(mode(file) == 0o600, "\(file.lastPathComponent) is \(String(mode(file) ?? 0, radix: 8))")
+            }
         }
     }
 
@@ -159,7 +168,7 @@ import WaxTestSupport
         // The admin gave the folder to the staff group.
         #expect(chown(shared.path, getuid(), Self.otherGroup!) == 0)
         let inventory = try InventoryService.open(at: shared.appendingPathComponent("wax.db"))
-        _ = try inventory.importListings([Fixture.listing(1, artist: "A", title: "T")])
+        _ = try inventory.importer.importListings([Fixture.listing(1, artist: "A", title: "T")])
         #expect(mode(shared.appendingPathComponent("wax.db")) == 0o660)
         #expect(mode(shared.appendingPathComponent("wax.db.lock")) == 0o660)
         #expect(FilePermissions.worldReadableWarning(shared.appendingPathComponent("wax.db"), what: "the mirror") == nil)

@@ -69,37 +69,62 @@ import Testing
         #expect(ticket(limiter.reserve(at: 15.001)) != nil)
     }
 
-    /// A full window of release-details downloads: the details leave 8 slots free, the sync
-    /// 4, the orders 2; a staff write finds one at once and waits behind nobody (it waited 49 s).
+    /// A full window of release-details downloads: the details leave 10 slots free, the sync
+    /// 6, the orders 4; staff act twice in a row at once and wait behind nobody (they waited
+    /// 49 s).
     @Test func staffWritesNeverWaitBehindBackgroundReads() throws {
         let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
         var t = 0.0
         var details = 0
-        while case .go(let slot) = limiter.reserve(at: t, priority: .details) {
+        while details < 100, case .go(let slot) = limiter.reserve(at: t, priority: .details) {
             limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
             details += 1
-            t += 0.02
+            t += 1.0
         }
-        #expect(details == 52, "the details download stops with 8 slots free")
+        #expect(details == 50, "the details download stops with 10 slots free")
         var inventory = 0
-        while case .go(let slot) = limiter.reserve(at: t, priority: .inventory) {
+        while inventory < 100, case .go(let slot) = limiter.reserve(at: t, priority: .inventory) {
             limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
             inventory += 1
+            t += 1.0
+        }
+        #expect(inventory == 4, "the inventory sync stops with 6 free")
+        var orders = 0
+        while orders < 100, case .go(let slot) = limiter.reserve(at: t, priority: .orders) {
+            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
+            orders += 1
             t += 0.02
         }
-        #expect(inventory == 4, "the inventory sync stops with 4 free")
-        // A counter sale: read, write, read back, at once.
-        for _ in 0..<3 {
+        #expect(orders == 2, "the orders poll stops with 4 free")
+        // A counter sale, the first (the token's check, the read, the write, the read back).
+        for _ in 0..<4 {
             let slot = try #require(ticket(limiter.reserve(at: t, priority: .staff)))
             limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
             t += 0.02
         }
-        #expect(wait(limiter.reserve(at: t, priority: .orders)) > 0, "59 of 60 used: the orders poll leaves the last ones to staff")
-        // When the first details request leaves the window, the details still wait: the slot
-        // that frees is above their headroom, and staff take it.
+        #expect(wait(limiter.reserve(at: t, priority: .orders)) > 0, "60 of 60 used")
+        // A minute after the first details request, it leaves the window; the details still
+        // wait (the slot is above their headroom), staff take it.
         let freed = 0.01 + 60 + 0.01 + 0.001
         #expect(wait(limiter.reserve(at: freed, priority: .details)) > 0)
         #expect(ticket(limiter.reserve(at: freed, priority: .staff)) != nil)
+    }
+
+    /// The background work goes in a short burst, then at the window's pace: its slots leave
+    /// the window one by one, not all at once a minute later.
+    @Test func backgroundWorkKeepsToAPaceAfterAShortBurst() throws {
+        let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
+        var sent = 0
+        while case .go(let slot) = limiter.reserve(at: 0, priority: .details) {
+            limiter.completed(slot, limit: 60, remaining: nil, at: 0.01)
+            sent += 1
+        }
+        #expect(sent == RateLimiter.burst(of: 60) + 1)
+        let pause = wait(limiter.reserve(at: 0, priority: .inventory))
+        #expect(pause > 0.9 && pause <= 1.0, "one a second after the burst, inventory or details alike: \(pause)")
+        #expect(ticket(limiter.reserve(at: 0, priority: .staff)) != nil, "staff are not paced")
+        #expect(ticket(limiter.reserve(at: 0, priority: .orders)) != nil, "nor is the orders poll")
+        #expect(RateLimiter.burst(of: 10_000) == 1_250, "a test's generous fake is not slowed")
     }
 
     /// Priorities in order: each leaves more room than the one above it.
@@ -140,5 +165,33 @@ import Testing
         #expect(!TokenSafety.sameOrigin(base, URL(string: "http://api.discogs.com/x")!))
         #expect(!TokenSafety.sameOrigin(base, URL(string: "https://api.discogs.com:8443/x")!))
         #expect(!TokenSafety.sameOrigin(base, URL(string: "https://s3.amazonaws.com/x")!))
+    }
+}
+
+/// The sender's and the poller's wake-up call.
+@Suite struct AsyncWakeTests {
+    /// A wait ended by a signal leaves nothing behind: its timer, cancelled, used to signal
+    /// anyway, so the next wait returned at once (a spurious round after every nudge).
+    @Test func aSignalledWaitLeavesNoSignalBehind() async {
+        let wake = AsyncWake()
+        let waiting = Task { await wake.wait(upTo: 3_600) }
+        while !wake.isWaiting { await Task.yield() }
+        wake.signal()
+        await waiting.value
+        #expect(!wake.isSignalled, "the wait's own timer signalled after the wait was over")
+    }
+
+    @Test func aWaitThatRanItsTimeLeavesNoSignalBehind() async {
+        let wake = AsyncWake()
+        await wake.wait(upTo: 0.001)
+        #expect(!wake.isSignalled)
+    }
+
+    @Test func aSignalBeforeTheWaitEndsItAtOnce() async {
+        let wake = AsyncWake()
+        wake.signal()
+        #expect(wake.isSignalled)
+        await wake.wait(upTo: 3_600)   // returns: it would hang the test otherwise
+        #expect(!wake.isSignalled)
     }
 }

@@ -14,7 +14,7 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let shop = ShopFixture.listings()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         let counter = CounterAccess(user: "alice", availability: availability, nudge: nudge)
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 120, rows: 30,
                                   syncAvailable: false, time: .utc, counter: counter, now: { ShopFixture.now })
@@ -51,14 +51,14 @@ import WaxTestSupport
         #expect(session.frame.text.contains("(waiting) Army Of Me"))
         #expect(try inventory.listing(id: listing.id)?.record.priceValue == 19.5)
         #expect(nudges.count.withLock { $0 } == 1, "the sender is woken at once")
-        let action = try #require(try inventory.action(id: 1))
+        let action = try #require(try inventory.outbox.action(id: 1))
         #expect(action.user == "alice" && action.expected.price == 25 && action.state == .queued)
 
         // Discogs confirms (another process's sender): the next tick says so.
-        try inventory.markSending(1)
-        try inventory.markSent(1)
-        try inventory.confirm(1)
-        try session.forceGenerationCheck()
+        try inventory.outboxQueue.markSending(1)
+        try inventory.outboxQueue.markSent(1)
+        try inventory.outboxQueue.confirm(1)
+        try session.forceChangeCheck()
         #expect(session.frame.text.contains("#1 repriced 25.00 USD → 19.50 USD (Björk – Army Of Me): confirmed on Discogs"), "the record is named when it ends")
         #expect(!session.frame.text.contains("waiting for Discogs"))
     }
@@ -72,7 +72,7 @@ import WaxTestSupport
                 "what happens on Discogs is said")
         try session.handle(.character("n"))
         #expect(session.frame.text.contains("nothing done"))
-        #expect(try inventory.openActionCount() == 0)
+        #expect(try inventory.outbox.openCount() == 0)
         try session.handle(.character("S"))
         try session.handle(.character("y"))
         #expect(try inventory.listing(id: listing.id)?.removedReason == "sold in shop")
@@ -100,9 +100,9 @@ import WaxTestSupport
         #expect(try inventory.listing(id: listing.id)?.record.location == "Z9")
         var onDiscogs = listing.record
         onDiscogs.location = "B7"
-        try inventory.markSending(1)
-        try inventory.refuse(1, as: .conflict, message: "location on Discogs is \"B7\", you saw \"A1\": nothing was changed", discogs: onDiscogs)
-        try session.forceGenerationCheck()
+        try inventory.outboxQueue.markSending(1)
+        try inventory.outboxQueue.refuse(1, as: .conflict, message: "location on Discogs is \"B7\", you saw \"A1\": nothing was changed", discogs: onDiscogs)
+        try session.forceChangeCheck()
         #expect(session.state.messageIsError)
         #expect(session.frame.text.contains("#1 moved A1 → Z9 (Björk – Army Of Me): CONFLICT: location on Discogs is \"B7\""))
         #expect(session.frame.cells.joined().contains { $0.role == .statusError })
@@ -115,7 +115,7 @@ import WaxTestSupport
         try session.handle(.character("S"))
         #expect(session.frame.text.contains("read-only here (WAX_READ_ONLY=true)"))
         #expect(session.state.counterPrompt == nil && session.state.messageIsError)
-        #expect(try inventory.openActionCount() == 0)
+        #expect(try inventory.outbox.openCount() == 0)
 
         let (open, _, dir2) = try self.session()
         defer { withExtendedLifetime(dir2) {} }
@@ -136,9 +136,9 @@ import WaxTestSupport
         try session.handle(.enter)
         #expect(session.frame.text.contains("Hold Björk – Army Of Me, 25.00 USD, bin A1 for Anna, Saturday? y/n"))
         try session.handle(.character("y"))
-        try inventory.markSending(1)
-        try inventory.confirm(1)
-        try session.forceGenerationCheck()
+        try inventory.outboxQueue.markSending(1)
+        try inventory.outboxQueue.confirm(1)
+        try session.forceChangeCheck()
         #expect(session.frame.text.contains("(held) Army Of Me"))
         try session.handle(.enter)
         #expect(session.frame.text.contains("by alice: Anna, Saturday (a Draft on Discogs; H puts it back on sale)"))

@@ -9,19 +9,6 @@ import WaxTestSupport
 /// see it in two browsers on one mirror (issue 23): every browser flags it, in red, until
 /// someone resolves it; the pick list says not to pick it.
 @Suite struct DoubleSaleViewTests {
-    private func browser(_ inventory: InventoryService, user: String, columns: Int = 80) throws -> Session {
-        try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: columns, rows: 24, syncAvailable: false,
-                    time: .utc, counter: CounterAccess(user: user, availability: .on), now: { ShopFixture.now })
-    }
-
-    private func shop() throws -> (InventoryService, TemporaryDirectory) {
-        let dir = TemporaryDirectory()
-        let inventory = try dir.inventory()
-        let shop = ShopFixture.listings()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
-        return (inventory, dir)
-    }
-
     private func order(_ id: String, buying index: Int, buyer: String) -> OrderRecord {
         OrderRecord(id: id, status: "Payment Received", nextStatus: ["Payment Received", "In Progress", "Shipped", "Cancelled (Item Unavailable)"],
                     created: "2025-11-25T11:50:00Z", lastActivity: "2025-11-25T11:50:00Z", buyer: buyer, total: 15, totalCurrency: "USD",
@@ -30,22 +17,22 @@ import WaxTestSupport
     }
 
     @Test func aSaleStillOnItsWayIsFlaggedInEveryBrowserUntilResolved() throws {
-        let (inventory, dir) = try shop()
+        let (inventory, dir) = try ShopFixture.mirror()
         defer { withExtendedLifetime(dir) {} }
-        let alice = try browser(inventory, user: "alice"), bob = try browser(inventory, user: "bob")
+        let alice = try Browsers.session(inventory, user: "alice"), bob = try Browsers.session(inventory, user: "bob")
         // alice sells Tschüssi at the counter; Discogs is down, the sale waits.
         try alice.handle(.character("j"))
         try alice.handle(.character("j"))
         try alice.handle(.character("S"))
         try alice.handle(.character("y"))
-        let sale = try #require(try inventory.actions(openOnly: true).first)
+        let sale = try #require(try inventory.outbox.actions(openOnly: true).first)
         // Discogs comes back: the sender finds it sold online (refused), then the poll brings the order.
-        try inventory.markSending(sale.id)
-        try inventory.refuse(sale.id, as: .conflict, message: "SOLD ON DISCOGS TOO: listing \(sale.listingID) was bought online",
+        try inventory.outboxQueue.markSending(sale.id)
+        try inventory.outboxQueue.refuse(sale.id, as: .conflict, message: "SOLD ON DISCOGS TOO: listing \(sale.listingID) was bought online",
                              discogs: nil)
-        _ = try inventory.applyOrders([order("7777777-1", buying: 2, buyer: "vinyl_fan")], now: ShopFixture.now)
+        _ = try inventory.orderBook.applyOrders([order("7777777-1", buying: 2, buyer: "vinyl_fan")], now: ShopFixture.now)
         for session in [alice, bob] {
-            try session.forceGenerationCheck()
+            try session.forceChangeCheck()
             let words = session.frame.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(words.contains("DOUBLE SALE: order 7777777-1 bought Tschüssi – Auf Wiedersehen, sold in the shop by alice: contact the buyer vinyl_fan"),
                     "\(session.frame.text)")
@@ -71,12 +58,12 @@ import WaxTestSupport
         #expect(bob.frame.text.contains("do not pick"), "a double-sold item can't be marked picked")
 
         // Resolved (the order cancelled on Discogs): gone from every status bar.
-        _ = try inventory.applyOrders([OrderRecord(id: "7777777-1", status: "Cancelled (Item Unavailable)", nextStatus: [],
+        _ = try inventory.orderBook.applyOrders([OrderRecord(id: "7777777-1", status: "Cancelled (Item Unavailable)", nextStatus: [],
                                                    created: "2025-11-25T11:50:00Z", lastActivity: "2025-11-25T11:58:00Z", buyer: "vinyl_fan",
                                                    items: [OrderItemRecord(listingID: ShopFixture.listingID(2), price: 15, currency: "USD")])],
                                       now: ShopFixture.now)
         for session in [alice, bob] {
-            try session.forceGenerationCheck()
+            try session.forceChangeCheck()
             #expect(!session.frame.line(23).contains("DOUBLE SALE"))
         }
     }
@@ -84,24 +71,24 @@ import WaxTestSupport
     /// A hold still on its way: the customer is named (from the hold's note), and `H` in the
     /// orders view gives the record to the buyer, resolving it with who did.
     @Test func aHoldStillOnItsWayNamesTheCustomerAndCanBeGivenUp() throws {
-        let (inventory, dir) = try shop()
+        let (inventory, dir) = try ShopFixture.mirror()
         defer { withExtendedLifetime(dir) {} }
-        let alice = try browser(inventory, user: "alice"), bob = try browser(inventory, user: "bob")
+        let alice = try Browsers.session(inventory, user: "alice"), bob = try Browsers.session(inventory, user: "bob")
         try alice.handle(.character("H"))
         for c in "Anna" { try alice.handle(.character(c)) }
         try alice.handle(.enter)
         try alice.handle(.character("y"))
-        _ = try inventory.applyOrders([order("7777777-2", buying: 0, buyer: "crate_digger")], now: ShopFixture.now)
-        try bob.forceGenerationCheck()
+        _ = try inventory.orderBook.applyOrders([order("7777777-2", buying: 0, buyer: "crate_digger")], now: ShopFixture.now)
+        try bob.forceChangeCheck()
         let words = bob.frame.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("held for Anna by alice: contact Anna or the buyer crate_digger, only one gets it"), "\(bob.frame.text)")
         try bob.handle(.character("b"))
         try bob.handle(.character("H"))
         #expect(bob.frame.text.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("tell Anna it is gone? y/n"), "\(bob.frame.text)")
         try bob.handle(.character("y"))
-        #expect(try inventory.unresolvedDoubleSales().isEmpty)
-        #expect(try inventory.order(id: "7777777-2")?.doubleSales.first?.resolution?.by == "bob")
-        try alice.forceGenerationCheck()
+        #expect(try inventory.orderBook.unresolvedDoubleSales().isEmpty)
+        #expect(try inventory.orderBook.order(id: "7777777-2")?.doubleSales.first?.resolution?.by == "bob")
+        try alice.forceChangeCheck()
         #expect(!alice.frame.line(23).contains("DOUBLE SALE"))
     }
 }

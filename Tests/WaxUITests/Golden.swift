@@ -32,7 +32,15 @@ enum Golden {
 
     private static func compare(_ actual: String, file: URL, screen: String, sourceLocation: SourceLocation) {
         if ProcessInfo.processInfo.environment["WAX_UPDATE_GOLDEN"] == "1" {
-            try? actual.write(to: file, atomically: true, encoding: .utf8)
+            // An update run never passes: a screen written is a screen someone must read in the
+            // diff, then run again without WAX_UPDATE_GOLDEN.
+            guard (try? String(contentsOf: file, encoding: .utf8)) != actual else { return }
+            do {
+                try actual.write(to: file, atomically: true, encoding: .utf8)
+                Issue.record("wrote \(file.lastPathComponent) (WAX_UPDATE_GOLDEN=1): check it in the diff and run the tests again", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("could not write \(file.lastPathComponent): \(error)", sourceLocation: sourceLocation)
+            }
             return
         }
         guard let expected = try? String(contentsOf: file, encoding: .utf8) else {

@@ -18,11 +18,11 @@ import WaxTestSupport
             let inventory = try dir.inventory()
             if !empty {
                 let shop = ShopFixture.listings()
-                _ = try inventory.importListings(shop.listings, releases: shop.releases)
+                _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
             }
             if orders {
                 let (records, messages) = ShopFixture.orders()
-                _ = try inventory.applyOrders(records, messages: messages, now: ShopFixture.now)
+                _ = try inventory.orderBook.applyOrders(records, messages: messages, now: ShopFixture.now)
             }
             let inbox = SyncInbox()
             let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats",
@@ -137,7 +137,7 @@ import WaxTestSupport
             let grid = session.frame
             Golden.check(grid, "unicode")
             // Every row's price ends in the Price column's last cell, whatever the scripts before it.
-            let columns = ListingFormat.columns(width: columns)
+            let columns = ListColumns.columns(width: columns)
             let priceEnd = columns.prefix { $0.field != .price }.reduce(0) { $0 + $1.width + 1 } + columns.first { $0.field == .price }!.width - 1
             for y in 2..<18 {
                 #expect(grid.cells[y][priceEnd].text == "D" && grid.cells[y][priceEnd - 2].text == "U", "row \(y): \(grid.line(y))")

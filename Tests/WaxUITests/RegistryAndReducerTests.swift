@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaxPresentation
 import WaxStore
 import WaxSync
 @testable import WaxUI
@@ -80,7 +81,7 @@ import WaxTestSupport
     @Test func typingSearchesAtOnceAndEscClears() {
         var s = state()
         _ = Reducer.handle(.character("/"), &s)
-        #expect(s.searchEditing)
+        #expect(s.typing == .search)
         let effects2 = Reducer.handle(.character("b"), &s)
 
         #expect(effects2.contains(.refilter))
@@ -91,11 +92,11 @@ import WaxTestSupport
         let typedQ = Reducer.handle(.character("q"), &s)                    // q is text while searching
         #expect(typedQ.contains(.refilter) && !typedQ.contains(.quit) && s.query.text == "bq")
         _ = Reducer.handle(.escape, &s)
-        #expect(!s.searchEditing && s.query.text.isEmpty)
+        #expect(s.typing == nil && s.query.text.isEmpty)
         _ = Reducer.handle(.character("/"), &s)
         _ = Reducer.handle(.character("x"), &s)
         _ = Reducer.handle(.enter, &s)
-        #expect(!s.searchEditing && s.query.text == "x")
+        #expect(s.typing == nil && s.query.text == "x")
         // Esc in the list clears a kept search.
         let effects3 = Reducer.handle(.escape, &s)
 
@@ -207,11 +208,11 @@ import WaxTestSupport
     }
 
     @Test func narrowListsDropTheLeastNeededColumnsFirst() {
-        #expect(ListingFormat.columns(width: 120).map(\.field.rawValue) == ["artist", "title", "format", "condition", "price", "posted", "location"])
-        #expect(ListingFormat.columns(width: 80).map(\.field.rawValue) == ["artist", "title", "format", "condition", "price", "location"])
-        #expect(ListingFormat.columns(width: 60).map(\.field.rawValue) == ["artist", "title", "condition", "price"])
+        #expect(ListColumns.columns(width: 120).map(\.field.rawValue) == ["artist", "title", "format", "condition", "price", "posted", "location"])
+        #expect(ListColumns.columns(width: 80).map(\.field.rawValue) == ["artist", "title", "format", "condition", "price", "location"])
+        #expect(ListColumns.columns(width: 60).map(\.field.rawValue) == ["artist", "title", "condition", "price"])
         for width in [40, 60, 80, 120, 200] {
-            let columns = ListingFormat.columns(width: width)
+            let columns = ListColumns.columns(width: width)
             #expect(columns.reduce(-1) { $0 + $1.width + 1 } <= width, "\(width)")
         }
     }

@@ -11,7 +11,7 @@ import WaxTestSupport
         let path = dir.file("shared.db")
         let ui = try InventoryService.open(at: path)
         let shop = ShopFixture.listings()
-        _ = try ui.importListings(shop.listings, releases: shop.releases)
+        _ = try ui.importer.importListings(shop.listings, releases: shop.releases)
         let session = try Session(inventory: ui, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false)
         for _ in 0..<3 { try session.handle(.character("j")) }
         let selected = try #require(session.state.selected?.id)
@@ -21,8 +21,8 @@ import WaxTestSupport
                      Fixture.listing(2, artist: "Newest", posted: "2025-11-25T01:00:00-08:00")]
         fresh[0].releaseID = nil
         fresh[1].releaseID = nil
-        _ = try other.importListings(fresh)
-        try session.forceGenerationCheck()
+        _ = try other.importer.importListings(fresh)
+        try session.forceChangeCheck()
         #expect(session.state.total == 18)
         #expect(session.state.selected?.id == selected)
         #expect(session.state.cursor == 5)
@@ -32,7 +32,7 @@ import WaxTestSupport
     @Test func readsAreWindowsNotTheTable() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
-        _ = try inventory.importListings((1...5_000).map { Fixture.listing(Int64($0), artist: "A\($0)", posted: String(format: "2025-01-01T00:%02d:%02d-08:00", $0 / 60 % 60, $0 % 60)) })
+        _ = try inventory.importer.importListings((1...5_000).map { Fixture.listing(Int64($0), artist: "A\($0)", posted: String(format: "2025-01-01T00:%02d:%02d-08:00", $0 / 60 % 60, $0 % 60)) })
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false)
         let visible = session.state.layout.listRows
         #expect(session.state.window.count <= visible * 3)
@@ -60,7 +60,7 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let shop = ShopFixture.listings()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false)
         let effects = try session.handle(.character("y"))
         #expect(effects.contains(.copyURL) && session.state.copyTarget == "https://www.discogs.com/sell/item/3700000000")
@@ -71,10 +71,10 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let shop = ShopFixture.listings()
-        _ = try inventory.applySnapshot(SnapshotApply(listings: shop.listings, trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: shop.listings, trigger: .test))
         var repriced = shop.listings[1]
         repriced.priceValue = 33
-        _ = try inventory.applySnapshot(SnapshotApply(listings: [repriced], removals: [shop.listings[0].listingID: "sold"], trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [repriced], removals: [shop.listings[0].listingID: "sold"], trigger: .test))
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 100, rows: 24, syncAvailable: false)
         try session.handle(.character("c"))
         let text = session.frame.text

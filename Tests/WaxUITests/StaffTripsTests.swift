@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaxPresentation
 import WaxStore
 import WaxSync
 import WaxText
@@ -15,10 +16,10 @@ import WaxTestSupport
         try withExtendedLifetime(dir) {
             let inventory = try dir.inventory()
             let shop = ShopFixture.listings()
-            _ = try inventory.importListings(shop.listings, releases: shop.releases)
+            _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
             if orders {
                 let (records, messages) = ShopFixture.orders()
-                _ = try inventory.applyOrders(records, messages: messages, now: ShopFixture.now)
+                _ = try inventory.orderBook.applyOrders(records, messages: messages, now: ShopFixture.now)
             }
             let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "freakinbeats", columns: columns, rows: rows,
                                       syncAvailable: true, time: .utc, counter: counter, now: { ShopFixture.now })
@@ -80,7 +81,7 @@ extension StaffTripsTests {
         try withSession(80, 24, orders: true) { session, inventory in
             // Changes at the counter, so that `c` has rows: the third one is opened.
             for (index, price) in [(3, 61.0), (5, 90.0), (6, 121.0)] {
-                _ = try inventory.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(index), price: price), user: "alice", now: ShopFixture.now)
+                _ = try inventory.outbox.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(index), price: price), user: "alice", now: ShopFixture.now)
             }
             try session.handle(.character("c"))
             try session.handle(.character("j"))
@@ -110,17 +111,17 @@ extension StaffTripsTests {
     /// is not cut where there is room.
     @Test func theChangesSayWhoDidWhatByItsName() throws {
         try withSession(120, 35) { session, inventory in
-            _ = try inventory.enqueue(ActionRequest(.hold, listingID: ShopFixture.listingID(1), note: "Anna"), user: "alice", now: ShopFixture.now)
-            let sale = try inventory.enqueue(ActionRequest(.sell, listingID: ShopFixture.listingID(2)), user: "bob", now: ShopFixture.now)
-            try inventory.markSending(sale.id)
-            try inventory.confirm(sale.id)
-            _ = try inventory.undoLast(user: "bob", now: ShopFixture.now.addingTimeInterval(60))
-            _ = try inventory.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(3), price: 61), user: "carol", now: ShopFixture.now)
-            _ = try inventory.applyOrders([OrderRecord(id: "7654321-1", status: "Payment Received", nextStatus: ["Payment Received"],
+            _ = try inventory.outbox.enqueue(ActionRequest(.hold, listingID: ShopFixture.listingID(1), note: "Anna"), user: "alice", now: ShopFixture.now)
+            let sale = try inventory.outbox.enqueue(ActionRequest(.sell, listingID: ShopFixture.listingID(2)), user: "bob", now: ShopFixture.now)
+            try inventory.outboxQueue.markSending(sale.id)
+            try inventory.outboxQueue.confirm(sale.id)
+            _ = try inventory.outbox.undoLast(user: "bob", now: ShopFixture.now.addingTimeInterval(60))
+            _ = try inventory.outbox.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(3), price: 61), user: "carol", now: ShopFixture.now)
+            _ = try inventory.orderBook.applyOrders([OrderRecord(id: "7654321-1", status: "Payment Received", nextStatus: ["Payment Received"],
                                                       created: "2025-11-25T11:00:00Z", lastActivity: "2025-11-25T11:00:00Z", buyer: "vinyl_fan",
                                                       items: [OrderItemRecord(listingID: ShopFixture.listingID(4), price: 40)])],
                                           now: ShopFixture.now)
-            try session.forceGenerationCheck()
+            try session.forceChangeCheck()
             try session.handle(.character("c"))
             let text = session.frame.text
             #expect(text.contains("~ held") && text.contains("by alice"), "\(text)")
@@ -135,13 +136,13 @@ extension StaffTripsTests {
     /// says nothing was changed stays.
     @Test func aLongMessageWrapsInsteadOfBeingCut() throws {
         try withSession(80, 24) { session, inventory in
-            let action = try inventory.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(0), price: 5), user: "alice", now: ShopFixture.now)
+            let action = try inventory.outbox.enqueue(ActionRequest(.price, listingID: ShopFixture.listingID(0), price: 5), user: "alice", now: ShopFixture.now)
             try session.handle(.character("j"))
             try session.handle(.character("k"))
             var onDiscogs = try #require(try inventory.listing(id: ShopFixture.listingID(0))).record
             onDiscogs.priceValue = 9.5
-            try inventory.markSending(action.id)
-            try inventory.refuse(action.id, as: .conflict, message: "price on Discogs is 9.50 USD, you saw 25.00 USD: nothing was changed", discogs: onDiscogs)
+            try inventory.outboxQueue.markSending(action.id)
+            try inventory.outboxQueue.refuse(action.id, as: .conflict, message: "price on Discogs is 9.50 USD, you saw 25.00 USD: nothing was changed", discogs: onDiscogs)
             session.report("#1 repriced 25.00 USD → 5.00 USD (Björk – Army Of Me): CONFLICT: price on Discogs is 9.50 USD, you saw 25.00 USD: nothing was changed")
             let words = session.frame.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(words.contains("you saw 25.00 USD: nothing was changed"), "\(session.frame.text)")
@@ -184,7 +185,7 @@ extension StaffTripsTests {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let shop = ShopFixture.listings()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         var old = AppState()
         old.query.text = "zzzz no such record"
         let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false,
@@ -197,8 +198,8 @@ extension StaffTripsTests {
     /// the listings without one last and keeps the arrow in the header.
     @Test func detailsPageAndBinsSortWithTheEmptyOnesLast() throws {
         try withSession(80, 24) { session, inventory in
-            _ = try inventory.enqueue(ActionRequest(.move, listingID: ShopFixture.listingID(0), location: ""), user: "alice", now: ShopFixture.now)
-            try session.forceGenerationCheck()
+            _ = try inventory.outbox.enqueue(ActionRequest(.move, listingID: ShopFixture.listingID(0), location: ""), user: "alice", now: ShopFixture.now)
+            try session.forceChangeCheck()
             try session.handle(.enter)
             try session.handle(.pageDown)
             #expect(session.state.detailScroll > 1, "a page, not a line: \(session.state.detailScroll)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaxPresentation
 import WaxStore
 import WaxSync
 import WaxText
@@ -15,8 +16,8 @@ import WaxTestSupport
             let inventory = try dir.inventory()
             if !empty {
                 let shop = ShopFixture.listings()
-                _ = try inventory.applySnapshot(SnapshotApply(listings: shop.listings, trigger: .test))
-                try inventory.storeReleases(shop.releases)
+                _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: shop.listings, trigger: .test))
+                try inventory.syncStore.storeReleases(shop.releases)
             }
             let inbox = SyncInbox()
             let session = try Session(inventory: inventory, runner: nil, inbox: inbox, shop: "freakinbeats", columns: columns, rows: rows,
@@ -111,8 +112,8 @@ import WaxTestSupport
         try withSession { session, _, inventory in
             try session.handle(.character("j"))
             let selected = try #require(session.state.selected)
-            _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [selected.id: "sold"], trigger: .test))
-            try session.forceGenerationCheck()
+            _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [selected.id: "sold"], trigger: .test))
+            try session.forceChangeCheck()
             #expect(session.state.message == "坂本龍一 – 戦場のメリークリスマス left the list: sold (c shows what changed)")
             #expect(session.frame.text.contains("left the list: sold"))
         }
@@ -146,8 +147,8 @@ import WaxTestSupport
     @Test func enterOnASoldChangeShowsItWithItsBin() throws {
         try withSession(100, 24) { session, _, inventory in
             let sold = ShopFixture.listings().listings[0]
-            _ = try inventory.applySnapshot(SnapshotApply(listings: [], removals: [sold.listingID: "sold"], trigger: .test))
-            try session.forceGenerationCheck()
+            _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: [], removals: [sold.listingID: "sold"], trigger: .test))
+            try session.forceChangeCheck()
             try session.handle(.character("c"))
             #expect(session.frame.text.contains("− sold") && session.frame.text.contains("A1"))
             try session.handle(.enter)
@@ -228,7 +229,7 @@ import WaxTestSupport
             #expect(rows == [.value(FacetValue(value: "Björk", count: 1))])
             try session.handle(.enter)                                 // one Enter: done typing, and chosen
             #expect(session.state.total == 1 && session.state.query.artist == "Björk")
-            #expect(!session.state.narrowing)
+            #expect(session.state.typing != .narrowing)
             #expect(session.frame.text.contains("/ bj"))
         }
     }
@@ -282,7 +283,7 @@ import WaxTestSupport
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()
         let shop = ShopFixture.listings()
-        _ = try inventory.importListings(shop.listings, releases: shop.releases)
+        _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
         let again = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "s", columns: 80, rows: 24, syncAvailable: false,
                                 time: .utc, restoring: view)
         #expect(again.state.query.text == "dub" && again.state.total == 1)

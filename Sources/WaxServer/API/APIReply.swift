@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WaxJSON
 import WaxStore
 
@@ -114,5 +115,3 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIReply.json(.object(["error": .string(message)]), status: status, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }
-
-import Synchronization

@@ -54,7 +54,7 @@ struct APIRoutes: Sendable {
         case .listing(let id): return try listing(id)
         case .search: return try listings(ListingRequest.search(parameters))
         case .facets: return try facets(parameters)
-        case .stats: return APIReply.json(StatsJSON.object(try inventory.stats()))
+        case .stats: return APIReply.json(StatsJSON.object(try inventory.reports.stats()))
         case .health: return try health()
         case .sync: return try startSync(request)
         }
@@ -119,7 +119,7 @@ struct APIRoutes: Sendable {
         if case .runner(let runner) = sync { running = runner.isRunning } else { running = false }
         let total = try inventory.count(ListingQuery())
         var lastSync = JSONValue.null
-        if let run = try inventory.syncRuns(limit: 1).first {
+        if let run = try inventory.reports.syncRuns(limit: 1).first {
             let age = run.finishedAt.map { Int(Date().timeIntervalSince($0).rounded()) }
             lastSync = .object([
                 "outcome": .string(run.outcome), "trigger": .string(run.trigger),

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// One connection's requests: each is answered by `APIRoutes` on the store queue, then
+/// One connection's requests: each is answered by `APIRoutes` on the store's threads, then
 /// written back here on the connection's event loop. A streamed answer is produced a piece at
 /// a time, only while the socket takes it (back-pressure), so a slow client costs one piece of
 /// memory, not the whole answer. Idle connections are closed, and so are clients that stop
@@ -16,7 +17,7 @@ final class APIChannelHandler: ChannelInboundHandler {
     static let maxBody = 64 * 1_024
 
     private let routes: APIRoutes
-    private let queue: DispatchQueue
+    private let pool: NIOThreadPool
     private let headGuard: RequestHeadGuard
     private let output: OutputBudget
     /// Admitted past the cap: `/healthz` alone is answered, then the connection closes.
@@ -45,9 +46,9 @@ final class APIChannelHandler: ChannelInboundHandler {
         var sent = 0
     }
 
-    init(routes: APIRoutes, queue: DispatchQueue, headGuard: RequestHeadGuard, output: OutputBudget, healthOnly: Bool = false) {
+    init(routes: APIRoutes, pool: NIOThreadPool, headGuard: RequestHeadGuard, output: OutputBudget, healthOnly: Bool = false) {
         self.routes = routes
-        self.queue = queue
+        self.pool = pool
         self.headGuard = headGuard
         self.output = output
         self.healthOnly = healthOnly
@@ -90,7 +91,7 @@ final class APIChannelHandler: ChannelInboundHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         let routes = self.routes
-        queue.async {
+        pool.submit { _ in
             let reply = routes.respond(to: apiRequest)
             loop.execute {
                 let (handler, context) = bound.value
@@ -155,7 +156,7 @@ final class APIChannelHandler: ChannelInboundHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
         let source = current.source
-        queue.async {
+        pool.submit { _ in
             let piece = Result { try source.nextChunk() }
             loop.execute {
                 let (handler, context) = bound.value

@@ -58,9 +58,12 @@ public final class APIServer: Sendable {
     let configuration: Configuration
     let sync: SyncAccess
     let logger: Logger
-    /// SQLite reads and JSON encoding run here, never on the event loops (one per core): a
-    /// blocked loop would stall every connection's socket I/O.
-    let storeQueue = DispatchQueue(label: "wax.serve.store", qos: .userInitiated, attributes: .concurrent)
+    /// SQLite reads and JSON encoding run on these threads, never on the event loops (one per
+    /// core): a blocked loop would stall every connection's socket I/O. Threads of its own, not
+    /// a Dispatch queue: Linux's pool runs as many of those at once as there are cores, so two
+    /// blocked items anywhere in the process (a reader waiting for a lock) held up every answer
+    /// for a minute.
+    let storePool = NIOThreadPool(numberOfThreads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
     private let gate: ConnectionGate
     private let output: OutputBudget
     private let group: MultiThreadedEventLoopGroup
@@ -88,7 +91,8 @@ public final class APIServer: Sendable {
     public func start() async throws -> URL {
         let address = try Self.address(host: configuration.host, port: configuration.port)
         let routes = APIRoutes(inventory: inventory, configuration: configuration, sync: sync, logger: logger)
-        let queue = storeQueue, gate = self.gate, configuration = self.configuration, logger = self.logger
+        storePool.start()
+        let pool = storePool, gate = self.gate, configuration = self.configuration, logger = self.logger
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -122,7 +126,7 @@ public final class APIServer: Sendable {
                     decoderLimits.maxHeaderFieldCount = configuration.headLimits.lines * 2
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: false, withEncoderConfiguration: .init(),
                                                              withDecoderLimitConfiguration: decoderLimits)
-                    try pipeline.addHandler(APIChannelHandler(routes: routes, queue: queue, headGuard: headGuard, output: output,
+                    try pipeline.addHandler(APIChannelHandler(routes: routes, pool: pool, headGuard: headGuard, output: output,
                                                               healthOnly: admission == .healthOnly))
                 }
             }
@@ -151,6 +155,7 @@ public final class APIServer: Sendable {
         }
         gate.closeAll()
         try? await group.shutdownGracefully()
+        try? await storePool.shutdownGracefully()
     }
 
     /// Connections open now (tests, diagnostics).

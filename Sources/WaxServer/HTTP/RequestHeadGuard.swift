@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// The first handler every byte meets: it reads each request head in linear time under hard
@@ -222,5 +223,3 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         RawResponse.sendAndClose(status: status, message: message, context: context)
     }
 }
-
-import Foundation

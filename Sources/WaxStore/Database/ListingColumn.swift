@@ -1,9 +1,10 @@
 import GRDB
 
-/// Every column of `listings`, named once. The writer's column lists and binds, the row
-/// decoding, the sort keys, the facet id columns and the full-text columns all come from here,
-/// so adding a Discogs field is one case here (plus its migration), and a value can't be bound
-/// to the wrong column. A test checks these are exactly the table's columns.
+/// Every column of `listings`, named once. The writer's column lists, the sort keys, the facet
+/// id columns and the full-text columns come from here; the writer's `bind` switches over it,
+/// so a new column is a case here, its migration, and the value the compiler then asks the
+/// writer for. A value can't be bound to the wrong column; a test checks these are exactly the
+/// table's columns.
 enum ListingColumn: String, CaseIterable, ColumnExpression, Sendable {
     // What Discogs (or a CSV file) says: one column per `ListingRecord` field.
     case listingID = "listing_id", status, condition, sleeveCondition = "sleeve_condition", posted

@@ -39,8 +39,6 @@ public final class MirrorDatabase: Sendable {
         self.readOnlyReason = readOnlyReason
     }
 
-    public var isReadOnly: Bool { pool == nil }
-
     /// Opens (creating folders and file as needed) and migrates the mirror at `path`. When the
     /// file can't be written (a read-only filesystem, a full disk) but can be read, it is opened
     /// read-only: searches and stats keep working, and writes say why they can't.
@@ -129,23 +127,31 @@ public final class MirrorDatabase: Sendable {
         try naming { try reader.read(body) }
     }
 
-    /// One write transaction that bumps the generation counter, so that every reader (in this
-    /// process or another) can tell the mirror changed.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// One write transaction that says what it changed: each kind of change has its own
+    /// counter in `meta`, so that every reader (in this process or another) refreshes what
+    /// changed and nothing else (a confirmation from Discogs re-reads the rows on screen, not the
+    /// 100,000-listing index).
+    func write<T>(changing changes: MirrorChanges, _ body: (Database) throws -> T) throws -> T {
         let pool = try writable()
         return try naming {
             try pool.write { db in
                 let result = try body(db)
-                try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                for counter in changes.counters {
+                    try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", arguments: [counter])
+                }
                 return result
             }
         }
     }
 
-    /// A write that does not count as a change to the listings (sync bookkeeping).
+    /// A write that changes what the listings are (their fields, which ones are current).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try write(changing: .listings, body)
+    }
+
+    /// A write that no reader needs to hear about (sync bookkeeping).
     func writeBookkeeping<T>(_ body: (Database) throws -> T) throws -> T {
-        let pool = try writable()
-        return try naming { try pool.write(body) }
+        try write(changing: [], body)
     }
 
     /// A database error as one line naming the mirror's path (a full disk, a locked file); a
@@ -157,13 +163,30 @@ public final class MirrorDatabase: Sendable {
             throw error
         } catch let refusal as ActionRefusal {
             throw refusal   // a staff action refused on its merits: not a database problem
+        } catch let unreadable as UnreadableAction {
+            throw unreadable   // a row this wax can't read: it names the row
         } catch {
             throw StoreError(error, path: path.path)
         }
     }
 
     static func generation(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'") ?? 0
+        try counter(db, MirrorChanges.listings)
+    }
+
+    static func counter(_ db: Database, _ change: MirrorChanges) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [change.counters.first ?? ""]) ?? 0
+    }
+
+    /// Each kind of change's counter, as of now: what a reader compares to know what to read again.
+    public func changeCounters() throws -> MirrorChangeCounters {
+        try read { db in
+            var counters = MirrorChangeCounters()
+            for row in try Row.fetchAll(db, sql: "SELECT key, CAST(value AS INTEGER) AS value FROM meta WHERE key IN (\(MirrorChanges.all.counters.map { "'\($0)'" }.joined(separator: ", ")))") {
+                counters.values[row["key"]] = row["value"]
+            }
+            return counters
+        }
     }
 
     /// `PRAGMA integrity_check` and both full-text indexes' own checks. (FTS5 spells its check
@@ -224,5 +247,49 @@ public enum FileLock {
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
+    }
+}
+
+/// What a write changed, each kind with its counter in `meta`.
+public struct MirrorChanges: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// The listings themselves: which are current, and their fields (the index is built from them).
+    public static let listings = MirrorChanges(rawValue: 1 << 0)
+    /// The outbox: actions queued, sent, confirmed, refused (marks on rows, the waiting count).
+    public static let outbox = MirrorChanges(rawValue: 1 << 1)
+    /// Orders, their items and messages, pick marks, double sales.
+    public static let orders = MirrorChanges(rawValue: 1 << 2)
+    /// Holds: who keeps what aside (marks on rows, the held-only filter).
+    public static let holds = MirrorChanges(rawValue: 1 << 3)
+
+    public static let all: MirrorChanges = [.listings, .outbox, .orders, .holds]
+
+    /// The `meta` keys of these changes' counters.
+    var counters: [String] {
+        var keys: [String] = []
+        if contains(.listings) { keys.append("generation") }
+        if contains(.outbox) { keys.append("outbox_generation") }
+        if contains(.orders) { keys.append("orders_generation") }
+        if contains(.holds) { keys.append("holds_generation") }
+        return keys
+    }
+}
+
+/// The change counters as a reader last saw them.
+public struct MirrorChangeCounters: Sendable, Equatable {
+    var values: [String: Int64] = [:]
+
+    public init() {}
+
+    /// What changed between `earlier` and these.
+    public func changes(since earlier: MirrorChangeCounters) -> MirrorChanges {
+        var changed: MirrorChanges = []
+        for change in [MirrorChanges.listings, .outbox, .orders, .holds] {
+            let key = change.counters[0]
+            if values[key] != earlier.values[key] { changed.insert(change) }
+        }
+        return changed
     }
 }

@@ -111,7 +111,7 @@ extension Listing {
         firstSeenAt = Timestamp.parse(row[C.firstSeenAt])
         updatedAt = Timestamp.parse(row[C.updatedAt])
         removedAt = Timestamp.parse(row[C.removedAt])
-        removedReason = row[C.removedReason]
+        removedReason = (row[C.removedReason] as String?).map(RemovalReason.init(text:))
         heldBy = row["held_by"]
         holdNote = row["hold_note"]
         hasPendingAction = row["pending_action"] ?? false

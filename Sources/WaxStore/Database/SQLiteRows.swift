@@ -24,3 +24,7 @@ enum SQLiteRows {
         return String(cString: bytes)
     }
 }
+
+// Statuses are text in the database: each converts in one place.
+extension ListingStatus: DatabaseValueConvertible {}
+extension OrderStatus: DatabaseValueConvertible {}

@@ -25,6 +25,12 @@ enum Schema {
         migrator.registerMigration("v6: double sales per item, kept until staff resolve them") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7: a counter per kind of change; orders whose messages are still to read") { db in
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('holds_generation', '0')")
+            // An order stored before its messages were read (a poll reads a few orders'
+            // messages; it stores every order at once, for the records they take off sale).
+            try db.execute(sql: "ALTER TABLE orders ADD COLUMN messages_pending INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -56,7 +56,7 @@ public enum ListingJSON {
         let styles = release.map(\.styles).flatMap { $0.isEmpty ? nil : $0 } ?? listing.styles
         return [
             ("listing_id", .string(String(r.listingID))),
-            ("status", .string(r.status)),
+            ("status", .string(r.status.rawValue)),
             ("condition", JSONValue(r.condition)),
             ("sleeve_condition", JSONValue(r.sleeveCondition)),
             ("posted", JSONValue(r.posted)),
@@ -104,7 +104,7 @@ public enum ListingJSON {
             ("quantity", JSONValue(r.quantity)),
             ("thumbnail_url", JSONValue(r.thumbnailURL)),
             ("removed_at", JSONValue(listing.removedAt.map(Timestamp.string))),
-            ("removed_reason", JSONValue(listing.removedReason)),
+            ("removed_reason", JSONValue(listing.removedReason?.text)),
             ("year", JSONValue(r.year ?? release?.year)),
         ]
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Hands out `facet_values` ids inside a write transaction, creating a row the first time a
@@ -35,5 +36,3 @@ final class FacetIDAllocator {
         return id
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Goldmine grades Discogs uses, best first, so that "sort by condition" means best to worst
 /// rather than alphabetical.
 public enum ConditionGrade: Int, CaseIterable, Sendable, Comparable {
@@ -41,5 +43,3 @@ public enum ConditionGrade: Int, CaseIterable, Sendable, Comparable {
         }
     }
 }
-
-import Foundation

@@ -54,7 +54,7 @@ enum ContentHash {
     /// The fingerprint of a canonicalized record (every field, the raw JSON included).
     static func of(_ r: ListingRecord) -> Int64 {
         var h = Builder()
-        h.add(r.listingID); h.add(r.status); h.add(r.condition); h.add(r.sleeveCondition); h.add(r.posted)
+        h.add(r.listingID); h.add(r.status.rawValue); h.add(r.condition); h.add(r.sleeveCondition); h.add(r.posted)
         h.add(r.priceValue); h.add(r.priceCurrency); h.add(r.originalPriceValue); h.add(r.originalPriceCurrency)
         h.add(r.shippingPrice); h.add(r.shippingCurrency); h.add(r.allowOffers); h.add(r.shipsFrom); h.add(r.comments)
         h.add(r.uri); h.add(r.resourceURL); h.add(r.weight); h.add(r.estimatedWeight); h.add(r.formatQuantity)

@@ -11,7 +11,7 @@ public struct Listing: Sendable, Equatable, Identifiable {
     public var firstSeenAt: Date?
     public var updatedAt: Date?
     public var removedAt: Date?
-    public var removedReason: String?
+    public var removedReason: RemovalReason?
     /// Who keeps it aside for a customer (a hold), and their note.
     public var heldBy: String?
     public var holdNote: String?
@@ -19,7 +19,7 @@ public struct Listing: Sendable, Equatable, Identifiable {
     public var hasPendingAction = false
 
     public init(record: ListingRecord, release: ReleaseRecord? = nil, genres: [String] = [], styles: [String] = [],
-                firstSeenAt: Date? = nil, updatedAt: Date? = nil, removedAt: Date? = nil, removedReason: String? = nil) {
+                firstSeenAt: Date? = nil, updatedAt: Date? = nil, removedAt: Date? = nil, removedReason: RemovalReason? = nil) {
         self.record = record
         self.release = release
         self.genres = genres

@@ -4,7 +4,7 @@ import Foundation
 /// hand to the store. Every field Discogs may leave out is optional.
 public struct ListingRecord: Sendable, Equatable, Hashable {
     public var listingID: Int64
-    public var status: String
+    public var status: ListingStatus
     public var condition: String?
     public var sleeveCondition: String?
     /// `posted` exactly as Discogs sent it (US-Pacific offset, or none in old data).
@@ -62,9 +62,37 @@ public struct ListingRecord: Sendable, Equatable, Hashable {
         }
     }
 
-    public init(listingID: Int64, status: String = "For Sale") {
+    public init(listingID: Int64, status: ListingStatus = .forSale) {
         self.listingID = listingID
         self.status = status
+    }
+
+    /// The record less what no list, filter, sort or search reads (Discogs' JSON, the original
+    /// price, shipping, images, community counts): two records alike here put the same rows in
+    /// the same order for every query, so a change past these needs no index rebuilt, only the
+    /// rows on screen read again. A field left out of this list only costs a rebuild.
+    var listedPart: ListingRecord {
+        var part = self
+        part.rawJSON = nil
+        part.originalPriceValue = nil
+        part.originalPriceCurrency = nil
+        part.shippingPrice = nil
+        part.shippingCurrency = nil
+        part.allowOffers = nil
+        part.shipsFrom = nil
+        part.uri = nil
+        part.resourceURL = nil
+        part.weight = nil
+        part.estimatedWeight = nil
+        part.releaseResourceURL = nil
+        part.thumbnailURL = nil
+        part.imageURI = nil
+        part.imageResourceURL = nil
+        part.communityHave = nil
+        part.communityWant = nil
+        part.sellerUsername = nil
+        part.legacy = nil
+        return part
     }
 
     /// The UTC instant of `posted`, for sorting.
@@ -100,7 +128,7 @@ public enum TrackedField: String, CaseIterable, Sendable {
 
     public func value(in record: ListingRecord) -> String? {
         switch self {
-        case .status: record.status
+        case .status: record.status.rawValue
         case .condition: record.condition
         case .sleeveCondition: record.sleeveCondition
         case .price: record.priceValue.map { Money.format($0, currency: record.priceCurrency) }

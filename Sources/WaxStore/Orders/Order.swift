@@ -3,9 +3,9 @@ import Foundation
 /// A Discogs order as the orders routes describe it.
 public struct OrderRecord: Sendable, Equatable {
     public var id: String
-    public var status: String
+    public var status: OrderStatus
     /// The statuses Discogs lets the seller move it to (itself included).
-    public var nextStatus: [String]
+    public var nextStatus: [OrderStatus]
     public var created: String?
     public var lastActivity: String?
     public var buyer: String?
@@ -23,7 +23,7 @@ public struct OrderRecord: Sendable, Equatable {
     /// Discogs' own words, kept as for listings.
     public var rawJSON: String?
 
-    public init(id: String, status: String, nextStatus: [String] = [], created: String? = nil, lastActivity: String? = nil,
+    public init(id: String, status: OrderStatus, nextStatus: [OrderStatus] = [], created: String? = nil, lastActivity: String? = nil,
                 buyer: String? = nil, total: Double? = nil, totalCurrency: String? = nil, fee: Double? = nil, feeCurrency: String? = nil,
                 shippingMethod: String? = nil, shippingValue: Double? = nil, shippingCurrency: String? = nil,
                 shippingAddress: String? = nil, instructions: String? = nil, archived: Bool = false, items: [OrderItemRecord] = [],
@@ -99,13 +99,43 @@ public struct OrderMessage: Sendable, Equatable {
     }
 }
 
-/// Which statuses mean what to the shop.
-public enum OrderStatus {
+/// An order's status on Discogs, and what each means to the shop, declared once: the Swift
+/// rules and the SQL that selects by them are built from the same lists.
+public struct OrderStatus: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+
+    public static let newOrder: OrderStatus = "New Order"
+    public static let paymentReceived: OrderStatus = "Payment Received"
+    public static let inProgress: OrderStatus = "In Progress"
+    public static let shipped: OrderStatus = "Shipped"
+    public static let merged: OrderStatus = "Merged"
+
+    /// Finished one way or another: these, and any status starting with one of the prefixes.
+    private static let closed: [OrderStatus] = [.shipped, .merged]
+    private static let cancelledPrefix = "Cancelled"
+    private static let closedPrefixes = [cancelledPrefix, "Refund"]
     /// Paid and not shipped: what the pick list is made of.
-    public static let toPack: Set<String> = ["Payment Received", "In Progress"]
-    /// Finished one way or another: not open.
-    public static func isClosed(_ status: String) -> Bool {
-        status == "Shipped" || status == "Merged" || status.hasPrefix("Cancelled") || status.hasPrefix("Refund")
+    private static let toPick: [OrderStatus] = [.paymentReceived, .inProgress]
+
+    public var isOpen: Bool { !Self.closed.contains(self) && !Self.closedPrefixes.contains { rawValue.hasPrefix($0) } }
+    public var isCancelled: Bool { rawValue.hasPrefix(Self.cancelledPrefix) }
+    public var isToPick: Bool { Self.toPick.contains(self) }
+
+    /// `isOpen` in SQL, over `column`.
+    static func openSQL(_ column: String) -> String {
+        "(\(column) NOT IN (\(closed.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+            + closedPrefixes.map { " AND \(column) NOT LIKE '\($0)%'" }.joined() + ")"
+    }
+
+    /// `isCancelled` in SQL, over `column`.
+    static func cancelledSQL(_ column: String) -> String { "\(column) LIKE '\(cancelledPrefix)%'" }
+
+    /// `isToPick` in SQL, over `column`.
+    static func toPickSQL(_ column: String) -> String {
+        "\(column) IN (\(toPick.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
     }
 }
 
@@ -121,12 +151,6 @@ public struct Order: Sendable, Equatable, Identifiable {
         /// order's own description, never dropped).
         public var inMirror: Bool
         public var pickedBy: String?
-
-        /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
-        public var name: String {
-            if let artist, let title { return "\(artist) – \(title)" }
-            return record.description ?? "listing \(record.listingID)"
-        }
     }
 
     public var record: OrderRecord
@@ -139,7 +163,7 @@ public struct Order: Sendable, Equatable, Identifiable {
     public var doubleSales: [DoubleSale]
 
     public var id: String { record.id }
-    public var isOpen: Bool { !OrderStatus.isClosed(record.status) }
+    public var isOpen: Bool { record.status.isOpen }
     /// The double sales staff have not resolved yet.
     public var unresolvedDoubleSales: [DoubleSale] { doubleSales.filter { $0.resolution == nil } }
 }
@@ -188,7 +212,7 @@ public struct PickItem: Sendable, Equatable {
     public var orderID: String
     public var buyer: String?
     public var item: Order.Item
-    public var status: String
+    public var status: OrderStatus
     /// This item was double-sold and that is not resolved: not to be picked.
     public var doubleSale: DoubleSale?
 }

@@ -30,16 +30,57 @@ public struct ActionRequest: Sendable, Equatable {
     }
 }
 
-/// Why an action was not queued: one line for staff, and whether it was their input
-/// (`usage`, exit 2) or the state of things (exit 1).
-public struct ActionRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why an action was not queued, as a reason the presentation layer words for staff
+/// (`RefusalText`); whether it was their input (`usage`, exit 2) or the state of things (exit 1)
+/// follows from it.
+public struct ActionRefusal: Error, Sendable, Equatable {
     public enum Cause: Sendable, Equatable { case usage, state }
-    public var cause: Cause
-    public var description: String
 
-    public init(_ cause: Cause, _ description: String) {
-        self.cause = cause
-        self.description = description
+    public enum Reason: Sendable, Equatable {
+        // What staff typed or asked for.
+        case noListing(Int64)
+        case noAction(Int64)
+        case noOrder(String)
+        case invalid(FieldProblem)
+        case orderStatusNotOffered(order: String, current: OrderStatus, offered: [OrderStatus])
+        case orderStatusElsewhere
+        case otherCurrency(listing: Int64, currency: String, asked: String)
+        case unchanged(listing: Int64, EditableField, FieldValue?)
+        // The state of things.
+        case notForSale(listing: Int64, RemovalReason)
+        case changedSinceSeen(listing: Int64, ListingFields.Difference)
+        case severalCopies(listing: Int64, quantity: Int)
+        case alreadySoldOnDiscogs(listing: Int64)
+        case alreadyHeld(listing: Int64)
+        case cannotHold(listing: Int64, ListingStatus)
+        case notHeld(listing: Int64)
+        case notDoubleSoldHold(listing: Int64)
+        case nothingToUndo
+        case cannotUndo(CounterAction, ActionKind.NeverUndone)
+        case deletedOnDiscogs(CounterAction)
+        /// Leaving for Discogs right now: `undo` or `cancel` must wait.
+        case beingSent(CounterAction, whileTrying: Attempt)
+        case alreadyFinal(CounterAction)
+        case notRetryable(CounterAction)
+    }
+
+    /// What staff tried on an action being sent.
+    public enum Attempt: Sendable, Equatable { case undo, cancel }
+
+    public var reason: Reason
+
+    public init(_ reason: Reason) {
+        self.reason = reason
+    }
+
+    public var cause: Cause {
+        switch reason {
+        case .noListing, .noAction, .noOrder, .invalid, .orderStatusNotOffered, .orderStatusElsewhere, .otherCurrency, .unchanged:
+            .usage
+        case .notForSale, .changedSinceSeen, .severalCopies, .alreadySoldOnDiscogs, .alreadyHeld, .cannotHold, .notHeld,
+             .notDoubleSoldHold, .nothingToUndo, .cannotUndo, .deletedOnDiscogs, .beingSent, .alreadyFinal, .notRetryable:
+            .state
+        }
     }
 }
 

@@ -42,22 +42,22 @@ extension DiscogsClient {
     }
 
     /// `POST /marketplace/orders/{id}` with a status (Discogs messages the buyer itself).
-    public func setOrderStatus(id: String, status: String) async throws {
+    public func setOrderStatus(id: String, status: OrderStatus) async throws {
         var request = self.request(url("/marketplace/orders/\(Self.pathComponent(id))"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(JSONValue.object(["status": .string(status)]).utf8)
+        request.httpBody = Data(JSONValue.object(["status": .string(status.rawValue)]).utf8)
         _ = try await send(request, attempts: 1) { _ in () }
     }
 
     /// `POST /marketplace/orders/{id}/messages`: a message to the buyer, with a status change
     /// when given (how a tracking number goes with Shipped).
-    public func postOrderMessage(id: String, message: String, status: String?) async throws {
+    public func postOrderMessage(id: String, message: String, status: OrderStatus?) async throws {
         var request = self.request(url("/marketplace/orders/\(Self.pathComponent(id))/messages"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         var body: [String: JSONValue] = ["message": .string(message)]
-        if let status { body["status"] = .string(status) }
+        if let status { body["status"] = .string(status.rawValue) }
         request.httpBody = Data(JSONValue.object(body).utf8)
         _ = try await send(request, attempts: 1) { _ in () }
     }
@@ -69,8 +69,8 @@ enum OrderDecoding {
         guard let id = try json.string("id") ?? json.int64("id").map(String.init) else {
             throw JSONReader.Problem(description: "\(json.path): an order without an id")
         }
-        var order = OrderRecord(id: id, status: try json.string("status") ?? "New Order")
-        order.nextStatus = try json.strings("next_status")
+        var order = OrderRecord(id: id, status: try json.string("status").map(OrderStatus.init(rawValue:)) ?? .newOrder)
+        order.nextStatus = try json.strings("next_status").map(OrderStatus.init(rawValue:))
         order.created = try json.string("created")
         order.lastActivity = try json.string("last_activity")
         order.buyer = try json.object("buyer")?.string("username")

@@ -122,8 +122,8 @@ public final class DiscogsClient: Sendable {
         eventHandler.withLock { $0 }?(event)
     }
 
-    /// Requests that may go right now without waiting for the rate window.
-    public var availableRequests: Int { limiter.available }
+    /// Requests of `priority` that may go right now without waiting for the rate window.
+    public func availableRequests(for priority: RequestPriority = .staff) -> Int { limiter.available(for: priority) }
 
     /// Requests per window, as the server last said.
     public var rateLimit: Int { limiter.limit }
@@ -142,9 +142,9 @@ public final class DiscogsClient: Sendable {
 
     /// One page of a seller's inventory, oldest listed first (so new listings land on the last
     /// page and don't shift the pages already read).
-    func inventoryPage(seller: String, status: String, page: Int, perPage: Int = 100) async throws -> DiscogsDecoding.Page {
+    func inventoryPage(seller: String, status: ListingStatus, page: Int, perPage: Int = 100) async throws -> DiscogsDecoding.Page {
         let target = url("/users/\(Self.pathComponent(seller))/inventory", query: [
-            "status": status, "sort": "listed", "sort_order": "asc", "per_page": String(perPage), "page": String(page),
+            "status": status.rawValue, "sort": "listed", "sort_order": "asc", "per_page": String(perPage), "page": String(page),
         ])
         do {
             return try await get(target) { try DiscogsDecoding.page($0) }

@@ -39,7 +39,7 @@ enum DiscogsDecoding {
 
     static func listing(_ json: JSONReader) throws -> (record: ListingRecord, seller: SellerRecord?) {
         guard let id = try json.int64("id") else { throw JSONReader.Problem(description: "\(json.path): a listing without an id") }
-        var r = ListingRecord(listingID: id, status: try json.string("status") ?? "For Sale")
+        var r = ListingRecord(listingID: id, status: try json.string("status").map(ListingStatus.init(rawValue:)) ?? .forSale)
         r.condition = try json.string("condition")
         r.sleeveCondition = try json.string("sleeve_condition")
         r.posted = try json.string("posted")

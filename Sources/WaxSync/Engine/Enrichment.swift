@@ -12,7 +12,7 @@ extension SyncEngine {
     /// `releaseBatch`, so that an interrupted enrichment keeps what it got and the next sync
     /// carries on. It never fails the sync: the listings are already applied.
     func enrich(_ options: SyncOptions, events: @escaping @Sendable (SyncEvent) -> Void) async -> EnrichmentResult {
-        let pending = (try? await onStore { try self.inventory.pendingReleaseCount() }) ?? 0
+        let pending = (try? await onStore { try self.inventory.syncStore.pendingReleaseCount() }) ?? 0
         // The last in line for the rate window: staff, orders and the inventory go first.
         return await DiscogsClient.$priority.withValue(.details) {
             (try? await within(requests: pending) { await self.enrichWithinBound(options, events: events) }) ?? EnrichmentResult()
@@ -24,10 +24,10 @@ extension SyncEngine {
         let pending: [Int64]
         do {
             guard options.enrichment != .none else {
-                result.pending = try await onStore { try self.inventory.pendingReleaseCount() }
+                result.pending = try await onStore { try self.inventory.syncStore.pendingReleaseCount() }
                 return result
             }
-            pending = try await onStore { try self.inventory.releasesNeedingDetails() }
+            pending = try await onStore { try self.inventory.syncStore.releasesNeedingDetails() }
         } catch {
             result.note = "\(error)"
             return result
@@ -41,7 +41,7 @@ extension SyncEngine {
             if options.enrichment == .budget {
                 // Only what the window allows now, minus a few requests kept for someone pressing
                 // "sync" next; the rest is for the next sync.
-                let budget = client.availableRequests - max(2, client.rateLimit / 6)
+                let budget = client.availableRequests(for: .details) - max(2, client.rateLimit / 6)
                 if budget <= 0 {
                     result.note = "\(remaining.count) releases left for the next sync (rate limit)"
                     break
@@ -64,14 +64,14 @@ extension SyncEngine {
                 result.note = "release details stopped: \(SyncEngine.failure(error).message)"
                 if !releases.isEmpty {
                     let partial = releases
-                    _ = try? await onStore { try self.inventory.storeReleases(partial) }
+                    _ = try? await onStore { try self.inventory.syncStore.storeReleases(partial) }
                     result.fetched += releases.count
                 }
                 break
             }
             let stored = releases
             do {
-                try await onStore { try self.inventory.storeReleases(stored) }
+                try await onStore { try self.inventory.syncStore.storeReleases(stored) }
             } catch {
                 result.note = "release details not stored: \(error)"
                 break

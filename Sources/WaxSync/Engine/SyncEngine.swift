@@ -67,7 +67,7 @@ public final class SyncEngine: Sendable {
             let failure = Self.failure(error)
             logger.error("sync failed: \(failure.message)")
             let requests = client.counters.requests - before.requests
-            _ = try? await onStore { try self.inventory.recordFailedSync(trigger: options.trigger, startedAt: started, requests: requests, error: failure.message) }
+            _ = try? await onStore { try self.inventory.syncStore.recordFailedSync(trigger: options.trigger, startedAt: started, requests: requests, error: failure.message) }
             events(.failed(failure))
             throw failure
         }
@@ -105,9 +105,9 @@ public final class SyncEngine: Sendable {
         var summary = SyncSummary()
         summary.unreachable = snapshot.unreachable
 
-        var removals: [Int64: String] = [:]
+        var removals: [Int64: RemovalReason] = [:]
         if snapshot.trustworthy {
-            let mirrored = try await onStore { try self.inventory.mirroredStatuses() }
+            let mirrored = try await onStore { try self.inventory.syncStore.mirroredStatuses() }
             let missing = mirrored.keys.filter { snapshot.listings[$0] == nil }.sorted()
             let verdicts = try await within(requests: missing.count) {
                 try await self.verify(missing, owner: owner, options: options, events: events)
@@ -134,7 +134,7 @@ public final class SyncEngine: Sendable {
             apply.beforeCommit = { Thread.sleep(forTimeInterval: pause) }
         }
         let frozen = apply
-        let counts = try await onStore { try self.inventory.applySnapshot(frozen) }
+        let counts = try await onStore { try self.inventory.syncStore.applySnapshot(frozen) }
         phase("apply")
         summary.applied = counts
 
@@ -161,7 +161,7 @@ public final class SyncEngine: Sendable {
     }
 
     enum Verdict: Sendable {
-        case gone(reason: String)
+        case gone(reason: RemovalReason)
         case stillListed(ListingRecord)
     }
 
@@ -175,9 +175,9 @@ public final class SyncEngine: Sendable {
         } collect: { (id, lookup) in
             switch lookup {
             case .gone:
-                verdicts[id] = .gone(reason: owner ? "deleted" : "sold or deleted")
+                verdicts[id] = .gone(reason: owner ? .deleted : .soldOrDeleted)
             case .present(let record) where record.status != options.status:
-                verdicts[id] = .gone(reason: record.status.lowercased() == "sold" ? "sold" : "not for sale (\(record.status))")
+                verdicts[id] = .gone(reason: record.status == .sold ? .sold : .notForSale(record.status))
             case .present(let record):
                 verdicts[id] = .stillListed(record)
             }

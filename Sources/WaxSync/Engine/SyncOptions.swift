@@ -14,7 +14,7 @@ public struct SyncOptions: Sendable {
 
     public var seller: String
     /// The inventory status mirrored (Discogs' `For Sale` unless configured).
-    public var status = "For Sale"
+    public var status = ListingStatus.forSale
     public var trigger: SyncTrigger
     public var enrichment = Enrichment.budget
     /// Verification and enrichment requests in flight at once.

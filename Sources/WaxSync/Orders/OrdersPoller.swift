@@ -6,8 +6,9 @@ import WaxStore
 
 /// Brings the seller's orders into the mirror. Orders are read most recently active first and
 /// the poll stops at the first one the mirror already has unchanged, so an idle shop costs one
-/// request a poll. New and changed orders also get their messages read (a request each, at most
-/// `messagesPerPoll`; the rest at the next poll). One poller per database across processes
+/// request a poll. Every new or changed order is stored at once (its records leave the shelf);
+/// their messages are read a request each, at most `messagesPerPoll` a poll, and those of an
+/// order stored without them at the next polls. One poller per database across processes
 /// (`DatabaseLock(.orders)`); it shares its process's client, and so the rate limiter.
 public final class OrdersPoller: Sendable {
     public struct Configuration: Sendable {
@@ -53,10 +54,10 @@ public final class OrdersPoller: Sendable {
         while page <= configuration.maxPages {
             let result = try await client.ordersByActivity(page: page, perPage: configuration.perPage)
             outcome.requests += 1
-            let stored = try await store.run { try self.inventory.storedOrderActivity(ids: result.orders.map(\.id)) }
+            let stored = try await store.run { try self.inventory.orderBook.storedOrderActivity(ids: result.orders.map(\.id)) }
             var reachedKnown = false
             for order in result.orders {
-                if stored[order.id] == InventoryService.activityKey(order) {
+                if stored[order.id] == OrderBook.activityKey(order) {
                     reachedKnown = true
                     break
                 }
@@ -65,14 +66,19 @@ public final class OrdersPoller: Sendable {
             if reachedKnown || page >= result.pages || result.orders.isEmpty { break }
             page += 1
         }
-        guard !changed.isEmpty else { return outcome }
+        // Messages: the changed orders' first, then those earlier polls stored without theirs.
+        let limit = configuration.messagesPerPoll
+        let waiting = try await store.run { try self.inventory.orderBook.ordersAwaitingMessages(limit: limit) }
+        var readFor = changed.prefix(limit).map(\.id)
+        readFor += waiting.filter { id in !changed.contains { $0.id == id } }.prefix(limit - readFor.count)
+        guard !changed.isEmpty || !readFor.isEmpty else { return outcome }
         var messages: [String: [OrderMessage]] = [:]
-        for order in changed.prefix(configuration.messagesPerPoll) {
-            messages[order.id] = try await client.orderMessages(id: order.id)
+        for id in readFor {
+            messages[id] = try await client.orderMessages(id: id)
             outcome.requests += 1
         }
         let frozen = changed, frozenMessages = messages
-        outcome.applied = try await store.run { try self.inventory.applyOrders(frozen, messages: frozenMessages) }
+        outcome.applied = try await store.run { try self.inventory.orderBook.applyOrders(frozen, messages: frozenMessages) }
         let applied = outcome.applied
         logger.info("orders: \(applied.new.count) new, \(applied.changed.count) changed, \(applied.listingsSold) listings sold on Discogs, \(outcome.requests) requests")
         for id in applied.doubleSales {

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import WaxConfig
 import WaxJSON
+import WaxPresentation
 import WaxStore
 
 /// Sends the outbox to Discogs: each open action, in the order staff made them, is read fresh
@@ -126,7 +127,7 @@ public final class OutboxSender: Sendable {
         while !Task.isCancelled {
             let next: CounterAction?
             do {
-                next = try await store.run { try self.inventory.nextOpenAction() }
+                next = try await store.run { try self.inventory.outboxQueue.next() }
             } catch {
                 return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)", open: 0)
             }
@@ -143,7 +144,7 @@ public final class OutboxSender: Sendable {
             switch step {
             case .confirmed, .refused:
                 // Discogs answered: whatever said it was down is over.
-                _ = try? await store.run { try self.inventory.clearDiscogsTrouble() }
+                _ = try? await store.run { try self.inventory.outboxQueue.clearTrouble() }
             default:
                 break
             }
@@ -170,24 +171,28 @@ public final class OutboxSender: Sendable {
     private func send(_ action: CounterAction) async -> Step {
         do {
             try await checkIdentity()
-            try await store.run { try self.inventory.markSending(action.id, now: self.configuration.now()) }
-            if let orderID = action.orderID { return try await sendOrder(action, orderID) }
+            try await store.run { try self.inventory.outboxQueue.markSending(action.id, now: self.configuration.now()) }
+            let listingID: Int64
+            switch action.target {
+            case .order(let orderID): return try await sendOrder(action, orderID)
+            case .listing(let id): listingID = id
+            }
             let attempts = action.attempts + 1
-            let before = try await client.listing(id: action.listingID)
+            let before = try await client.listing(id: listingID)
             let current: ListingRecord
             switch before {
             case .gone:
                 // A delete whose answer was lost looks like this on the next attempt.
                 if action.change.deleted == true, attempts > 1 { return try await confirm(action) }
-                return try await refuse(action, .conflict, "listing \(action.listingID) is no longer on Discogs (deleted there): nothing was done", discogs: nil, gone: true)
+                return try await refuse(action, .conflict, "listing \(listingID) is no longer on Discogs (deleted there): nothing was done", discogs: nil, gone: true)
             case .present(let record):
                 current = record
             }
-            if current.status == "Sold" {
+            if current.status == .sold {
                 soldOnDiscogs.withLock { $0 }?()
                 let warning = action.kind == .sell
-                    ? "SOLD ON DISCOGS TOO: listing \(action.listingID) was bought online; this is a double sale, check the orders and contact the buyer"
-                    : "listing \(action.listingID) was sold on Discogs meanwhile: nothing was changed"
+                    ? "SOLD ON DISCOGS TOO: listing \(listingID) was bought online; this is a double sale, check the orders and contact the buyer"
+                    : "listing \(listingID) was sold on Discogs meanwhile: nothing was changed"
                 return try await refuse(action, .conflict, warning, discogs: current)
             }
             if action.change.deleted != true, action.change.isHeld(by: current) {
@@ -195,26 +200,29 @@ public final class OutboxSender: Sendable {
                 return try await confirm(action, read: current)
             }
             if let difference = action.expected.differences(from: current).first {
-                return try await refuse(action, .conflict,
-                    "\(difference.field) on Discogs is \(difference.theirs), you saw \(difference.ours): nothing was changed", discogs: current)
+                return try await refuse(action, .conflict, "\(difference.said(on: "Discogs")): nothing was changed", discogs: current)
             }
             if action.kind == .sell, let quantity = current.quantity, quantity > 1 {
                 return try await refuse(action, .failed,
-                    "listing \(action.listingID) has \(quantity) copies on Discogs: its API cannot lower a quantity, sell this one on the website", discogs: current)
+                    "listing \(listingID) has \(quantity) copies on Discogs: its API cannot lower a quantity, sell this one on the website", discogs: current)
             }
             if action.change.deleted == true {
-                try await client.deleteListing(id: action.listingID)
+                try await client.deleteListing(id: listingID)
             } else {
+                // An edit replaces the whole listing: every field as Discogs holds it now, with
+                // only the action's fields changed.
+                var edited = current
+                action.change.apply(to: &edited)
                 let body: [String: JSONValue]
                 do {
-                    body = try ListingEdit.body(from: current, applying: action.change)
-                } catch let unsendable as ListingEdit.Unsendable {
+                    body = try ListingBody.of(edited)
+                } catch let unsendable as ListingBody.Unsendable {
                     return try await refuse(action, .conflict, unsendable.description, discogs: current)
                 }
-                try await client.editListing(id: action.listingID, fields: body)
+                try await client.editListing(id: listingID, fields: body)
             }
-            try await store.run { try self.inventory.markSent(action.id, now: self.configuration.now()) }
-            return try await verify(action)
+            try await store.run { try self.inventory.outboxQueue.markSent(action.id, now: self.configuration.now()) }
+            return try await verify(action, listingID)
         } catch let error as DiscogsError {
             return await handle(error, action)
         } catch let notTheSeller as NotTheSeller {
@@ -228,23 +236,23 @@ public final class OutboxSender: Sendable {
     /// An order's status change: read the order, check it is still what the staff member saw
     /// and that Discogs offers the new status, send it (with the message, if any), read back.
     private func sendOrder(_ action: CounterAction, _ orderID: String) async throws -> Step {
-        guard let target = action.change.status else { return try await refuse(action, .failed, "no status to set", discogs: nil) }
+        guard let target = action.change.orderStatus else { return try await refuse(action, .failed, "no status to set", discogs: nil) }
         guard let current = try await client.order(id: orderID) else {
             return try await refuse(action, .conflict, "order \(orderID) is not on Discogs (or not this seller's)", discogs: nil)
         }
         if current.status == target { return try await confirmOrder(action, current) }
-        if let seen = action.expected.status, current.status != seen {
+        if let seen = action.expected.orderStatus, current.status != seen {
             return try await refuse(action, .conflict, "order \(orderID) is \(current.status) on Discogs, you saw \(seen): nothing was changed", discogs: nil)
         }
         guard current.nextStatus.contains(target) else {
-            return try await refuse(action, .failed, "Discogs does not offer \(target) for order \(orderID) (it offers \(current.nextStatus.joined(separator: ", ")))", discogs: nil)
+            return try await refuse(action, .failed, "Discogs does not offer \(target) for order \(orderID) (it offers \(current.nextStatus.map(\.rawValue).joined(separator: ", ")))", discogs: nil)
         }
         if let message = action.note {
             try await client.postOrderMessage(id: orderID, message: message, status: target)
         } else {
             try await client.setOrderStatus(id: orderID, status: target)
         }
-        try await store.run { try self.inventory.markSent(action.id, now: self.configuration.now()) }
+        try await store.run { try self.inventory.outboxQueue.markSent(action.id, now: self.configuration.now()) }
         guard let after = try await client.order(id: orderID), after.status == target else {
             return try await refuse(action, .failed, "Discogs accepted the change but order \(orderID) does not show \(target): look at it on the website", discogs: nil)
         }
@@ -253,15 +261,15 @@ public final class OutboxSender: Sendable {
 
     private func confirmOrder(_ action: CounterAction, _ order: OrderRecord) async throws -> Step {
         let step = try await confirm(action)
-        _ = try? await store.run { try self.inventory.applyOrders([order]) }
+        _ = try? await store.run { try self.inventory.orderBook.applyOrders([order]) }
         return step
     }
 
     /// Reads the listing back: the action is confirmed only when Discogs shows it.
-    private func verify(_ action: CounterAction) async throws -> Step {
+    private func verify(_ action: CounterAction, _ listingID: Int64) async throws -> Step {
         for attempt in 0..<2 {
             if attempt > 0 { try await configuration.sleep(configuration.rereadDelay) }
-            switch try await client.listing(id: action.listingID) {
+            switch try await client.listing(id: listingID) {
             case .gone where action.change.deleted == true:
                 return try await confirm(action)
             case .present(let record) where action.change.deleted != true && action.change.isHeld(by: record):
@@ -269,7 +277,7 @@ public final class OutboxSender: Sendable {
             case .present(let record) where attempt == 1:
                 let difference = action.change.differences(from: record).first
                 return try await refuse(action, .failed,
-                    "Discogs accepted the change but shows \(difference.map { "\($0.field) \($0.theirs)" } ?? "something else"): look at the listing on the website",
+                    "Discogs accepted the change but shows \(difference.map { "\($0.field.name) \($0.theirs.map(\.description) ?? "(none)")" } ?? "something else"): look at the listing on the website",
                     discogs: record)
             default:
                 continue
@@ -290,9 +298,9 @@ public final class OutboxSender: Sendable {
             return (try? await refuse(action, .failed, "Discogs refused the change (403: \(message)); actions need the seller's own token", discogs: nil)) ?? .refused
         case .invalidRequest(_, let message), .badResponse(_, _, let message):
             // Sold on the website between the read and the write is the usual reason: look.
-            if case .present(let record)? = try? await client.listing(id: action.listingID), record.status == "Sold" {
+            if let listingID = action.listingID, case .present(let record)? = try? await client.listing(id: listingID), record.status == .sold {
                 return (try? await refuse(action, .conflict,
-                    "SOLD ON DISCOGS TOO: listing \(action.listingID) was bought online while wax was changing it; check the orders", discogs: record)) ?? .refused
+                    "SOLD ON DISCOGS TOO: listing \(listingID) was bought online while wax was changing it; check the orders", discogs: record)) ?? .refused
             }
             return (try? await refuse(action, .failed, "Discogs refused the change: \(message)", discogs: nil)) ?? .refused
         case .cancelled:
@@ -300,7 +308,7 @@ public final class OutboxSender: Sendable {
         default:
             if let trouble = error.unreachableReason {
                 let now = configuration.now()
-                _ = try? await store.run { try self.inventory.noteDiscogsTrouble(trouble, now: now) }
+                _ = try? await store.run { try self.inventory.outboxQueue.noteTrouble(trouble, now: now) }
             }
             return await postpone(action, reason: error.description)
         }
@@ -327,20 +335,20 @@ public final class OutboxSender: Sendable {
     /// mirror's copy, every field.
     private func confirm(_ action: CounterAction, read: ListingRecord? = nil) async throws -> Step {
         let now = configuration.now()
-        if try await store.run({ try self.inventory.confirm(action.id, now: now) }) {
-            logger.info("outbox #\(action.id) confirmed: listing \(action.listingID) \(action.summary) by \(action.user)")
+        if try await store.run({ try self.inventory.outboxQueue.confirm(action.id, now: now) }) {
+            logger.info("outbox #\(action.id) confirmed: \(action.target) \(ActionText.summary(action)) by \(action.user)")
         }
-        if let read { try await store.run { try self.inventory.refreshListing(read, now: now) } }
+        if let read { try await store.run { try self.inventory.outboxQueue.refresh(read, now: now) } }
         return .confirmed
     }
 
     private func refuse(_ action: CounterAction, _ state: ActionState, _ message: String, discogs: ListingRecord?, gone: Bool = false) async throws -> Step {
         let now = configuration.now()
         try await store.run {
-            try self.inventory.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now)
-            if let discogs, action.orderID == nil { try self.inventory.refreshListing(discogs, now: now) }
+            try self.inventory.outboxQueue.refuse(action.id, as: state, message: message, discogs: discogs, discogsGone: gone, now: now)
+            if let discogs, action.orderID == nil { try self.inventory.outboxQueue.refresh(discogs, now: now) }
         }
-        logger.warning("outbox #\(action.id) \(state.rawValue): listing \(action.listingID) \(action.summary) by \(action.user): \(message)")
+        logger.warning("outbox #\(action.id) \(state.rawValue): \(action.target) \(ActionText.summary(action)) by \(action.user): \(message)")
         return .refused
     }
 
@@ -351,12 +359,12 @@ public final class OutboxSender: Sendable {
         let until = now.addingTimeInterval(wait)
         let message = "waiting for Discogs (attempt \(attempt)): \(reason)"
         // A store that can't record the wait leaves the action `sending`: the next attempt reads first anyway.
-        _ = try? await store.run { try self.inventory.postpone(action.id, attempt: attempt, until: until, message: message, now: now) }
+        _ = try? await store.run { try self.inventory.outboxQueue.postpone(action.id, attempt: attempt, until: until, message: message, now: now) }
         logger.notice("outbox #\(action.id) \(message); next try in \(Int(wait)) s")
         return .postponed(until: until, reason: reason)
     }
 
-    private func openCount() async -> Int { (try? await store.run { try self.inventory.openActionCount() }) ?? 0 }
+    private func openCount() async -> Int { (try? await store.run { try self.inventory.outbox.openCount() }) ?? 0 }
 
 }
 
@@ -367,35 +375,67 @@ extension OutboxSender.Configuration {
 }
 
 /// A wake-up call for a loop that otherwise sleeps: `signal()` ends the current (or next) wait.
+/// Only a signal is remembered for the next wait; a wait that ran its time (or was cancelled)
+/// leaves nothing behind, so a nudge costs one round, not two.
 final class AsyncWake: Sendable {
-    private let pending = Mutex<(signalled: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private struct State {
+        var signalled = false
+        var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     func signal() {
-        let waiter = pending.withLock { state -> CheckedContinuation<Void, Never>? in
-            defer { state.waiter = nil }
-            if state.waiter == nil { state.signalled = true }
-            return state.waiter
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let waiter = s.waiter else {
+                s.signalled = true
+                return nil
+            }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Ends wait `id` if it is still the one waiting (its time ran out).
+    private func expire(_ id: UInt64) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let waiter = s.waiter, waiter.id == id else { return nil }
+            s.waiter = nil
+            return waiter.continuation
         }
         waiter?.resume()
     }
 
     /// Returns after `seconds`, or as soon as `signal()` is called.
     func wait(upTo seconds: TimeInterval) async {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: .seconds(seconds))
-            self?.signal()
+            do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
+            self?.expire(id)
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = pending.withLock { state -> Bool in
-                if state.signalled {
-                    state.signalled = false
+            let resumeNow = state.withLock { s -> Bool in
+                if s.signalled {
+                    s.signalled = false
                     return true
                 }
-                state.waiter = continuation
+                s.waiter = (id, continuation)
                 return false
             }
             if resumeNow { continuation.resume() }
         }
+        // Its timer is over before the next wait begins: nothing of this one outlives it.
         timer.cancel()
+        await timer.value
     }
+
+    /// A signal waiting for the next wait (tests).
+    var isSignalled: Bool { state.withLock { $0.signalled } }
+    /// Someone is waiting now (tests).
+    var isWaiting: Bool { state.withLock { $0.waiter != nil } }
 }

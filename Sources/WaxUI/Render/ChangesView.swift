@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
@@ -39,7 +40,7 @@ enum ChangesView {
             lastTime = time
             grid.write(DisplayWidth.truncate("\(mark) \(what(row))", to: whatWidth), x: 18, y: y, role: rowRole)
             grid.write(DisplayWidth.truncate(change.location ?? "", to: 10), x: binX, y: y, role: plain)
-            var name = "\(change.artist ?? "?") – \(change.title ?? "?")"
+            var name = ListingFormat.name(artist: change.artist, title: change.title)
             let detail = ChangeText.detail(change)
             let room = rect.width - nameX - 1
             let detailWidth = detail.map { min(DisplayWidth.of($0), max(0, room - 12)) } ?? 0

@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
@@ -12,45 +13,11 @@ enum DetailView {
 
     static let labelWidth = 10
 
-    /// The fields shown for a listing, in order; empty ones are skipped.
-    static func fields(_ listing: Listing, _ time: LocalTime) -> [(String, String)] {
-        let r = listing.record
-        let release = listing.release
-        var fields: [(String, String?)] = [
-            ("Artist", r.artist), ("Title", r.title), ("Label", r.label), ("Cat #", r.catalogNumber),
-            ("Year", r.year.map(String.init)), ("Format", r.format),
-            ("Genres", listing.genres.isEmpty ? nil : listing.genres.joined(separator: ", ")),
-            ("Styles", listing.styles.isEmpty ? nil : listing.styles.joined(separator: ", ")),
-            ("Country", release?.country),
-            ("Barcode", release.flatMap { $0.barcodes.isEmpty ? nil : $0.barcodes.joined(separator: ", ") }),
-            ("Condition", r.condition), ("Sleeve", r.sleeveCondition),
-            ("Price", r.priceValue.map { Money.format($0, currency: r.priceCurrency) }),
-            ("Shipping", r.shippingPrice.map { Money.format($0, currency: r.shippingCurrency) }),
-            ("Offers", r.allowOffers.map { $0 ? "accepted" : "no" }),
-            ("Posted", r.postedAt.map(time.minute) ?? r.posted), ("Location", r.location), ("External", r.externalID),
-            ("Have/want", (release?.communityHave ?? r.communityHave).map { "\($0) / \(release?.communityWant ?? r.communityWant ?? 0)" }),
-            ("Listing", String(r.listingID)), ("Discogs", listing.discogsURL),
-        ]
-        if let holder = listing.heldBy {
-            fields.insert(("Held", "by \(holder)\(listing.holdNote.map { ": \($0)" } ?? "") (a Draft on Discogs; H puts it back on sale)"), at: 0)
-        }
-        if listing.hasPendingAction {
-            fields.insert(("Waiting", "a change by staff is on its way to Discogs"), at: 0)
-        }
-        if listing.isRemoved {
-            fields.insert(("Removed", "\(listing.removedReason ?? "") \(listing.removedAt.map(time.minute) ?? "")"), at: 0)
-        }
-        return fields.compactMap { name, value in
-            guard let value, !value.isEmpty else { return nil }
-            return (name, value)
-        }
-    }
-
     static func lines(_ listing: Listing, width: Int, time: LocalTime) -> [Line] {
         var lines: [Line] = []
-        for (name, value) in fields(listing, time) {
-            for (index, part) in DisplayWidth.wrap(value, to: max(8, width - labelWidth - 1)).enumerated() {
-                lines.append(.field(index == 0 ? name : "", part, name == "Removed" ? .removed : .value))
+        for fact in ListingFacts.of(listing, time: time) {
+            for (index, part) in DisplayWidth.wrap(fact.value, to: max(8, width - labelWidth - 1)).enumerated() {
+                lines.append(.field(index == 0 ? fact.label : "", part, fact.isRemoval ? .removed : .value))
             }
         }
         if let comments = listing.record.comments {
@@ -85,7 +52,7 @@ enum DetailView {
             grid.write("No listing selected", x: x, y: rect.y + 1, role: .dim, limit: width)
             return
         }
-        grid.write(fitting: " \(listing.record.artist ?? "?") – \(listing.record.title ?? "?")", x: rect.x, y: rect.y, width: rect.width,
+        grid.write(fitting: " " + ListingFormat.name(listing), x: rect.x, y: rect.y, width: rect.width,
                    role: state.focus == .detail ? .selected : .columns)
         let all = lines(listing, width: width, time: state.time)
         let visible = rect.height - 1

@@ -38,9 +38,9 @@ enum FilterView {
             kx += w
         }
         // The narrowing text, or the rule.
-        if state.narrowing || !state.valueFilter.isEmpty {
+        if (state.typing == .narrowing) || !state.valueFilter.isEmpty {
             let shown = grid.write("/ ", x: x, y: rect.y + 3, role: .prompt)
-            grid.write(state.valueFilter + (state.narrowing ? "▏" : ""), x: x + shown, y: rect.y + 3, role: .normal, limit: width - shown)
+            grid.write(state.valueFilter + ((state.typing == .narrowing) ? "▏" : ""), x: x + shown, y: rect.y + 3, role: .normal, limit: width - shown)
         } else {
             grid.write(String(repeating: "─", count: max(0, width)), x: x, y: rect.y + 3, role: .rule)
         }

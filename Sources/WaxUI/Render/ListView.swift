@@ -5,7 +5,7 @@ import WaxText
 /// The listings, one per row, in the columns the width allows.
 enum ListView {
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
-        let columns = ListingFormat.columns(width: rect.width, sort: state.query.sort.field)
+        let columns = ListColumns.columns(width: rect.width, sort: state.query.sort.field)
         var x = rect.x
         for column in columns {
             var title = column.title
@@ -32,10 +32,10 @@ enum ListView {
                 continue
             }
             let listing = state.window[local]
-            let role: StyleRole = isCursor ? (state.focus == .list || state.searchEditing ? .selected : .selectedUnfocused) : (listing.isRemoved ? .removed : .normal)
+            let role: StyleRole = isCursor ? (state.focus == .list || state.typing == .search ? .selected : .selectedUnfocused) : (listing.isRemoved ? .removed : .normal)
             x = rect.x
             for column in columns {
-                grid.write(fitting: ListingFormat.cell(column.field, listing, state.time), x: x, y: y, width: column.width, role: role, alignRight: column.alignRight)
+                grid.write(fitting: ListColumns.cell(column.field, listing, state.time), x: x, y: y, width: column.width, role: role, alignRight: column.alignRight)
                 x += column.width
                 if x < rect.x + rect.width { grid.fill(x: x, y: y, width: 1, role: role) }
                 x += 1
@@ -44,7 +44,7 @@ enum ListView {
     }
 
     /// The column a sort field is shown on.
-    static func sortedColumn(_ field: SortField) -> ListingFormat.Column.Field {
+    static func sortedColumn(_ field: SortField) -> ListColumns.Column.Field {
         switch field {
         case .posted: .posted
         case .price: .price

@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
@@ -52,7 +53,7 @@ enum OrdersView {
         grid.fill(x: 0, y: y, width: rect.width, role: role)
         var x = 1
         x += grid.write(column(r.id, 12), x: x, y: y, role: role)
-        x += grid.write(column(r.status, 19), x: x, y: y, role: role)
+        x += grid.write(column(r.status.rawValue, 19), x: x, y: y, role: role)
         x += grid.write(column(r.age(now: state.now), 5), x: x, y: y, role: role)
         x += grid.write(column(r.buyer ?? "?", 17), x: x, y: y, role: role)
         x += grid.write(column(OrderFormat.total(r), 13), x: x, y: y, role: role)
@@ -68,7 +69,7 @@ enum OrdersView {
         var x = 5
         x += grid.write(bin, x: x, y: y, role: dim ? .dim : .accent)
         let conditions = OrderFormat.conditions(item.record)
-        var text = item.name + (conditions.isEmpty ? "" : " · " + conditions)
+        var text = OrderFormat.name(item) + (conditions.isEmpty ? "" : " · " + conditions)
         if !item.inMirror { text += " · not in the mirror" }
         if let picked = item.pickedBy { text += " · ✓ \(picked)" }
         grid.write(DisplayWidth.truncate(text, to: max(1, rect.width - x - 1)), x: x, y: y, role: dim ? .dim : .normal)
@@ -79,8 +80,8 @@ enum OrdersView {
         let lines = OrderFormat.detailLines(order, time: state.time, width: rect.width)
         let visible = max(1, rect.height - 1)
         let scroll = max(0, min(state.orders.scroll, lines.count - visible))
-        for (n, (line, role)) in lines.dropFirst(scroll).prefix(visible).enumerated() {
-            grid.write(DisplayWidth.truncate(" " + line, to: rect.width), x: 0, y: rect.y + 1 + n, role: role)
+        for (n, (line, emphasis)) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+            grid.write(DisplayWidth.truncate(" " + line, to: rect.width), x: 0, y: rect.y + 1 + n, role: StyleRole(emphasis))
         }
     }
 
@@ -128,7 +129,7 @@ enum PickListView {
             x += grid.write(column(mark, max(markWidth, doubleSold ? 5 : 0)), x: x, y: y, role: selected ? .selected : doubleSold ? .statusError : done ? .added : .dim)
             x += grid.write(column(pick.item.location ?? "—", 10), x: x, y: y, role: selected ? .selected : done ? .dim : .accent)
             let room = max(4, rect.width - x - tail - 1)
-            x += grid.write(column(pick.item.name, room), x: x, y: y, role: role)
+            x += grid.write(column(OrderFormat.name(pick.item), room), x: x, y: y, role: role)
             x += grid.write(column(OrderFormat.conditions(pick.item.record), 8), x: x, y: y, role: role)
             x += grid.write(column(pick.orderID, 13), x: x, y: y, role: role)
             grid.write(pick.buyer ?? "", x: x, y: y, role: role, limit: max(0, rect.width - x - 1))

@@ -25,11 +25,11 @@ enum PromptView {
                     grid.write(note, x: rect.width - DisplayWidth.of(note), y: rect.y, role: state.message == nil ? .dim : .statusError)
                 }
             }
-        } else if let field = state.rangeEditing {
+        } else if case .range(let field, let text)? = state.typing {
             let name = "\(field.upper ? "max" : "min") \(field.kind.rawValue)"
             let x = grid.write(" \(name): ", x: 0, y: rect.y, role: .prompt)
-            grid.write(state.rangeText + "▏", x: x, y: rect.y, role: .normal)
-        } else if state.searchEditing {
+            grid.write(text + "▏", x: x, y: rect.y, role: .normal)
+        } else if state.typing == .search {
             let x = grid.write(" / ", x: 0, y: rect.y, role: .prompt)
             grid.write(state.query.text + "▏", x: x, y: rect.y, role: .normal, limit: rect.width - x)
             let note = "Enter keeps · Esc clears "

@@ -1,3 +1,5 @@
+import Foundation
+import WaxPresentation
 import WaxText
 
 /// What a style role is for; the theme gives each its colours.
@@ -5,6 +7,16 @@ public enum StyleRole: String, Sendable, CaseIterable {
     case normal, header, headerAccent, columns, selected, selectedUnfocused, dim, accent, rule
     case label, value, removed, active, status, statusRunning, statusError, hint, hintKey
     case prompt, overlay, overlayTitle, added, changed
+
+    /// The style of a line the presentation layer marked.
+    init(_ emphasis: Emphasis) {
+        self = switch emphasis {
+        case .normal: .normal
+        case .label: .label
+        case .dim: .dim
+        case .alert: .statusError
+        }
+    }
 }
 
 /// A screen in memory: every cell has a character and a style role. Rendering writes here;
@@ -73,5 +85,3 @@ public struct ScreenGrid: Sendable, Equatable {
         (0..<rows).map { line($0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
@@ -31,9 +32,9 @@ enum StatusBar {
     /// Hints for the keys that matter where the keyboard is, from the command registry; while
     /// text is typed, what ends it (the line was empty while a value list was narrowed).
     static func hints(_ state: AppState) -> [(String, String)] {
-        if state.narrowing { return [("↑↓", "move"), ("Enter", "choose"), ("Esc", "clear")] }
-        if state.searchEditing { return [("↑↓", "move"), ("Enter", "keep"), ("Esc", "clear")] }
-        if state.rangeEditing != nil { return [("Enter", "set"), ("Esc", "cancel")] }
+        if state.typing == .narrowing { return [("↑↓", "move"), ("Enter", "choose"), ("Esc", "clear")] }
+        if state.typing == .search { return [("↑↓", "move"), ("Enter", "keep"), ("Esc", "clear")] }
+        if case .range? = state.typing { return [("Enter", "set"), ("Esc", "cancel")] }
         return CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
     }
 

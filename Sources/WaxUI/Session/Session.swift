@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WaxPresentation
 import WaxStore
 import WaxSync
 import WaxText
@@ -41,14 +42,13 @@ public final class Session {
     private let runner: SyncRunner?
     private let inbox: SyncInbox
     private let clock: () -> Date
-    private var generation: Int64 = -1
-    private var outboxGeneration: Int64 = -1
-    private var ordersGeneration: Int64 = -1
+    /// The mirror's change counters as this browser last read them.
+    private var seen = MirrorChangeCounters()
     /// The orders this browser knows of: any other is announced as new.
     private var knownOrders: Set<String> = []
     /// The double sales this browser has announced (order|listing).
     private var announcedDoubleSales: Set<String> = []
-    private var lastGenerationCheck = Date.distantPast
+    private var lastChangeCheck = Date.distantPast
     private let counter: CounterAccess?
     /// This session's actions not yet confirmed or refused: their outcome is announced.
     private var watched: [Int64] = []
@@ -69,7 +69,9 @@ public final class Session {
         state.rows = rows
         state.now = now()
         if !syncAvailable { state.sync.phase = .unavailable }
-        if let last = try inventory.syncRuns(limit: 5).first(where: { $0.outcome == "succeeded" }) {
+        // Read before the data: a change landing in between is read again at the first tick.
+        seen = try inventory.changeCounters()
+        if let last = try inventory.reports.syncRuns(limit: 5).first(where: { $0.outcome == "succeeded" }) {
             state.sync.lastFinished = last.finishedAt
             state.sync.lastCounts = (last.added, last.removed, last.updated)
         }
@@ -79,13 +81,12 @@ public final class Session {
         try perform(.reload)
         if saved != nil, state.total == 0, !state.query.text.isEmpty {
             // The last search finds nothing now: start from the whole list rather than an empty one.
-            state.message = "your last search \"\(state.query.text)\" finds nothing now: cleared"
+            state.notice = .info("your last search \"\(state.query.text)\" finds nothing now: cleared")
             state.query.text = ""
             try perform(.reload)
         }
         try refreshOutbox()
-        ordersGeneration = try inventory.ordersGeneration()
-        knownOrders = try inventory.orderIDs()
+        knownOrders = try inventory.orderBook.orderIDs()
         try refreshDoubleSales(announce: true)
     }
 
@@ -107,7 +108,7 @@ public final class Session {
         var committed = false
         for event in inbox.drain() {
             committed = state.sync.apply(event, now: clock()) || committed
-            if case .failed(let failure) = event, failure.kind != .busy { state.message = "sync failed: \(failure.message)" }
+            if case .failed(let failure) = event, failure.kind != .busy { state.notice = .info("sync failed: \(failure.message)") }
             redraw = true
         }
         let now = clock()
@@ -115,24 +116,27 @@ public final class Session {
             redraw = true   // "12 min ago" moves on
         }
         state.now = now
-        if committed || now.timeIntervalSince(lastGenerationCheck) >= 1 {
-            lastGenerationCheck = now
-            let reloaded = try inventory.generation() != generation
-            if reloaded {
+        if committed || now.timeIntervalSince(lastChangeCheck) >= 1 {
+            lastChangeCheck = now
+            let counters = try inventory.changeCounters()
+            let changed = counters.changes(since: seen)
+            seen = counters
+            if changed.contains(.listings) {
                 try perform(.reload)
                 // Another wax committed: the sync it was running is over.
                 state.sync.busy = nil
-                redraw = true
+            } else if changed.contains(.holds) && state.query.heldOnly == true {
+                try perform(.refilter)
+            } else if !changed.isDisjoint(with: [.outbox, .holds]) {
+                // A confirmation, a hold elsewhere: the marks on the rows on screen and the
+                // listing on show change, not which listings there are. The index stays.
+                try loadWindow()
+                if let shown = state.detail { state.detail = try inventory.listing(id: shown.id) }
             }
-            if try inventory.outboxGeneration() != outboxGeneration {
-                try refreshOutbox()
-                redraw = true
-            }
-            if try inventory.ordersGeneration() != ordersGeneration {
-                // A poll commits the listings it sold too: the reload above has read the orders.
-                try refreshOrders(load: !reloaded)
-                redraw = true
-            }
+            if !changed.isDisjoint(with: [.outbox, .holds]) { try refreshOutbox() }
+            // A poll commits the listings it sold too: the reload above has read the orders.
+            if changed.contains(.orders) { try refreshOrders(load: !changed.contains(.listings)) }
+            if !changed.isEmpty { redraw = true }
         }
         return redraw ? .redraw : []
     }
@@ -142,19 +146,19 @@ public final class Session {
     /// What to put back at the next start.
     public var savedView: SavedView { SavedView(state) }
 
-    /// Checks the mirror's generation now rather than at the next second (tests).
-    func forceGenerationCheck() throws {
-        lastGenerationCheck = .distantPast
+    /// Checks the mirror's change counters now rather than at the next second (tests).
+    func forceChangeCheck() throws {
+        lastChangeCheck = .distantPast
         _ = try tick()
     }
 
     /// Shows a failure (a locked database, a full disk) in the message line instead of dying.
     public func report(_ error: any Error) {
-        state.message = "\(error)"
+        state.notice = .info("\(error)")
     }
 
     public func report(_ message: String) {
-        state.message = message
+        state.notice = .info(message)
     }
 
     // MARK: Effects
@@ -162,15 +166,14 @@ public final class Session {
     /// Runs the reads `effects` ask for (facets and changes only while they show).
     func perform(_ effects: Effects) throws {
         var effects = effects
-        var said: (String?, Bool)?
-        if effects.contains(.act), let request = state.counterRequest {
-            state.counterRequest = nil
+        var said: Notice??
+        if let request = effects.request {
             try act(request)
-            said = (state.message, state.messageIsError)
+            said = state.notice
             effects.formUnion(.reload)
         }
         // What the action said stays on show (not "… left the list", which the reload says of a sale).
-        defer { if let said { (state.message, state.messageIsError) = said } }
+        defer { if let said { state.notice = said } }
         if effects.contains(.refilter) {
             // The mirror may have changed under the listing on show (a sync, an action).
             if let shown = state.detail { state.detail = try inventory.listing(id: shown.id) }
@@ -182,11 +185,11 @@ public final class Session {
         if effects.contains(.loadDetail) { try loadDetail() }
         if effects.contains(.loadFacets), state.filterOpen { try loadFacets() }
         if effects.contains(.loadChanges), state.overlay == .changes {
-            state.changes = ChangeRow.collapse(try inventory.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000))
+            state.changes = ChangeRow.collapse(try inventory.reports.changes(since: clock().addingTimeInterval(-7 * 86_400), limit: 2_000))
         }
         if effects.contains(.loadOrders), state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
         if effects.contains(.startSync), let runner, !runner.start(.key) {
-            state.message = "a sync is already running"
+            state.notice = .info("a sync is already running")
         }
         if effects.contains(.quit) { runner?.stop() }
         state.detailScroll = min(state.detailScroll, DetailView.maxScroll(state))
@@ -200,18 +203,17 @@ public final class Session {
     private func act(_ request: CounterRequest) throws {
         if case .setPicked(let orderID, let listingID, let picked) = request {
             // A mark on the shared pick list: the mirror's alone, so even a read-only wax may.
-            try inventory.setPicked(orderID: orderID, listingID: listingID, picked: picked, user: counter?.user ?? "staff", now: clock())
+            try inventory.orderBook.setPicked(orderID: orderID, listingID: listingID, picked: picked, user: counter?.user ?? "staff", now: clock())
             return
         }
         if case .giveUpHold(let listingID) = request {
             do {
-                let resolved = try inventory.giveUpHold(listingID: listingID, user: counter?.user ?? "staff", now: clock())
-                state.message = OrderFormat.doubleSale(resolved, in: try inventory.order(id: resolved.orderID))
-                    + "; tell \(resolved.customer ?? "the customer") it is gone"
+                let resolved = try inventory.orderBook.giveUpHold(listingID: listingID, user: counter?.user ?? "staff", now: clock())
+                state.notice = .info(OrderFormat.doubleSale(resolved, in: try inventory.orderBook.order(id: resolved.orderID))
+                    + "; tell \(resolved.customer ?? "the customer") it is gone")
                 try refreshDoubleSales(announce: false)
             } catch let refusal as ActionRefusal {
-                state.message = refusal.description
-                state.messageIsError = true
+                state.notice = .problem(refusal.description)
             }
             return
         }
@@ -219,62 +221,52 @@ public final class Session {
         do {
             switch request {
             case .orderStatus(let orderID, let status, let message):
-                let queued = try inventory.enqueueOrderStatus(orderID: orderID, status: status, message: message, user: counter.user, now: clock())
+                let queued = try inventory.orderBook.enqueueStatus(orderID: orderID, status: status, message: message, user: counter.user, now: clock())
                 watched.append(queued.id)
-                state.message = "#\(queued.id) \(queued.summary): on its way to Discogs"
+                state.notice = .info("#\(queued.id) \(ActionText.summary(queued)): on its way to Discogs")
             case .setPicked, .giveUpHold:
                 return
             case .act(var action):
                 action.soldInShop = counter.soldInShop
-                let queued = try inventory.enqueue(action, user: counter.user, now: clock())
+                let queued = try inventory.outbox.enqueue(action, user: counter.user, now: clock())
                 watched.append(queued.id)
-                state.message = "#\(queued.id) \(queued.summary)\(Self.record(queued)): on its way to Discogs"
+                state.notice = .info("#\(queued.id) \(ActionText.summary(queued))\(ActionText.record(queued)): on its way to Discogs")
             case .undo:
-                switch try inventory.undoLast(user: counter.user, now: clock()) {
+                switch try inventory.outbox.undoLast(user: counter.user, now: clock()) {
                 case .cancelled(let cancelled):
                     watched.removeAll { $0 == cancelled.id }
-                    state.message = "#\(cancelled.id) \(cancelled.summary): cancelled before it left"
+                    state.notice = .info("#\(cancelled.id) \(ActionText.summary(cancelled)): cancelled before it left")
                 case .queued(let undo, let undoing):
                     watched.append(undo.id)
-                    state.message = "undoing #\(undoing.id) (\(undoing.summary)): on its way to Discogs"
+                    state.notice = .info("undoing #\(undoing.id) (\(ActionText.summary(undoing))): on its way to Discogs")
                 }
             }
             counter.nudge()
             try refreshOutbox()
         } catch let refusal as ActionRefusal {
-            state.message = refusal.description
-            state.messageIsError = true
+            state.notice = .problem(refusal.description)
         }
     }
 
     /// The waiting count, and the outcome of this session's own actions once final.
     private func refreshOutbox() throws {
-        outboxGeneration = try inventory.outboxGeneration()
-        state.outboxWaiting = try inventory.openActionCount()
-        state.discogsTrouble = try inventory.discogsTrouble()
+        state.outboxWaiting = try inventory.outbox.openCount()
+        state.discogsTrouble = try inventory.outboxQueue.trouble()
         if let user = counter?.user {
-            state.undoTarget = try inventory.lastUndoable(user: user).map { "#\($0.id) \($0.summary)\(Self.record($0))" }
+            state.undoTarget = try inventory.outbox.lastUndoable(user: user).map(ActionText.line)
         }
         for id in watched {
-            guard let action = try inventory.action(id: id), !action.state.isOpen else { continue }
+            guard let action = try inventory.outbox.action(id: id), !action.state.isOpen else { continue }
             watched.removeAll { $0 == id }
             switch action.state {
             case .confirmed:
-                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): confirmed on Discogs"
+                state.notice = .info("#\(action.id) \(ActionText.summary(action))\(ActionText.record(action)): confirmed on Discogs")
             case .cancelled:
-                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): cancelled"
+                state.notice = .info("#\(action.id) \(ActionText.summary(action))\(ActionText.record(action)): cancelled")
             default:
-                state.message = "#\(action.id) \(action.summary)\(Self.record(action)): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")"
-                state.messageIsError = true
+                state.notice = .problem("#\(action.id) \(ActionText.summary(action))\(ActionText.record(action)): \(action.state.rawValue.uppercased()): \(action.message ?? "refused")")
             }
         }
-    }
-
-    /// ", Björk – Army Of Me": the record an action was about, for the message that says how
-    /// it ended (minutes later, staff are looking at another one).
-    static func record(_ action: CounterAction) -> String {
-        guard action.orderID == nil, action.artist != nil || action.title != nil else { return "" }
-        return " (\(action.artist ?? "?") – \(action.title ?? "?"))"
     }
 
     // MARK: Orders
@@ -282,14 +274,13 @@ public final class Session {
     /// Another process (the poller, a status change, a pick) changed the orders: read them again
     /// if they show, and announce the new ones, double sales loudest.
     private func refreshOrders(load: Bool) throws {
-        ordersGeneration = try inventory.ordersGeneration()
-        let ids = try inventory.orderIDs()
+        let ids = try inventory.orderBook.orderIDs()
         let new = ids.subtracting(knownOrders)
         knownOrders = ids
         if load, state.overlay == .orders || state.overlay == .pickList { try loadOrders() }
         if !new.isEmpty {
             if state.overlay != .orders && state.overlay != .pickList { state.orders.newOrders += new.count }
-            state.message = "\(new.count) new order\(new.count == 1 ? "" : "s") from Discogs (b shows the orders, P the pick list)"
+            state.notice = .info("\(new.count) new order\(new.count == 1 ? "" : "s") from Discogs (b shows the orders, P the pick list)")
         }
         try refreshDoubleSales(announce: true)
     }
@@ -297,31 +288,29 @@ public final class Session {
     /// The double sales nobody has resolved, for the status bar; one this browser has not
     /// announced yet is said on the message line, in red, whoever's action it was.
     private func refreshDoubleSales(announce: Bool) throws {
-        let sales = try inventory.unresolvedDoubleSales()
+        let sales = try inventory.orderBook.unresolvedDoubleSales()
         var orders: [String: Order] = [:]
-        for id in Set(sales.map(\.orderID)) { orders[id] = try inventory.order(id: id) }
+        for id in Set(sales.map(\.orderID)) { orders[id] = try inventory.orderBook.order(id: id) }
         state.orders.doubleSales = sales.map { DoubleSaleAlert(sale: $0, order: orders[$0.orderID]) }
         let fresh = state.orders.doubleSales.filter { !announcedDoubleSales.contains($0.key) }
         announcedDoubleSales.formUnion(fresh.map(\.key))
         if announce, let first = fresh.first {
-            state.message = OrderFormat.doubleSale(first.sale, in: first.order) + (fresh.count > 1 ? " (and \(fresh.count - 1) more: b)" : "")
-            state.messageIsError = true
+            state.notice = .problem(OrderFormat.doubleSale(first.sale, in: first.order) + (fresh.count > 1 ? " (and \(fresh.count - 1) more: b)" : ""))
         }
     }
 
     private func loadOrders() throws {
         let board = state.orders
-        state.orders.orders = try inventory.orders(limit: 500)
-        state.orders.pickItems = try inventory.pickList()
+        state.orders.orders = try inventory.orderBook.orders(limit: 500)
+        state.orders.pickItems = try inventory.orderBook.pickList()
         // The cursor stays on the same order (or item) when others arrive above it.
         if let id = board.selected?.id, let index = state.orders.orders.firstIndex(where: { $0.id == id }) { state.orders.cursor = index }
         state.orders.cursor = min(state.orders.cursor, max(0, state.orders.orders.count - 1))
         state.orders.pickCursor = min(state.orders.pickCursor, max(0, state.orders.pickItems.count - 1))
-        if let open = board.open { state.orders.open = try inventory.order(id: open.id) }
+        if let open = board.open { state.orders.open = try inventory.orderBook.order(id: open.id) }
     }
 
     private func refilter(keepSelection: Bool) throws {
-        generation = try inventory.generation()
         state.inventoryTotal = try inventory.count(ListingQuery())
         state.total = try inventory.count(state.query)
         if keepSelection, let id = state.selectedID {
@@ -329,8 +318,8 @@ public final class Session {
             // The listing on show left the list under the staff member's eyes: say why, rather
             // than silently select another.
             if state.selected?.id != id, let gone = try inventory.listing(id: id), gone.isRemoved {
-                let name = "\(gone.record.artist ?? "?") – \(gone.record.title ?? "?")"
-                state.message = "\(name) left the list: \(gone.removedReason ?? "removed") (c shows what changed)"
+                let name = ListingFormat.name(gone)
+                state.notice = .info("\(name) left the list: \(gone.removedReason ?? "removed") (c shows what changed)")
             }
         } else {
             state.cursor = min(state.cursor, max(0, state.total - 1))
@@ -362,10 +351,7 @@ public final class Session {
             state.detail = try inventory.listing(id: id)
         }
         guard state.detail != nil else { return }
-        if !state.layout.split { state.detailOpen = true }
-        state.filterOpen = false
-        state.focus = .detail
-        state.detailScroll = 0
+        Reducer.focusDetail(&state)
     }
 
     /// Reads the visible rows plus a screen above and below, so that scrolling reads rarely.

@@ -1,10 +1,24 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
 /// Everything the browser shows, as plain values. Key handlers change it (through `Reducer`),
 /// `Session` fills it from the mirror, `Renderer` draws it. Nothing in here does I/O.
 public struct AppState: Sendable {
+    /// What the keyboard is typing into, if anything: one thing at a time, each with its own
+    /// key handler (`Reducer.handle` dispatches on it before any command).
+    public enum Typing: Sendable, Equatable {
+        /// The free-text search (`/`, or digits in the list).
+        case search
+        /// Narrowing the filter pane's values (`/` there).
+        case narrowing
+        /// A price or year bound, as typed so far.
+        case range(RangeField, text: String)
+        /// A counter action's question (a value typed, then y/n).
+        case prompt(CounterPrompt)
+    }
+
     public enum Overlay: Sendable, Equatable {
         case none, help, changes
         /// The Discogs orders, open ones first; and the pick list of the paid ones, by bin.
@@ -30,7 +44,7 @@ public struct AppState: Sendable {
 
     // The selection being shown.
     public var query = ListingQuery()
-    public var searchEditing = false
+    public var typing: Typing?
     public var total = 0
     /// Every listing, for "showing N of M".
     public var inventoryTotal = 0
@@ -49,12 +63,8 @@ public struct AppState: Sendable {
     public var facets = Facets()
     public var filterKind = FilterKind.artist
     public var filterCursor = 0
-    /// Text narrowing the current kind's values (`/` in the pane), and whether it is being typed.
+    /// Text narrowing the current kind's values (`/` in the pane).
     public var valueFilter = ""
-    public var narrowing = false
-    /// A price or year bound being typed in the filter pane.
-    public var rangeEditing: RangeField?
-    public var rangeText = ""
 
     // Changes view.
     public var changes: [ChangeRow] = []
@@ -64,26 +74,20 @@ public struct AppState: Sendable {
     public var orders = OrdersBoard()
 
     public var sync = SyncStatus()
-    /// One line shown until the next key: "copied …", errors.
-    public var message: String?
-    /// The message is bad news (a refused action), drawn as an error.
-    public var messageIsError = false
+    /// One line shown until the next key: "copied …", a refusal.
+    public var notice: Notice?
 
     // The counter: acting on stock.
     /// Whether this wax may act, and if not why (the keys stay, and say so).
     public var counter = CounterAvailability.off("actions are off: no Discogs token here (see wax info)")
-    /// An action being asked for (a value typed, then y/n).
-    public var counterPrompt: CounterPrompt?
     /// What a counter sale does on Discogs here (the question says it).
     public var soldInShop = SoldInShopMode.draft
     /// What `u` would undo ("#12 repriced … (Björk – Army Of Me)"), for its question.
     public var undoTarget: String?
-    /// What the session is to do for the counter (set with `.act`).
-    public var counterRequest: CounterRequest?
     /// Actions not yet confirmed by Discogs (every staff member's).
     public var outboxWaiting = 0
     /// Discogs kept failing the mirror's sender: since when, and why.
-    public var discogsTrouble: InventoryService.DiscogsTrouble?
+    public var discogsTrouble: OutboxQueue.Trouble?
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
     /// How dates read on screen: the server's time zone (`TZ`); fixed in tests.
@@ -95,8 +99,11 @@ public struct AppState: Sendable {
 
     /// The scope keys are looked up in.
     public var scope: Scope {
-        if counterPrompt != nil { return .prompting }
-        if searchEditing || rangeEditing != nil || narrowing { return .searching }
+        switch typing {
+        case .prompt?: return .prompting
+        case .search?, .narrowing?, .range?: return .searching
+        case nil: break
+        }
         switch overlay {
         case .help: return .help
         case .changes: return .changes
@@ -109,6 +116,17 @@ public struct AppState: Sendable {
     /// What `y` copies: the Discogs URL of the listing on show.
     public var copyTarget: String? { (detail ?? selected)?.discogsURL }
 
+    /// The notice's text, if one shows.
+    public var message: String? { notice?.text }
+    /// The notice is bad news (a refused action), drawn as an error.
+    public var messageIsError: Bool { notice?.isProblem == true }
+
+    /// The counter's question on show, if any.
+    public var counterPrompt: CounterPrompt? {
+        if case .prompt(let prompt)? = typing { return prompt }
+        return nil
+    }
+
     public var selected: Listing? {
         let index = cursor - windowStart
         return window.indices.contains(index) ? window[index] : nil
@@ -120,13 +138,31 @@ public struct AppState: Sendable {
             // A question is never cut: the record it names and the y/n both show.
             return DisplayWidth.wrap(CounterModel.question(prompt, soldInShop: soldInShop, undoing: undoTarget), to: max(10, columns - 2)).count
         }
-        if searchEditing || rangeEditing != nil || counterPrompt != nil { return 1 }
+        if typing == .search || counterPrompt != nil { return 1 }
+        if case .range? = typing { return 1 }
         guard let message else { return 0 }
         return DisplayWidth.wrap(message, to: max(10, columns - 2)).count
     }
 
     public var layout: Layout {
         Layout(columns: columns, rows: rows, detailOpen: detailOpen, filterOpen: filterOpen, promptLines: promptLines)
+    }
+}
+
+/// A line for staff until their next key: news, or bad news (drawn as an error).
+public enum Notice: Sendable, Equatable {
+    case info(String)
+    case problem(String)
+
+    public var text: String {
+        switch self {
+        case .info(let text), .problem(let text): text
+        }
+    }
+
+    public var isProblem: Bool {
+        if case .problem = self { return true }
+        return false
     }
 }
 

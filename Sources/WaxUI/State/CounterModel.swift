@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 
 /// Whether staff can act from this browser.
@@ -34,61 +35,121 @@ public struct CounterPrompt: Sendable, Equatable {
 public enum CounterRequest: Sendable, Equatable {
     case act(ActionRequest)
     case undo
-    case orderStatus(orderID: String, status: String, message: String?)
+    case orderStatus(orderID: String, status: OrderStatus, message: String?)
     /// A pick-list mark: kept in the mirror only (Discogs has no such thing).
     case setPicked(orderID: String, listingID: Int64, picked: Bool)
     /// A double-sold hold given up: the mirror's alone (Discogs sold it already).
     case giveUpHold(listingID: Int64)
 }
 
+/// What staff type for an action before its y/n, declared once per kind: the prompt, the check
+/// at Enter and the request all read it.
+enum TypedValue: Equatable {
+    case none, price, bin, comments
+    /// Whom a hold is for (the name the double-sale warning gives staff to call).
+    case customer
+
+    init(_ kind: ActionKind) {
+        self = switch kind {
+        case .sell, .release, .orderStatus: .none
+        case .hold: .customer
+        case .price: .price
+        case .move: .bin
+        case .comment: .comments
+        }
+    }
+
+    /// What the prompt starts with: the value as it is now.
+    func initial(_ listing: Listing) -> String {
+        switch self {
+        case .price: listing.record.priceValue.map { String(format: "%.2f", $0) } ?? ""
+        case .bin: listing.record.location ?? ""
+        case .comments: listing.record.comments ?? ""
+        case .none, .customer: ""
+        }
+    }
+
+    /// What is wrong with `text`, said at Enter.
+    func problem(_ text: String, _ listing: Listing?) -> String? {
+        switch self {
+        case .none: return nil
+        case .price:
+            guard let price = Self.price(text), price > 0 else { return "a price is a positive number, like 12.50" }
+            return FieldRules.price(price, currency: listing?.record.priceCurrency).map(FieldProblemText.sentence)
+        case .bin: return FieldRules.location(text.trimmingCharacters(in: .whitespaces)).map(FieldProblemText.sentence)
+        case .comments: return FieldRules.comments(text).map(FieldProblemText.sentence)
+        case .customer: return FieldRules.note(text).map(FieldProblemText.sentence)
+        }
+    }
+
+    /// `text` into the request.
+    func fill(_ request: inout ActionRequest, from text: String) {
+        switch self {
+        case .none: break
+        case .price: request.price = Self.price(text)
+        case .bin: request.location = text
+        case .comments: request.comments = text
+        case .customer:
+            let note = text.trimmingCharacters(in: .whitespaces)
+            request.note = note.isEmpty ? nil : note
+        }
+    }
+
+    /// The question while typing.
+    func question(_ listing: Listing) -> String {
+        let name = ListingFormat.name(listing)
+        return switch self {
+        case .price: "New price for \(name)\(listing.record.priceCurrency.map { " (\($0))" } ?? ""): "
+        case .bin: "New bin for \(name): "
+        case .comments: "Comments for \(name): "
+        case .customer: "Hold \(name) for: "
+        case .none: ""
+        }
+    }
+
+    /// A comma as the decimal point too (12,50).
+    static func price(_ text: String) -> Double? { Double(text.replacingOccurrences(of: ",", with: ".")) }
+}
+
 /// The counter keys: from a key to a confirmed request (pure, as the rest of the reducer).
 enum CounterModel {
-    static func begin(_ command: CommandID, _ state: inout AppState) -> Effects {
+    static func begin(_ asked: ActionKind, _ state: inout AppState) -> Effects {
         if case .off(let reason) = state.counter {
-            state.message = reason
-            state.messageIsError = true
-            return .redraw
-        }
-        if command == .undo {
-            state.counterPrompt = CounterPrompt(intent: .undo, listing: nil, text: "", step: .confirming)
+            state.notice = .problem(reason)
             return .redraw
         }
         guard let listing = state.detail ?? state.selected else { return [] }
-        var kind: ActionKind = switch command {
-        case .sell: .sell
-        case .reprice: .price
-        case .moveBin: .move
-        case .editComments: .comment
-        default: .hold
-        }
-        if kind == .hold, listing.heldBy != nil || listing.record.status == "Draft" { kind = .release }
-        if listing.isRemoved, kind != .release {
-            state.message = "\(name(listing)) is not for sale any more (\(listing.removedReason ?? "removed"))"
-            state.messageIsError = true
+        // H on a held record (or a Draft) puts it back on sale.
+        let kind: ActionKind = asked == .hold && (listing.heldBy != nil || listing.record.status == .draft) ? .release : asked
+        if listing.isRemoved, kind.spec.effect != .releases {
+            state.notice = .problem("\(ListingFormat.name(listing)) is not for sale any more (\(listing.removedReason?.text ?? "removed"))")
             return .redraw
         }
-        let text: String = switch kind {
-        case .price: listing.record.priceValue.map { String(format: "%.2f", $0) } ?? ""
-        case .move: listing.record.location ?? ""
-        case .comment: listing.record.comments ?? ""
-        default: ""
+        let typed = TypedValue(kind)
+        state.typing = .prompt(CounterPrompt(intent: .action(kind), listing: listing, text: typed.initial(listing),
+                                            step: typed == .none ? .confirming : .typing))
+        return .redraw
+    }
+
+    static func beginUndo(_ state: inout AppState) -> Effects {
+        if case .off(let reason) = state.counter {
+            state.notice = .problem(reason)
+            return .redraw
         }
-        // A hold asks for whom (the name the double-sale warning will give staff to call).
-        let typing = kind == .price || kind == .move || kind == .comment || kind == .hold
-        state.counterPrompt = CounterPrompt(intent: .action(kind), listing: listing, text: text, step: typing ? .typing : .confirming)
+        state.typing = .prompt(CounterPrompt(intent: .undo, listing: nil, text: "", step: .confirming))
         return .redraw
     }
 
     /// Keys while the question is open; nil lets a key through to the registry (Ctrl-C, Ctrl-L).
-    static func handle(_ key: Key, _ state: inout AppState) -> Effects? {
-        guard var prompt = state.counterPrompt else { return nil }
+    static func handle(_ key: Key, _ asked: CounterPrompt, _ state: inout AppState) -> Effects? {
+        var prompt = asked
         switch (prompt.step, key) {
         case (.choosing, .character(let c)):
             guard case .orderStatus(var choice) = prompt.intent, let n = c.wholeNumberValue, choice.choices.indices.contains(n - 1) else { return [] }
             choice.chosen = choice.choices[n - 1]
             prompt.intent = .orderStatus(choice)
             // Shipped can tell the buyer how (a tracking number); the others go as they are.
-            prompt.step = choice.chosen == "Shipped" ? .typing : .confirming
+            prompt.step = choice.chosen == .shipped ? .typing : .confirming
         case (.typing, .character(let c)):
             prompt.text.append(c)
         case (.typing, .backspace):
@@ -97,19 +158,17 @@ enum CounterModel {
             prompt.text = ""
         case (.typing, .enter):
             if let problem = problem(prompt) {
-                state.message = problem
-                state.messageIsError = true
+                state.notice = .problem(problem)
                 return .redraw
             }
             prompt.step = .confirming
         case (.confirming, .character("y")), (.confirming, .character("Y")):
-            state.counterPrompt = nil
+            state.typing = nil
             guard let request = request(prompt, state) else { return .redraw }
-            state.counterRequest = request
-            return .act
+            return .perform(request)
         case (.confirming, .character("n")), (.confirming, .character("N")), (_, .escape):
-            state.counterPrompt = nil
-            state.message = "nothing done"
+            state.typing = nil
+            state.notice = .info("nothing done")
             return .redraw
         case (.confirming, .enter):
             return []   // y or n: Enter alone must not sell a record
@@ -118,26 +177,16 @@ enum CounterModel {
         default:
             return []
         }
-        state.counterPrompt = prompt
+        state.typing = .prompt(prompt)
         return .redraw
     }
 
     /// What is wrong with the value typed, said at Enter, before the y/n (a price of 1e9 or a
     /// 300-character bin was refused only after `y`).
     static func problem(_ prompt: CounterPrompt) -> String? {
-        if case .orderStatus = prompt.intent { return FieldRules.orderMessage(prompt.text) }
+        if case .orderStatus = prompt.intent { return FieldRules.orderMessage(prompt.text).map(FieldProblemText.sentence) }
         guard case .action(let kind) = prompt.intent else { return nil }
-        switch kind {
-        case .price:
-            guard let price = Double(prompt.text.replacingOccurrences(of: ",", with: ".")), price > 0 else {
-                return "a price is a positive number, like 12.50"
-            }
-            return FieldRules.price(price, currency: prompt.listing?.record.priceCurrency)
-        case .move: return FieldRules.location(prompt.text.trimmingCharacters(in: .whitespaces))
-        case .comment: return FieldRules.comments(prompt.text)
-        case .hold: return FieldRules.note(prompt.text)
-        case .sell, .release, .orderStatus: return nil
-        }
+        return TypedValue(kind).problem(prompt.text, prompt.listing)
     }
 
     static func request(_ prompt: CounterPrompt, _ state: AppState) -> CounterRequest? {
@@ -149,26 +198,11 @@ enum CounterModel {
         }
         guard case .action(let kind) = prompt.intent else { return .undo }
         guard let listing = prompt.listing else { return nil }
-        let r = listing.record
-        // What the staff member was shown: if the mirror holds something else by now, the
-        // request is refused rather than acting on a record they did not see.
-        var seen = ListingFields()
-        switch kind {
-        case .price: seen.price = r.priceValue
-        case .move: seen.location = r.location ?? ""
-        case .comment: seen.comments = r.comments ?? ""
-        case .sell, .hold, .release, .orderStatus: seen.status = r.status
-        }
-        var request = ActionRequest(kind, listingID: listing.id, seen: seen)
-        switch kind {
-        case .price: request.price = Double(prompt.text.replacingOccurrences(of: ",", with: "."))
-        case .move: request.location = prompt.text
-        case .comment: request.comments = prompt.text
-        case .hold:
-            let note = prompt.text.trimmingCharacters(in: .whitespaces)
-            request.note = note.isEmpty ? nil : note
-        default: break
-        }
+        // What the staff member was shown of the fields the action changes: if the mirror holds
+        // something else by now, the request is refused rather than acting on a record they
+        // did not see.
+        var request = ActionRequest(kind, listingID: listing.id, seen: ListingFields(kind.spec.fields, of: listing.record))
+        TypedValue(kind).fill(&request, from: prompt.text)
         return .act(request)
     }
 
@@ -182,22 +216,14 @@ enum CounterModel {
     static func question(_ prompt: CounterPrompt, soldInShop: SoldInShopMode = .draft, undoing: String? = nil) -> String {
         if case .orderStatus(let choice) = prompt.intent { return question(choice, prompt) }
         if case .giveUpHold(let alert) = prompt.intent {
-            let record = alert.order?.items.first { $0.record.listingID == alert.sale.listingID }?.name ?? "the record"
+            let record = alert.order?.items.first { $0.record.listingID == alert.sale.listingID }.map(OrderFormat.name) ?? "the record"
             return "Give \(record) to the buyer \(alert.order?.record.buyer ?? "") and tell \(alert.sale.customer ?? "the customer") it is gone? y/n"
         }
         guard case .action(let kind) = prompt.intent, let listing = prompt.listing else {
             return undoing.map { "Undo \($0)? y/n" } ?? "Undo your last action? y/n"
         }
-        let what = describe(listing)
-        let currency = listing.record.priceCurrency.map { " (\($0))" } ?? ""
-        if prompt.step == .typing {
-            return switch kind {
-            case .price: "New price for \(name(listing))\(currency): "
-            case .move: "New bin for \(name(listing)): "
-            case .hold: "Hold \(name(listing)) for: "
-            default: "Comments for \(name(listing)): "
-            }
-        }
+        let what = ListingFormat.describe(listing)
+        if prompt.step == .typing { return TypedValue(kind).question(listing) }
         let typed = prompt.text.trimmingCharacters(in: .whitespaces)
         return switch kind {
         case .sell:
@@ -205,9 +231,9 @@ enum CounterModel {
                 : "Sold in the shop: \(what)? It becomes a Draft on Discogs (u undoes). y/n"
         case .hold: typed.isEmpty ? "Hold \(what) for a customer? y/n" : "Hold \(what) for \(typed)? y/n"
         case .release: "Put \(what) back on sale? y/n"
-        case .price: "Reprice \(what) to \(Money.format(Double(typed.replacingOccurrences(of: ",", with: ".")) ?? 0, currency: listing.record.priceCurrency))? y/n"
+        case .price: "Reprice \(what) to \(Money.format(TypedValue.price(typed) ?? 0, currency: listing.record.priceCurrency))? y/n"
         case .move: "Move \(what) to \(typed.isEmpty ? "no bin" : typed)? y/n"
-        case .comment: "Replace the comments of \(name(listing)) as shown? y/n"
+        case .comment: "Replace the comments of \(ListingFormat.name(listing)) as shown? y/n"
         case .orderStatus: "Change the order's status? y/n"
         }
     }
@@ -231,17 +257,5 @@ enum CounterModel {
             let message = prompt.text.trimmingCharacters(in: .whitespaces)
             return "Move \(order) from \(choice.current) to \(choice.chosen ?? "?")\(message.isEmpty ? "" : ", telling the buyer “\(message)”")? y/n"
         }
-    }
-
-    static func name(_ listing: Listing) -> String {
-        "\(listing.record.artist ?? "?") – \(listing.record.title ?? "?")"
-    }
-
-    /// "Björk – Army Of Me, 25.00 USD, bin A1".
-    static func describe(_ listing: Listing) -> String {
-        var parts = [name(listing)]
-        if let price = listing.record.priceValue { parts.append(Money.format(price, currency: listing.record.priceCurrency)) }
-        if let bin = listing.record.location { parts.append("bin \(bin)") }
-        return parts.joined(separator: ", ")
     }
 }

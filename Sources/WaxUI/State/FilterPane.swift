@@ -53,14 +53,13 @@ public enum FilterPaneModel {
         guard rows.indices.contains(state.filterCursor) else { return [] }
         switch rows[state.filterCursor] {
         case .bound(let upper):
-            state.rangeEditing = RangeField(kind: state.filterKind, upper: upper)
             let current: Double? = switch (state.filterKind, upper) {
             case (.price, false): state.query.minPrice
             case (.price, true): state.query.maxPrice
             case (_, false): state.query.minYear.map(Double.init)
             case (_, true): state.query.maxYear.map(Double.init)
             }
-            state.rangeText = current.map(FilterSummary.number) ?? ""
+            state.typing = .range(RangeField(kind: state.filterKind, upper: upper), text: current.map(FilterSummary.number) ?? "")
             return .redraw
         case .band(let band, _):
             let chosen = isActive(rows[state.filterCursor], state)

@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 
 /// The orders view and the pick list, as plain values (`Session` reads them from the mirror).
@@ -116,45 +117,40 @@ enum OrdersModel {
     static func togglePicked(_ state: inout AppState) -> Effects {
         guard let pick = state.orders.selectedPick else { return [] }
         if let double = pick.doubleSale {
-            state.message = "do not pick: \(OrderFormat.doubleSale(double, in: state.orders.orders.first { $0.id == pick.orderID }))"
-            state.messageIsError = true
+            state.notice = .problem("do not pick: \(OrderFormat.doubleSale(double, in: state.orders.orders.first { $0.id == pick.orderID }))")
             return .redraw
         }
-        state.counterRequest = .setPicked(orderID: pick.orderID, listingID: pick.item.record.listingID, picked: pick.item.pickedBy == nil)
         // The next item comes up: picking walks down the list.
         state.orders.pickCursor = min(state.orders.pickCursor + 1, max(0, state.orders.pickItems.count - 1))
-        return .act
+        return .perform(.setPicked(orderID: pick.orderID, listingID: pick.item.record.listingID, picked: pick.item.pickedBy == nil))
     }
 
     /// `H` on a double-sold hold: the online buyer gets the record (asked y/n).
     static func beginGiveUpHold(_ state: inout AppState) -> Effects {
         guard let order = state.orders.target(in: state.overlay),
               let alert = state.orders.doubleSales.first(where: { $0.sale.orderID == order.id && $0.sale.cause == .hold }) else {
-            state.message = "H here gives a double-sold hold to the online buyer: this order has none"
-            state.messageIsError = true
+            state.notice = .problem("H here gives a double-sold hold to the online buyer: this order has none")
             return .redraw
         }
-        state.counterPrompt = CounterPrompt(intent: .giveUpHold(alert), listing: nil, text: "", step: .confirming)
+        state.typing = .prompt(CounterPrompt(intent: .giveUpHold(alert), listing: nil, text: "", step: .confirming))
         return .redraw
     }
 
     /// `t`: choose one of the statuses Discogs offers for the order.
     static func beginStatus(_ state: inout AppState) -> Effects {
         if case .off(let reason) = state.counter {
-            state.message = reason
-            state.messageIsError = true
+            state.notice = .problem(reason)
             return .redraw
         }
         guard let order = state.orders.target(in: state.overlay) else { return [] }
         let choices = order.record.nextStatus.filter { $0 != order.record.status }
         guard !choices.isEmpty else {
-            state.message = "order \(order.id) is \(order.record.status): Discogs offers no other status"
-            state.messageIsError = true
+            state.notice = .problem("order \(order.id) is \(order.record.status): Discogs offers no other status")
             return .redraw
         }
-        state.counterPrompt = CounterPrompt(intent: .orderStatus(OrderStatusChoice(orderID: order.id, current: order.record.status, buyer: order.record.buyer,
+        state.typing = .prompt(CounterPrompt(intent: .orderStatus(OrderStatusChoice(orderID: order.id, current: order.record.status, buyer: order.record.buyer,
                                                                                   choices: choices)),
-                                            listing: nil, text: "", step: .choosing)
+                                            listing: nil, text: "", step: .choosing))
         return .redraw
     }
 }
@@ -175,8 +171,8 @@ public struct DoubleSaleAlert: Sendable, Equatable {
 /// An order status being chosen: the order, and the statuses Discogs offers (by number).
 public struct OrderStatusChoice: Sendable, Equatable {
     public var orderID: String
-    public var current: String
+    public var current: OrderStatus
     public var buyer: String?
-    public var choices: [String]
-    public var chosen: String?
+    public var choices: [OrderStatus]
+    public var chosen: OrderStatus?
 }

@@ -7,15 +7,18 @@ public enum Reducer {
     public static func handle(_ key: Key, _ state: inout AppState) -> Effects {
         if case .resize(let columns, let rows) = key { return resize(columns: columns, rows: rows, &state) }
         let hadMessage = state.message != nil
-        state.message = nil
-        state.messageIsError = false
-        if let effects = CounterModel.handle(key, &state) { return effects }
-        if let field = state.rangeEditing { return editRange(field, key, &state) }
-        if state.narrowing, let effects = editNarrowing(key, &state) { return effects }
-        if state.searchEditing, let effects = editSearch(key, &state) { return effects }
+        state.notice = nil
+        // What is being typed takes the key first; a key it does not take goes to the commands.
+        switch state.typing {
+        case .prompt(let prompt)?: if let effects = CounterModel.handle(key, prompt, &state) { return effects }
+        case .range(let field, let text)?: return editRange(field, text, key, &state)
+        case .narrowing?: if let effects = editNarrowing(key, &state) { return effects }
+        case .search?: if let effects = editSearch(key, &state) { return effects }
+        case nil: break
+        }
         // A barcode scanner (or a person) typing digits in the list: that is a search.
         if state.scope == .list, case .character(let c) = key, c.isNumber, CommandRegistry.command(for: key, in: .list) == nil {
-            state.searchEditing = true
+            state.typing = .search
             state.query.text = String(c)
             return startOver(&state)
         }
@@ -46,10 +49,10 @@ public enum Reducer {
             state.valueFilter = ""
         case .enter:
             // Done narrowing, and the value under the cursor chosen (it took a second Enter).
-            state.narrowing = false
+            state.typing = nil
             return FilterPaneModel.choose(&state)
         case .escape:
-            state.narrowing = false
+            state.typing = nil
             state.valueFilter = ""
         default:
             return nil
@@ -70,12 +73,12 @@ public enum Reducer {
             state.query.text.removeLast()
             return startOver(&state)
         case .enter:
-            state.searchEditing = false
+            state.typing = nil
             // One listing found (a scanned barcode, a listing id): show it.
             if state.total == 1, state.selected != nil { return open(&state) }
             return .redraw
         case .escape:
-            state.searchEditing = false
+            state.typing = nil
             guard !state.query.text.isEmpty else { return .redraw }
             state.query.text = ""
             return .refilter
@@ -87,18 +90,16 @@ public enum Reducer {
         }
     }
 
-    private static func editRange(_ field: RangeField, _ key: Key, _ state: inout AppState) -> Effects {
+    private static func editRange(_ field: RangeField, _ text: String, _ key: Key, _ state: inout AppState) -> Effects {
         switch key {
-        case .character(let c) where c.isNumber || (c == "." && field.kind == .price && !state.rangeText.contains(".")):
-            state.rangeText.append(c)
+        case .character(let c) where c.isNumber || (c == "." && field.kind == .price && !text.contains(".")):
+            state.typing = .range(field, text: text + String(c))
             return .redraw
         case .backspace:
-            if !state.rangeText.isEmpty { state.rangeText.removeLast() }
+            state.typing = .range(field, text: String(text.dropLast()))
             return .redraw
         case .enter:
-            let text = state.rangeText
-            state.rangeEditing = nil
-            state.rangeText = ""
+            state.typing = nil
             switch (field.kind, field.upper) {
             case (.price, false): state.query.minPrice = Double(text)
             case (.price, true): state.query.maxPrice = Double(text)
@@ -107,8 +108,7 @@ public enum Reducer {
             }
             return startOver(&state).union(.loadFacets)
         case .escape:
-            state.rangeEditing = nil
-            state.rangeText = ""
+            state.typing = nil
             return .redraw
         default:
             return []
@@ -137,7 +137,7 @@ public enum Reducer {
         case .back: return back(&state)
         case .switchPane: return switchPane(&state)
         case .search:
-            state.searchEditing = true
+            state.typing = .search
             state.overlay = .none
             state.returnTo = nil
             // The list is what a search narrows: on a narrow terminal it takes the screen back
@@ -185,7 +185,7 @@ public enum Reducer {
         case .filterJump:
             return []   // handled with its key, in `handle`
         case .filterNarrow:
-            state.narrowing = true
+            state.typing = .narrowing
             state.valueFilter = ""
             state.filterCursor = 0
             return .redraw
@@ -198,14 +198,14 @@ public enum Reducer {
             return startOver(&state).union(.loadFacets)
         case .sync:
             if case .unavailable = state.sync.phase {
-                state.message = "syncing is off: set DISCOGS_TOKEN and DISCOGS_SELLER_USERNAME (see wax info)"
+                state.notice = .info("syncing is off: set DISCOGS_TOKEN and DISCOGS_SELLER_USERNAME (see wax info)")
                 return .redraw
             }
             if state.sync.isRunning {
-                state.message = "a sync is already running"
+                state.notice = .info("a sync is already running")
                 return .redraw
             }
-            state.message = "sync started: the status bar shows how it goes"
+            state.notice = .info("sync started: the status bar shows how it goes")
             return .startSync
         case .changes:
             state.overlay = state.overlay == .changes ? .none : .changes
@@ -214,10 +214,10 @@ public enum Reducer {
             return state.overlay == .changes ? .loadChanges : .redraw
         case .copyURL:
             guard let url = state.copyTarget else { return [] }
-            state.message = "copied \(url)"
+            state.notice = .info("copied \(url)")
             return .copyURL
         case .reload:
-            state.message = "reloaded from the mirror"
+            state.notice = .info("reloaded from the mirror")
             return .reload
         case .help:
             state.overlay = state.overlay == .help ? .none : .help
@@ -227,8 +227,12 @@ public enum Reducer {
             return .quit
         case .repaint:
             return .repaint
-        case .sell, .holdOrRelease, .reprice, .moveBin, .editComments, .undo:
-            return CounterModel.begin(command, &state)
+        case .sell: return CounterModel.begin(.sell, &state)
+        case .holdOrRelease: return CounterModel.begin(.hold, &state)
+        case .reprice: return CounterModel.begin(.price, &state)
+        case .moveBin: return CounterModel.begin(.move, &state)
+        case .editComments: return CounterModel.begin(.comment, &state)
+        case .undo: return CounterModel.beginUndo(&state)
         case .orders: return OrdersModel.show(.orders, &state)
         case .pickList: return OrdersModel.show(.pickList, &state)
         case .orderStatus: return OrdersModel.beginStatus(&state)
@@ -258,7 +262,7 @@ public enum Reducer {
 
     /// Where moving keys act: the filter values while they are being narrowed, else the scope's.
     private static func movingIn(_ state: AppState) -> Scope {
-        state.narrowing ? .filter : state.scope
+        state.typing == .narrowing ? .filter : state.scope
     }
 
     private static func move(by delta: Int, _ state: inout AppState) -> Effects {
@@ -336,7 +340,7 @@ public enum Reducer {
     private static func open(_ state: inout AppState) -> Effects {
         switch state.scope {
         case .searching:
-            state.searchEditing = false
+            state.typing = nil
             return open(&state)
         case .filter:
             return FilterPaneModel.choose(&state)
@@ -352,14 +356,19 @@ public enum Reducer {
             return OrdersModel.open(&state)
         case .list:
             guard state.selected != nil else { return [] }
-            if !state.layout.split { state.detailOpen = true }
-            state.filterOpen = false
-            state.focus = .detail
-            state.detailScroll = 0
+            focusDetail(&state)
             return .loadDetail
         default:
             return []
         }
+    }
+
+    /// The details take the keyboard (and the whole body on a narrow terminal), from the top.
+    static func focusDetail(_ state: inout AppState) {
+        if !state.layout.split { state.detailOpen = true }
+        state.filterOpen = false
+        state.focus = .detail
+        state.detailScroll = 0
     }
 
     private static func back(_ state: inout AppState) -> Effects {

@@ -187,18 +187,6 @@ public struct Theme: Sendable, Equatable {
     public static let builtInMono: Theme = {
         try! parse(ShippedThemes.monoText, name: "mono", file: "(built-in)", over: Theme(name: "mono", styles: [:]))
     }()
-
-    /// Removes every colour, keeping attributes (NO_COLOR).
-    public var withoutColour: Theme {
-        var copy = self
-        for (role, style) in styles {
-            var plain = style
-            plain.foreground = .terminalDefault
-            plain.background = .terminalDefault
-            copy.styles[role] = plain
-        }
-        return copy
-    }
 }
 
 /// Finds a theme by name: a file in the user's theme folder, then in the installed share

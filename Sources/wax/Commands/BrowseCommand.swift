@@ -49,12 +49,12 @@ enum Browser {
             background.enrichment = .all
             runner = SyncRunner(engine: engine, options: background) { inbox.post($0) }
         }
-        let refusal = actionRefusal(context, inventory: inventory, readOnly: readOnly)
+        let rights = ActingRights.decide(context, inventory: inventory, readOnly: readOnly, canSend: runner != nil)
         let workers = runner.map {
-            ShopWorkers(runner: $0, plan: .init(syncEvery: autoSync ? interval : nil, sendOutbox: refusal == nil, ordersEvery: ordersPollInterval,
+            ShopWorkers(runner: $0, plan: .init(syncEvery: autoSync ? interval : nil, sendOutbox: rights == .sendsItself, ordersEvery: ordersPollInterval,
                                                 trigger: "browser"), logger: context.logger)
         }
-        let counter = counterAccess(context, inventory: inventory, refusal: refusal, sender: workers?.sender)
+        let counter = counterAccess(context, rights, sender: workers?.sender)
         SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
@@ -79,28 +79,16 @@ enum Browser {
         context.logger.info("browser closed\(signal != 0 ? " by signal \(signal)" : "")")
     }
 
-    /// Why staff may not act from this wax whatever the token (read-only here, a mirror that
-    /// can't be written), or nil.
-    static func actionRefusal(_ context: AppContext, inventory: InventoryService, readOnly: Bool) -> String? {
-        if readOnly || context.settings.readOnly {
-            return "read-only here (\(readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act"
-        }
-        if let reason = inventory.database.readOnlyReason { return "actions are off: the mirror can't be written (\(reason))" }
-        return nil
-    }
-
     /// Whether staff may act here. With the token the browser sends its own actions (`sender`);
-    /// without it a browser still queues them when another wax (the `wax sync --watch`
-    /// service) sends this mirror's outbox.
-    static func counterAccess(_ context: AppContext, inventory: InventoryService, refusal: String?, sender: OutboxSender?) -> CounterAccess {
+    /// without it a browser still queues them when another wax sends this mirror's outbox.
+    static func counterAccess(_ context: AppContext, _ rights: ActingRights, sender: OutboxSender?) -> CounterAccess {
         let user = StaffUser.current()
         let soldInShop = SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft
-        if let refusal { return CounterAccess(user: user, availability: .off(refusal), soldInShop: soldInShop) }
-        if let sender { return CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender.nudge() }) }
-        if DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) != nil {
-            return CounterAccess(user: user, availability: .on, soldInShop: soldInShop)
+        switch rights {
+        case .refused(let reason, _):
+            return CounterAccess(user: user, availability: .off(reason), soldInShop: soldInShop)
+        case .sendsItself, .queuesForAnotherWax:
+            return CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender?.nudge() })
         }
-        return CounterAccess(user: user, availability: .off("actions are off: they need the seller's Discogs token here, or the wax-sync service running (see wax info)"),
-                             soldInShop: soldInShop)
     }
 }

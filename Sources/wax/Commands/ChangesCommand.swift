@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WaxJSON
+import WaxPresentation
 import WaxStore
 import WaxText
 import WaxUI
@@ -29,7 +30,7 @@ struct ChangesCommand: AsyncParsableCommand {
         try Failure.reporting {
             let context = try AppContext.load()
             let from = try SinceOption(parsing: since).date
-            let changes = try context.openInventory().changes(since: from, limit: 100_000)
+            let changes = try context.openInventory().reports.changes(since: from, limit: 100_000)
                 .filter { kind == nil || $0.kind.rawValue == kind!.rawValue }
             if json {
                 Console.out(JSONValue.array(changes.map(Self.object)).prettyText + "\n")
@@ -45,7 +46,7 @@ struct ChangesCommand: AsyncParsableCommand {
                                                 .init("Artist – Title", minimum: 12), .init("Change", minimum: 6)])
                 for c in changes {
                     table.rows.append([c.changedAt.map(LocalTime.system.minute) ?? "", ChangeText.what(c), c.location ?? "",
-                                       "\(c.artist ?? "?") – \(c.title ?? "?")", ChangeText.detail(c) ?? ""])
+                                       ListingFormat.name(artist: c.artist, title: c.title), ChangeText.detail(c) ?? ""])
                 }
                 Console.out(table.render(maxWidth: Console.terminalWidth) + "\(changes.count) changes since \(LocalTime.system.minuteWithZone(from))\n")
             }

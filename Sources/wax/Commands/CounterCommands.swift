@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxUI
 
@@ -68,9 +69,9 @@ struct ReleaseCommand: CounterCommand {
     func run() async throws {
         try await Failure.reporting {
             let counter = try Counter.open(options)
-            if let double = try counter.inventory.unresolvedDoubleSale(listingID: listingID.value), double.cause == .hold {
-                let resolved = try counter.inventory.giveUpHold(listingID: listingID.value, user: counter.user)
-                Console.out(OrderFormat.doubleSale(resolved, in: try counter.inventory.order(id: resolved.orderID))
+            if let double = try counter.inventory.orderBook.unresolvedDoubleSale(listingID: listingID.value), double.cause == .hold {
+                let resolved = try counter.inventory.orderBook.giveUpHold(listingID: listingID.value, user: counter.user)
+                Console.out(OrderFormat.doubleSale(resolved, in: try counter.inventory.orderBook.order(id: resolved.orderID))
                             + "; tell \(resolved.customer ?? "the customer") it is gone\n")
                 return
             }
@@ -138,7 +139,7 @@ struct UndoCommand: AsyncParsableCommand {
             let counter = try Counter.open(options)
             let outcome: UndoOutcome
             do {
-                outcome = try counter.inventory.undoLast(user: counter.user)
+                outcome = try counter.inventory.outbox.undoLast(user: counter.user)
             } catch let refusal as ActionRefusal {
                 throw Failure.failed(refusal.description)
             }

@@ -75,7 +75,7 @@ struct ImportCommand: AsyncParsableCommand {
                     throw Failure.configuration("--clear-db would leave \(parsed.records.count) of the mirror's \(current) listings (\(file.lastPathComponent) has \(parsed.records.count) rows): add --yes if that is what you mean")
                 }
             }
-            let outcome = try inventory.importListings(parsed.records, releases: parsed.releases, clearFirst: clearDB)
+            let outcome = try inventory.importer.importListings(parsed.records, releases: parsed.releases, clearFirst: clearDB)
             context.logger.info("imported \(file.path): \(parsed.format.rawValue), \(outcome)")
             let summary: [(String, Int)] = [
                 ("total_rows", parsed.totalRows), ("imported", outcome.imported), ("updated", outcome.updated),

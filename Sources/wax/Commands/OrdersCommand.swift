@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WaxConfig
 import WaxJSON
+import WaxPresentation
 import WaxStore
 import WaxSync
 import WaxText
@@ -46,7 +47,7 @@ struct OrdersCommand: AsyncParsableCommand {
     static func object(_ order: Order) -> JSONValue {
         let r = order.record
         return .object([
-            "id": .string(r.id), "status": .string(r.status), "next_status": .array(r.nextStatus.map(JSONValue.string)),
+            "id": .string(r.id), "status": .string(r.status.rawValue), "next_status": .array(r.nextStatus.map { .string($0.rawValue) }),
             "created": JSONValue(r.created), "last_activity": JSONValue(r.lastActivity), "buyer": JSONValue(r.buyer),
             "total": JSONValue(r.total), "currency": JSONValue(r.totalCurrency), "fee": JSONValue(r.fee),
             "shipping_method": JSONValue(r.shippingMethod), "shipping": JSONValue(r.shippingValue), "shipping_address": JSONValue(r.shippingAddress),
@@ -89,12 +90,12 @@ struct OrdersList: AsyncParsableCommand {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             if sync { Console.note(OrdersCommand.describe(try await OrdersCommand.pollOnce(context, inventory, trigger: "wax orders --sync"))) }
-            let orders = try inventory.orders(openOnly: open, status: status)
+            let orders = try inventory.orderBook.orders(openOnly: open, status: status)
             // Every double sale nobody resolved, whatever the filter or format: each on stderr,
             // saying whom to call.
             defer {
-                for double in (try? inventory.unresolvedDoubleSales()) ?? [] {
-                    Console.error(OrderFormat.doubleSale(double, in: try? inventory.order(id: double.orderID)))
+                for double in (try? inventory.orderBook.unresolvedDoubleSales()) ?? [] {
+                    Console.error(OrderFormat.doubleSale(double, in: try? inventory.orderBook.order(id: double.orderID)))
                 }
             }
             if json {
@@ -106,9 +107,9 @@ struct OrdersList: AsyncParsableCommand {
             let now = Date()
             for order in orders {
                 let r = order.record
-                let items = order.items.map { "\($0.name)\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; ")
+                let items = order.items.map { "\(OrderFormat.name($0))\($0.location.map { " [\($0)]" } ?? "")" }.joined(separator: "; ")
                 let flag = order.unresolvedDoubleSales.first.map { "DOUBLE SALE: \(OrderFormat.cause($0))" } ?? ""
-                table.rows.append([r.id, r.status, r.age(now: now), r.buyer ?? "", OrderFormat.total(r), items, flag])
+                table.rows.append([r.id, r.status.rawValue, r.age(now: now), r.buyer ?? "", OrderFormat.total(r), items, flag])
             }
             Console.out(table.render(maxWidth: Console.terminalWidth) + "\(orders.count) orders, \(orders.filter(\.isOpen).count) open\n")
         }
@@ -123,7 +124,7 @@ struct OrdersShow: AsyncParsableCommand {
     func run() async throws {
         try Failure.reporting {
             let inventory = try AppContext.load().openInventory()
-            guard let order = try inventory.order(id: id) else { throw Failure.configuration("no order \(id) in the mirror (wax orders --sync reads them from Discogs)") }
+            guard let order = try inventory.orderBook.order(id: id) else { throw Failure.configuration("no order \(id) in the mirror (wax orders --sync reads them from Discogs)") }
             if json {
                 Console.out(OrdersCommand.object(order).prettyText + "\n")
                 return
@@ -131,9 +132,9 @@ struct OrdersShow: AsyncParsableCommand {
             let r = order.record
             var out = "order \(r.id) · \(r.status) · \(r.buyer ?? "?") · \(r.total.map { Money.format($0, currency: r.totalCurrency) } ?? "")\n"
             for double in order.doubleSales { out += OrderFormat.doubleSale(double, in: order) + "\n" }
-            out += "next: \(r.nextStatus.filter { $0 != r.status }.joined(separator: ", "))\n\nitems:\n"
+            out += "next: \(r.nextStatus.filter { $0 != r.status }.map(\.rawValue).joined(separator: ", "))\n\nitems:\n"
             for item in order.items {
-                out += "  [\(item.location ?? "no bin")] \(item.name) · \(item.record.mediaCondition ?? "") · "
+                out += "  [\(item.location ?? "no bin")] \(OrderFormat.name(item)) · \(OrderFormat.conditions(item.record)) · "
                 out += "\(item.record.price.map { Money.format($0, currency: item.record.currency) } ?? "")\(item.inMirror ? "" : " (not in the mirror)")\n"
             }
             out += "\nship to:\n" + (r.shippingAddress ?? "").split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
@@ -154,10 +155,10 @@ struct OrdersPickList: AsyncParsableCommand {
 
     func run() async throws {
         try Failure.reporting {
-            let items = try AppContext.load().openInventory().pickList()
+            let items = try AppContext.load().openInventory().orderBook.pickList()
             if json {
                 Console.out(JSONValue.array(items.map { p in
-                    var object: [String: JSONValue] = ["order_id": .string(p.orderID), "buyer": JSONValue(p.buyer), "status": .string(p.status),
+                    var object: [String: JSONValue] = ["order_id": .string(p.orderID), "buyer": JSONValue(p.buyer), "status": .string(p.status.rawValue),
                                                        "double_sale": .bool(p.doubleSale != nil)]
                     if case .object(let item) = OrdersCommand.item(p.item) { object.merge(item) { a, _ in a } }
                     return .object(object)
@@ -175,7 +176,7 @@ struct OrdersPickList: AsyncParsableCommand {
                                                 .init("Order", minimum: 9), .init("Buyer", minimum: 6), .init("Picked", minimum: 6)])
                 for p in items {
                     let picked = p.doubleSale.map { "DO NOT PICK: double sale, \(OrderFormat.cause($0))" } ?? p.item.pickedBy.map { "✓ \($0)" } ?? ""
-                    table.rows.append([p.item.location ?? "—", p.item.name, OrderFormat.conditions(p.item.record), p.orderID, p.buyer ?? "", picked])
+                    table.rows.append([p.item.location ?? "—", OrderFormat.name(p.item), OrderFormat.conditions(p.item.record), p.orderID, p.buyer ?? "", picked])
                 }
                 let toPick = items.filter { $0.doubleSale == nil }
                 let doubles = items.count - toPick.count
@@ -217,7 +218,7 @@ struct OrdersStatus: AsyncParsableCommand {
         let counter = try Counter.open(options)
         let action: CounterAction
         do {
-            action = try counter.inventory.enqueueOrderStatus(orderID: id, status: status, message: message, user: counter.user)
+            action = try counter.inventory.orderBook.enqueueStatus(orderID: id, status: OrderStatus(rawValue: status), message: message, user: counter.user)
         } catch let refusal as ActionRefusal {
             throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WaxConfig
 import WaxJSON
+import WaxPresentation
 import WaxStore
 import WaxSync
 import WaxText
@@ -25,7 +26,7 @@ struct OutboxList: AsyncParsableCommand {
     func run() async throws {
         try Failure.reporting {
             let inventory = try AppContext.load().openInventory()
-            let actions = try inventory.actions(openOnly: open, limit: max(1, limit))
+            let actions = try inventory.outbox.actions(openOnly: open, limit: max(1, limit))
             if json {
                 Console.out(JSONValue.array(actions.map(ActionJSON.object)).prettyText + "\n")
                 return
@@ -34,14 +35,14 @@ struct OutboxList: AsyncParsableCommand {
                                             .init("Listing", minimum: 10), .init("Artist – Title", minimum: 12), .init("Action", minimum: 10),
                                             .init("Why", minimum: 8)])
             for action in actions {
-                let target = action.orderID.map { "order \($0)" } ?? String(action.listingID)
-                let record = action.orderID == nil ? "\(action.artist ?? "?") – \(action.title ?? "?")" : ""
+                let target = action.orderID.map { "order \($0)" } ?? action.listingID.map(String.init) ?? ""
+                let record = action.orderID == nil ? ListingFormat.name(artist: action.artist, title: action.title) : ""
                 table.rows.append([String(action.id), action.state.rawValue, LocalTime.system.minute(action.createdAt), action.user,
-                                   target, record, action.summary, action.message ?? ""])
+                                   target, record, ActionText.summary(action), action.message ?? ""])
             }
-            let waiting = try inventory.openActionCount()
+            let waiting = try inventory.outbox.openCount()
             var tail = "\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs"
-            if let trouble = try inventory.discogsTrouble() {
+            if let trouble = try inventory.outboxQueue.trouble() {
                 tail += "; Discogs is not answering (\(trouble.reason) since \(LocalTime.system.minute(trouble.since)))"
             }
             Console.out(table.render(maxWidth: Console.terminalWidth) + tail + "\n")
@@ -62,10 +63,10 @@ struct OutboxSend: AsyncParsableCommand {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             let (client, seller) = try SyncSetup.client(context)
-            let sender = OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller), logger: context.logger)
-            let open = try inventory.actions(openOnly: true, limit: 10_000).map(\.id)
+            let sender = SyncSetup.sender(context, inventory: inventory, client: client, seller: seller)
+            let open = try inventory.outbox.actions(openOnly: true, limit: 10_000).map(\.id)
             let outcome = await sender.drain(trigger: "wax outbox send", ignoringBackoff: true)
-            let after = try open.sorted().compactMap { try inventory.action(id: $0) }
+            let after = try open.sorted().compactMap { try inventory.outbox.action(id: $0) }
             if json { Console.out(JSONValue.array(after.map(ActionJSON.object)).prettyText + "\n") }
             switch outcome {
             case .done(let confirmed, let refused):
@@ -79,7 +80,7 @@ struct OutboxSend: AsyncParsableCommand {
                 throw ExitStatus.queued.code
             case .busy(let holder):
                 // That wax looks at the outbox every second: what waits is due now for it.
-                let due = try inventory.makeWaitingDueNow()
+                let due = try inventory.outboxQueue.makeWaitingDueNow()
                 Console.note("another wax sends this outbox (\(holder)): \(due) waiting action\(due == 1 ? " is" : "s are") due now, it sends within seconds (see wax outbox)")
                 throw ExitStatus.queued.code
             case .unusable(let reason):
@@ -98,7 +99,7 @@ struct OutboxRetry: AsyncParsableCommand {
         try await Failure.reporting {
             let counter = try Counter.open(options)
             do {
-                try await counter.settle(try counter.inventory.retry(id), options)
+                try await counter.settle(try counter.inventory.outbox.retry(id), options)
             } catch let refusal as ActionRefusal {
                 throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
             }
@@ -116,8 +117,8 @@ struct OutboxCancel: AsyncParsableCommand {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             do {
-                let action = try inventory.cancel(id, by: StaffUser.current())
-                Console.out(json ? ActionJSON.object(action).prettyText + "\n" : "#\(action.id) \(action.summary): cancelled\n")
+                let action = try inventory.outbox.cancel(id, by: StaffUser.current())
+                Console.out(json ? ActionJSON.object(action).prettyText + "\n" : "#\(action.id) \(ActionText.summary(action)): cancelled\n")
             } catch let refusal as ActionRefusal {
                 throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WaxJSON
+import WaxPresentation
 import WaxStore
 import WaxText
 
@@ -22,7 +23,7 @@ struct SalesCommand: AsyncParsableCommand {
     func run() async throws {
         try Failure.reporting {
             let from = try SinceOption(parsing: since).date
-            let sales = try AppContext.load().openInventory().sales(since: from)
+            let sales = try AppContext.load().openInventory().reports.sales(since: from)
             let totals = Self.totals(sales)
             if json {
                 Console.out(JSONValue.object([
@@ -46,7 +47,7 @@ struct SalesCommand: AsyncParsableCommand {
                                                 .init("Price", minimum: 8), .init("Fee", minimum: 6), .init("Waited", minimum: 6), .init("By", minimum: 5)])
                 for s in sales {
                     table.rows.append([s.soldAt.map(LocalTime.system.minute) ?? "", s.channel == .discogs ? "Discogs" : "shop",
-                                       "\(s.artist ?? "?") – \(s.title ?? "?")", s.price.map { Money.format($0, currency: s.currency) } ?? "",
+                                       ListingFormat.name(artist: s.artist, title: s.title), s.price.map { Money.format($0, currency: s.currency) } ?? "",
                                        s.fee.map { String(format: "%.2f", $0) } ?? "", s.stockAge.map { "\(Int($0 / 86_400))d" } ?? "",
                                        s.user ?? s.orderID ?? ""])
                 }

@@ -12,7 +12,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         try Failure.reporting {
             let context = try AppContext.load()
-            let stats = try context.openInventory().stats()
+            let stats = try context.openInventory().reports.stats()
             Console.out(json ? StatsJSON.object(stats).prettyText + "\n" : StatsText.text(stats))
         }
     }

@@ -47,7 +47,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             // What staff queued goes out first: a sync after it then agrees with it.
             if !context.settings.readOnly {
-                let outbox = await SyncSetup.sender(context, engine: engine, seller: options.seller).drain(trigger: "wax sync")
+                let outbox = await SyncSetup.sender(context, inventory: engine.inventory, client: engine.client, seller: options.seller).drain(trigger: "wax sync")
                 if !json { Self.note(outbox) }
             }
             // Then the orders (a shop syncing from cron sees them too): a listing bought online

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WaxConfig
 import WaxJSON
+import WaxPresentation
 import WaxStore
 import WaxSync
 
@@ -25,21 +26,19 @@ struct Counter {
     /// Whether this wax may act at all, and how its actions will reach Discogs. Exit 2 when not.
     static func open(_ options: CounterOptions) throws -> Counter {
         let context = try AppContext.load()
-        if options.readOnly || context.settings.readOnly {
-            throw Failure.configuration("wax is read-only here (\(options.readOnly ? "--read-only" : "WAX_READ_ONLY=true")): staff can look but not act")
-        }
+        // Before the mirror is opened: a read-only wax never creates one.
+        if let reason = ActingRights.readOnlyReason(context, readOnly: options.readOnly) { throw Failure.configuration(reason) }
         let inventory = try context.openInventory()
-        if let reason = inventory.database.readOnlyReason { throw Failure.failed("the mirror can't be written: \(reason)") }
-        if context.settings.discogsToken != nil {
+        switch ActingRights.decide(context, inventory: inventory, readOnly: options.readOnly, canSend: context.settings.discogsToken != nil) {
+        case .refused(let reason, let usage):
+            throw usage ? Failure.configuration(reason) : Failure.failed(reason)
+        case .sendsItself:
             let (client, seller) = try SyncSetup.client(context)
-            let sender = OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller),
-                                      logger: context.logger)
+            let sender = SyncSetup.sender(context, inventory: inventory, client: client, seller: seller)
             return Counter(context: context, inventory: inventory, sender: sender, user: StaffUser.current())
+        case .queuesForAnotherWax:
+            return Counter(context: context, inventory: inventory, sender: nil, user: StaffUser.current())
         }
-        guard DatabaseLock.holder(forDatabase: inventory.database.path, job: .outbox) != nil else {
-            throw Failure.configuration("actions need the seller's Discogs token: set DISCOGS_TOKEN here, or run `wax sync --watch` (the wax-sync service) with it, which sends what staff queue")
-        }
-        return Counter(context: context, inventory: inventory, sender: nil, user: StaffUser.current())
     }
 
     var soldInShop: SoldInShopMode { SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft }
@@ -48,7 +47,7 @@ struct Counter {
     func act(_ request: ActionRequest, _ options: CounterOptions) async throws {
         let action: CounterAction
         do {
-            action = try inventory.enqueue(request, user: user)
+            action = try inventory.outbox.enqueue(request, user: user)
         } catch let refusal as ActionRefusal {
             throw refusal.cause == .usage ? Failure.configuration(refusal.description) : Failure.failed(refusal.description)
         }
@@ -70,10 +69,10 @@ struct Counter {
             if case .unusable(let reason) = await drained.value { unusable = reason }
             waited.cancel()
         }
-        var latest = try inventory.action(id: action.id) ?? action
+        var latest = try inventory.outbox.action(id: action.id) ?? action
         while latest.state.isOpen, Date() < deadline, unusable == nil {
             try await Task.sleep(for: .milliseconds(200))
-            latest = try inventory.action(id: action.id) ?? latest
+            latest = try inventory.outbox.action(id: action.id) ?? latest
         }
         report(latest, options)
         if let unusable, latest.state.isOpen {
@@ -89,7 +88,7 @@ struct Counter {
             Console.out(ActionJSON.object(action).prettyText + "\n")
             return
         }
-        let what = "#\(action.id) \(action.summary): \(Self.describe(action))"
+        let what = "#\(action.id) \(ActionText.summary(action)): \(Self.describe(action))"
         switch action.state {
         case .confirmed:
             Console.out("\(what): confirmed on Discogs\n")
@@ -98,7 +97,7 @@ struct Counter {
         case .cancelled:
             Console.out("\(what): cancelled\n")
         case .queued, .sending, .sent:
-            let waiting = (try? inventory.openActionCount()) ?? 1
+            let waiting = (try? inventory.outbox.openCount()) ?? 1
             Console.out("\(what): queued (\(waiting) change\(waiting == 1 ? "" : "s") waiting for Discogs; \(whoSends))\(action.message.map { ": \($0)" } ?? "")\n")
         }
     }

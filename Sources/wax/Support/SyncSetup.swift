@@ -8,7 +8,7 @@ enum SyncSetup {
     static func engine(_ context: AppContext, inventory: InventoryService) throws -> (SyncEngine, SyncOptions) {
         let (client, seller) = try self.client(context)
         var options = SyncOptions(seller: seller, trigger: .cli)
-        options.status = context.settings.inventoryStatus
+        options.status = ListingStatus(rawValue: context.settings.inventoryStatus)
         // Fault injection for the kill-during-apply test: hold the transaction open.
         if let pause = ProcessInfo.processInfo.environment["WAX_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init) {
             options.pauseBeforeCommit = pause
@@ -36,10 +36,10 @@ enum SyncSetup {
         }
     }
 
-    /// The outbox sender sharing `engine`'s client (one rate limiter per process).
-    static func sender(_ context: AppContext, engine: SyncEngine, seller: String) -> OutboxSender {
-        OutboxSender(inventory: engine.inventory, client: engine.client, configuration: OutboxSender.Configuration(seller: seller),
-                     logger: context.logger)
+    /// The outbox sender of a one-shot command, on `client` (shared with its sync, if any: one
+    /// rate limiter per process). Long-running waxes get theirs from `ShopWorkers`.
+    static func sender(_ context: AppContext, inventory: InventoryService, client: DiscogsClient, seller: String) -> OutboxSender {
+        OutboxSender(inventory: inventory, client: client, configuration: OutboxSender.Configuration(seller: seller), logger: context.logger)
     }
 
     static func exit(for failure: SyncFailure) -> Failure {

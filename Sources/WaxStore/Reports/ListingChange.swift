@@ -44,23 +44,3 @@ public struct ListingChange: Sendable, Equatable, Identifiable {
         self.isUndo = isUndo
     }
 }
-
-extension InventoryService {
-    /// Changes recorded at or after `since`, newest first.
-    public func changes(since: Date, limit: Int = 1_000) throws -> [ListingChange] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.*, l.artist, l.title, l.location, a.kind AS action_kind, a.undoes IS NOT NULL AS is_undo
-                FROM listing_changes c LEFT JOIN listings l ON l.listing_id = c.listing_id LEFT JOIN actions a ON a.id = c.action_id
-                WHERE c.changed_at >= ? ORDER BY c.changed_at DESC, c.id DESC LIMIT ?
-                """, arguments: [Timestamp.string(since), limit]).map { row in
-                ListingChange(id: row["id"], syncRunID: row["sync_run_id"], listingID: row["listing_id"],
-                              kind: ListingChange.Kind(rawValue: row["change"]) ?? .updated, field: row["field"],
-                              oldValue: row["old_value"], newValue: row["new_value"],
-                              changedAt: Timestamp.parse(row["changed_at"]), artist: row["artist"], title: row["title"],
-                              location: row["location"], user: row["user"],
-                              actionKind: (row["action_kind"] as String?).flatMap(ActionKind.init(rawValue:)), isUndo: row["is_undo"] ?? false)
-            }
-        }
-    }
-}

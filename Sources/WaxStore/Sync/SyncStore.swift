@@ -10,8 +10,8 @@ public struct SnapshotApply: Sendable {
     /// Listings as Discogs describes them now. Each is inserted, updated (only when a field
     /// really changed) or left alone. Listings not in here are not touched unless removed.
     public var listings: [ListingRecord]
-    /// Listings Discogs confirmed gone, with why (`sold`, `deleted`, `not for sale`).
-    public var removals: [Int64: String]
+    /// Listings Discogs confirmed gone, with why.
+    public var removals: [Int64: RemovalReason]
     /// The seller object, kept once instead of in every listing's raw JSON.
     public var seller: SellerRecord?
     public var trigger: SyncTrigger
@@ -22,7 +22,7 @@ public struct SnapshotApply: Sendable {
     /// Called inside the transaction, just before it commits (fault injection in tests).
     public var beforeCommit: (@Sendable () -> Void)?
 
-    public init(listings: [ListingRecord], removals: [Int64: String] = [:], seller: SellerRecord? = nil,
+    public init(listings: [ListingRecord], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
                 trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
         self.listings = listings
         self.removals = removals
@@ -59,12 +59,16 @@ public struct ApplyCounts: Sendable, Equatable {
     public init() {}
 }
 
-extension InventoryService {
+/// What a sync writes: snapshots applied in one transaction, release details, failed runs;
+/// and what it reads to plan the next requests.
+public struct SyncStore: Sendable {
+    let database: MirrorDatabase
+
     /// Current listings' ids and statuses: what a sync compares its snapshot with.
     /// Held listings are left out: they are Drafts on Discogs because of wax, not gone.
-    public func mirroredStatuses() throws -> [Int64: String] {
+    public func mirroredStatuses() throws -> [Int64: ListingStatus] {
         try database.read { db in
-            var result: [Int64: String] = [:]
+            var result: [Int64: ListingStatus] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT listing_id, status FROM listings WHERE removed_at IS NULL
                 AND listing_id NOT IN (SELECT listing_id FROM holds)
@@ -81,7 +85,7 @@ extension InventoryService {
         var snapshot = snapshot
         for index in snapshot.listings.indices { snapshot.listings[index].canonicalize() }
         var clock = PhaseClock()
-        var counts = try database.write { db in
+        var counts = try database.write(changing: [.listings, .holds]) { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
             // The old app's `export_timestamp` of the rows this snapshot writes.
@@ -93,10 +97,10 @@ extension InventoryService {
             counts.syncRunID = db.lastInsertedRowID
             // Staff actions still on their way to Discogs win over what Discogs said a moment
             // ago: a record sold at the counter is not put back, a new price not undone.
-            let overlay = try Self.openOverlay(db)
-            let held = try Self.heldIDs(db)
+            let overlay = try Actions.openOverlay(db)
+            let held = try Actions.heldIDs(db)
             let listings: [ListingRecord] = snapshot.listings.compactMap { listing in
-                guard !overlay.selling.contains(listing.listingID) else { return nil }
+                guard !overlay.leaving.contains(listing.listingID) else { return nil }
                 guard let fields = overlay.fields[listing.listingID] else { return listing }
                 var local = listing
                 fields.apply(to: &local)
@@ -106,9 +110,9 @@ extension InventoryService {
             let releasedElsewhere = listings.filter { held.contains($0.listingID) && overlay.fields[$0.listingID] == nil }.map(\.listingID)
             for id in releasedElsewhere { try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [id]) }
             let removals = snapshot.removals.filter { id, _ in
-                !held.contains(id) && overlay.fields[id] == nil && !overlay.selling.contains(id)
+                !held.contains(id) && overlay.fields[id] == nil && !overlay.leaving.contains(id)
             }
-            let stored = try Self.fingerprints(db, withRaw: false)
+            let stored = try StoredListings.fingerprints(db, withRaw: false)
             // On a first sync everything is new: the history would only say so 100,000 times.
             let recordAdditions = !stored.isEmpty
             var changedIDs: [Int64] = []
@@ -116,7 +120,7 @@ extension InventoryService {
                 if let old = stored[listing.listingID], old.hash != ContentHash.of(listing) || old.removed { changedIDs.append(listing.listingID) }
             }
             // Full rows only for the few that changed: their field-by-field differences go to history.
-            let existing = try Self.existingRecords(db, ids: changedIDs)
+            let existing = try StoredListings.existingRecords(db, ids: changedIDs)
             clock.lap("compare")
             let changeStatement = try db.cachedStatement(sql: """
                 INSERT INTO listing_changes(sync_run_id, listing_id, change, field, old_value, new_value, changed_at)
@@ -157,7 +161,7 @@ extension InventoryService {
                 for (id, reason) in removals.sorted(by: { $0.key < $1.key }) {
                     try writer.markRemoved(id, reason: reason)
                     if db.changesCount > 0 {
-                        try record(id, .removed, reason, nil, nil)
+                        try record(id, .removed, reason.text, nil, nil)
                         counts.removed += 1
                     }
                 }
@@ -194,9 +198,7 @@ extension InventoryService {
             return db.lastInsertedRowID
         }
     }
-}
 
-extension InventoryService {
     /// Stores release details fetched from Discogs and refreshes the genres and styles of every
     /// listing of those releases (search, filters and facets see them at once).
     public func storeReleases(_ releases: [ReleaseRecord], now: Date = Date()) throws {

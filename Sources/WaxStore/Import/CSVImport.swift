@@ -215,7 +215,7 @@ public enum CSVImport {
         guard let id = try f.id("listing_id") else {
             throw CSVReader.RowError(line: f.record.line, reason: "listing_id is empty")
         }
-        var r = ListingRecord(listingID: id, status: f.text("status") ?? "For Sale")
+        var r = ListingRecord(listingID: id, status: f.text("status").map(ListingStatus.init(rawValue:)) ?? .forSale)
         r.condition = f.text("condition")
         r.sleeveCondition = f.text("sleeve_condition")
         r.posted = try f.date("posted")
@@ -277,7 +277,7 @@ public enum CSVImport {
         guard let id = try f.id("listing_id") else {
             throw CSVReader.RowError(line: f.record.line, reason: "listing_id is empty")
         }
-        var r = ListingRecord(listingID: id, status: f.text("status") ?? "For Sale")
+        var r = ListingRecord(listingID: id, status: f.text("status").map(ListingStatus.init(rawValue:)) ?? .forSale)
         r.artist = f.text("artist")
         r.title = f.text("title")
         r.label = f.text("label")

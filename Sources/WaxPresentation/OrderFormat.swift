@@ -2,8 +2,21 @@ import Foundation
 import WaxStore
 import WaxText
 
-/// How orders read on screen: short, the words staff use.
+/// How a line is meant to stand out; the browser gives each a style, the CLI prints them plain.
+public enum Emphasis: Sendable, Equatable {
+    case normal, label, dim
+    /// Something staff must act on (a double sale).
+    case alert
+}
+
+/// How orders read, on screen and in `wax orders`: short, the words staff use.
 public enum OrderFormat {
+    /// "Artist – Title", or Discogs' own description when the listing is not in the mirror.
+    public static func name(_ item: Order.Item) -> String {
+        if let artist = item.artist, let title = item.title { return ListingFormat.name(artist: artist, title: title) }
+        return item.record.description ?? "listing \(item.record.listingID)"
+    }
+
     /// `VG+/VG`: the codes in Discogs' "Very Good Plus (VG+)".
     public static func conditions(_ item: OrderItemRecord) -> String {
         ListingFormat.conditions(media: item.mediaCondition, sleeve: item.sleeveCondition)
@@ -23,7 +36,7 @@ public enum OrderFormat {
 
     /// The whole warning, with whom to call and how to resolve it; or, once resolved, who did.
     public static func doubleSale(_ double: DoubleSale, in order: Order?) -> String {
-        let record = order?.items.first { $0.record.listingID == double.listingID }?.name ?? "listing \(double.listingID)"
+        let record = order?.items.first { $0.record.listingID == double.listingID }.map(name) ?? "listing \(double.listingID)"
         if let done = double.resolution {
             return "Double sale of \(record) resolved by \(done.by): \(done.how)"
         }
@@ -39,24 +52,24 @@ public enum OrderFormat {
     }
 
     /// The lines of an opened order: what staff need to pack it and answer the buyer.
-    public static func detailLines(_ order: Order, time: LocalTime, width: Int) -> [(String, StyleRole)] {
+    public static func detailLines(_ order: Order, time: LocalTime, width: Int) -> [(String, Emphasis)] {
         let r = order.record
-        var lines: [(String, StyleRole)] = []
+        var lines: [(String, Emphasis)] = []
         var head = "Order \(r.id) · \(r.status) · \(r.buyer ?? "?") · \(total(r))"
         if let fee = r.fee { head += " (fee \(Money.format(fee, currency: r.feeCurrency ?? r.totalCurrency)))" }
         if let created = r.createdAt { head += " · ordered \(time.minute(created))" }
         lines.append((head, .label))
         for double in order.doubleSales {
             for line in DisplayWidth.wrap(doubleSale(double, in: order), to: max(10, width - 2)) {
-                lines.append((line, double.resolution == nil ? .statusError : .dim))
+                lines.append((line, double.resolution == nil ? .alert : .dim))
             }
         }
         let next = r.nextStatus.filter { $0 != r.status }
-        lines.append((next.isEmpty ? "Discogs offers no other status." : "Next: \(next.joined(separator: ", "))   (t moves it on)", .dim))
+        lines.append((next.isEmpty ? "Discogs offers no other status." : "Next: \(next.map(\.rawValue).joined(separator: ", "))   (t moves it on)", .dim))
         lines.append(("", .normal))
         lines.append(("Items", .label))
         for item in order.items {
-            var line = "  [\(item.location ?? "no bin")] \(item.name) · \(conditions(item.record)) · "
+            var line = "  [\(item.location ?? "no bin")] \(name(item)) · \(conditions(item.record)) · "
             line += item.record.price.map { Money.format($0, currency: item.record.currency) } ?? "—"
             if !item.inMirror { line += " · not in the mirror" }
             if let picked = item.pickedBy { line += " · picked by \(picked)" }

@@ -58,12 +58,12 @@ final class ListingWriter {
     /// `exportedAt` is the old app's `export_timestamp` for a row a sync writes (a CSV's own
     /// comes in the record); `updatedAt`, when given, keeps a row's time (a migration
     /// re-deriving columns changes nothing a person would call an update).
-    func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: String? = nil, exportedAt: String? = nil,
+    func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: RemovalReason? = nil, exportedAt: String? = nil,
                 updatedAt: String? = nil) throws {
         listingsWereEmpty = false
         let lists = try releaseLists(for: r.releaseID)
         let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), barcodes: lists.barcodes,
-                          removedAt: removedAt, removedReason: removedReason, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
+                          removedAt: removedAt, removedReason: removedReason?.text, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
                           updatedAt: updatedAt ?? now, seq: nextSeq)
         nextSeq += 1
         var b = listingBinder
@@ -100,7 +100,7 @@ final class ListingWriter {
     private func bind(_ column: ListingColumn, of r: ListingRecord, _ row: Derived, into b: inout SQLiteBinder) throws {
         switch column {
         case .listingID: b.bind(r.listingID)
-        case .status: b.bind(r.status)
+        case .status: b.bind(r.status.rawValue)
         case .condition: b.bind(r.condition)
         case .sleeveCondition: b.bind(r.sleeveCondition)
         case .posted: b.bind(r.posted)
@@ -151,7 +151,7 @@ final class ListingWriter {
         case .locationFID: b.bind(try facets.id(.location, r.location))
         case .conditionFID: b.bind(try facets.id(.condition, r.condition))
         case .sleeveFID: b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
-        case .statusFID: b.bind(try facets.id(.status, r.status))
+        case .statusFID: b.bind(try facets.id(.status, r.status.rawValue))
         case .contentHash: b.bind(ContentHash.of(r))
         case .searchCodes: b.bind(SearchCodes.of(r, barcodes: row.barcodes))
         case .firstSeenAt: b.bind(now)
@@ -165,9 +165,9 @@ final class ListingWriter {
     }
 
     /// Marks a listing removed (sold, deleted, no longer for sale): the row stays.
-    func markRemoved(_ listingID: Int64, reason: String) throws {
+    func markRemoved(_ listingID: Int64, reason: RemovalReason) throws {
         try db.cachedStatement(sql: "UPDATE listings SET removed_at = ?, removed_reason = ?, updated_at = ? WHERE listing_id = ? AND removed_at IS NULL")
-            .execute(arguments: [now, reason, now, listingID])
+            .execute(arguments: [now, reason.text, now, listingID])
     }
 
     // MARK: Releases

@@ -28,10 +28,10 @@ public enum ChangeText {
     /// "new", "sold in shop", "held", "repriced", "price", "sold".
     public static func what(_ change: ListingChange) -> String {
         if change.field == "refused" {
-            return "\((change.oldValue.flatMap(ActionKind.init(rawValue:)) ?? change.actionKind)?.noun ?? "action") refused"
+            return "\((change.oldValue.flatMap(ActionKind.init(rawValue:)) ?? change.actionKind).map(ActionText.noun) ?? "action") refused"
         }
         if let kind = change.actionKind {
-            return kind.pastTense + (change.isUndo ? " (undo)" : "")
+            return ActionText.pastTense(kind) + (change.isUndo ? " (undo)" : "")
         }
         switch change.kind {
         case .added: return "new"

@@ -1,53 +1,10 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 
-/// How listings read on screen: short, consistent, tested on their own.
-public enum ListingFormat {
-    /// `VG+/G` (media/sleeve), the codes staff use; "Generic" sleeves read `gen`.
-    public static func conditions(_ listing: Listing) -> String {
-        conditions(media: listing.record.condition, sleeve: listing.record.sleeveCondition)
-    }
-
-    /// `NM/gen` for Discogs' "Near Mint (NM or M-)" and "Generic": the list, the orders, the
-    /// pick list and the CLI all say it so.
-    public static func conditions(media: String?, sleeve: String?) -> String {
-        [media, sleeve].compactMap(code).joined(separator: "/")
-    }
-
-    /// The code staff use for one of Discogs' grades (`VG+`, `gen`, `n/g`).
-    public static func code(_ text: String?) -> String? {
-        guard let text else { return nil }
-        if let grade = ConditionGrade(discogs: text) { return grade.code }
-        switch text.lowercased() {
-        case "generic": return "gen"
-        case "not graded": return "n/g"
-        case "no cover": return "none"
-        default: return String(text.prefix(4))
-        }
-    }
-
-    /// `12.50 €`-style without a locale: `12.50 USD`, or the bare number.
-    public static func price(_ listing: Listing) -> String {
-        listing.record.priceValue.map { Money.format($0, currency: listing.record.priceCurrency) } ?? "—"
-    }
-
-    /// `2025-06-27`: the posted day in the shop's time zone.
-    public static func postedDay(_ listing: Listing, _ time: LocalTime) -> String {
-        listing.record.postedAt.map(time.day) ?? ""
-    }
-
-    /// "just now", "12 min ago", "3 h ago", "2 days ago".
-    public static func ago(_ date: Date, now: Date) -> String {
-        let seconds = max(0, Int(now.timeIntervalSince(date)))
-        switch seconds {
-        case ..<60: return "just now"
-        case ..<3_600: return "\(seconds / 60) min ago"
-        case ..<86_400: return "\(seconds / 3_600) h ago"
-        default: return "\(seconds / 86_400) day\(seconds >= 172_800 ? "s" : "") ago"
-        }
-    }
-
+/// The list pane's columns: which show at a width, how wide, what each cell says.
+public enum ListColumns {
     /// The list's columns and the widths they get, dropping the least needed first when the
     /// terminal is narrow; artist, title and price always stay.
     public struct Column: Sendable, Equatable {
@@ -93,25 +50,16 @@ public enum ListingFormat {
         }
     }
 
-    /// Held and waiting listings say so where the eye reads the title.
-    static func mark(_ listing: Listing) -> String {
-        switch (listing.heldBy != nil, listing.hasPendingAction) {
-        case (true, true): "(held, waiting) "
-        case (true, false): "(held) "
-        case (false, true): "(waiting) "
-        case (false, false): ""
-        }
-    }
 
     public static func cell(_ field: Column.Field, _ listing: Listing, _ time: LocalTime) -> String {
         let r = listing.record
         switch field {
         case .artist: return r.artist ?? ""
-        case .title: return mark(listing) + (r.title ?? "")
+        case .title: return ListingFormat.mark(listing) + (r.title ?? "")
         case .format: return r.format ?? ""
-        case .condition: return conditions(listing)
-        case .price: return price(listing)
-        case .posted: return postedDay(listing, time)
+        case .condition: return ListingFormat.conditions(listing)
+        case .price: return ListingFormat.price(listing)
+        case .posted: return ListingFormat.postedDay(listing, time)
         case .location: return r.location ?? ""
         case .year: return r.year.map(String.init) ?? ""
         }

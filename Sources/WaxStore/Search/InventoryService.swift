@@ -3,12 +3,14 @@ import GRDB
 import GRDBSQLite
 import Synchronization
 
-/// Everything wax asks of the mirror: windowed searches, counts, facets, stats, change history,
-/// imports. The UI, the CLI, the sync engine and `wax serve` all go through here; no other code
-/// runs SQL. Safe to share between threads.
+/// The mirror as the browser and `wax serve` read it: windowed searches, counts, facets and
+/// positions over an in-memory index of the current listings, rebuilt only when the listings
+/// change. Each feature's store hangs off it (`outbox`, `orderBook`, `reports`…), so one open
+/// mirror serves them all; no code outside this module runs SQL. Safe to share between threads.
 public final class InventoryService: Sendable {
     public let database: MirrorDatabase
     private let indexCache = Mutex<InventoryIndex?>(nil)
+    private let indexLoadCount = Mutex(0)
     private let indexLoading = Mutex(())
     private let textCache = Mutex<[String: (generation: Int64, positions: Bitset)]>([:])
 
@@ -28,7 +30,30 @@ public final class InventoryService: Sendable {
         InventoryService(database: try MirrorDatabase.open(at: path), staleWhileReloading: staleWhileReloading)
     }
 
+    // MARK: The feature stores
+
+    /// Staff actions: queue, undo, cancel, retry, holds.
+    public var outbox: OutboxStore { OutboxStore(database: database) }
+    /// The sender's side of the outbox.
+    public var outboxQueue: OutboxQueue { OutboxQueue(database: database) }
+    /// Discogs orders, the pick list, double sales.
+    public var orderBook: OrderBook { OrderBook(database: database) }
+    /// Stats, sync runs, changes, sales.
+    public var reports: Reports { Reports(database: database) }
+    /// CSV imports.
+    public var importer: ImportStore { ImportStore(database: database) }
+    /// What a sync writes and plans from.
+    public var syncStore: SyncStore { SyncStore(database: database) }
+
     // MARK: Reading
+
+    /// Each kind of change's counter: what a reader compares to know what to read again.
+    public func changeCounters() throws -> MirrorChangeCounters {
+        try database.changeCounters()
+    }
+
+    /// How many times this service built its index: a confirmation from Discogs must not cost one.
+    public var indexLoads: Int { indexLoadCount.withLock { $0 } }
 
     /// Goes up with every committed change to the listings, from any process.
     public func generation() throws -> Int64 {
@@ -168,6 +193,7 @@ public final class InventoryService: Sendable {
             let cached = indexCache.withLock { $0 }
             if let cached, cached.generation == generation { return cached }
             let fresh = try InventoryIndex.load(db, generation: generation)
+            indexLoadCount.withLock { $0 += 1 }
             // A reader on an older snapshot than the cache gets its own index, uncached.
             if cached.map({ $0.generation < generation }) ?? true {
                 indexCache.withLock { $0 = fresh }
