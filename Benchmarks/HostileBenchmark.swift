@@ -93,13 +93,7 @@ enum HostileBenchmark {
         let idle = residentMegabytes(pid)
         let peak = Peak(idle)
         let done = Flag()
-        let sampler = Thread {
-            while !done.isSet {
-                peak.see(residentMegabytes(pid))
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
-        sampler.start()
+        peak.sample(pid, every: 0.05, until: done)
         let probe = Task.detached { () -> Samples in
             var samples = Samples()
             while !done.isSet {
@@ -142,14 +136,7 @@ enum HostileBenchmark {
         let sell = try Subprocess.start(wax, ["sell", listing, "--wait", "30"], environment: environment)
         let peak = Peak(0)
         let done = Flag()
-        let sampler = Thread {
-            while !done.isSet {
-                let rss = residentMegabytes(sell.pid)
-                if !rss.isNaN { peak.see(rss) }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-        }
-        sampler.start()
+        peak.sample(sell.pid, every: 0.02, until: done)
         let result = try await sell.wait(timeout: 300)
         done.set()
         print("  sender peak RSS     \(Measure.fmt(peak.value, 1)) MB   (was 1,440 MB for a 200 MB answer); exit \(result.status): \((result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))")
@@ -246,13 +233,7 @@ enum HostileBenchmark {
         // 4 clients reading as fast as they can.
         let peak = Peak(idle)
         let done = Flag()
-        let sampler = Thread {
-            while !done.isSet {
-                peak.see(residentMegabytes(pid))
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
-        sampler.start()
+        peak.sample(pid, every: 0.05, until: done)
         let fast = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
                 group.addTask {
@@ -337,4 +318,16 @@ final class Peak: Sendable {
     var value: Double { highest.withLock { $0 } }
     func see(_ value: Double) { highest.withLock { $0 = max($0, value) } }
     func reset(_ value: Double) { highest.withLock { $0 = value } }
+
+    /// Sees `pid`'s resident memory every `interval` seconds, on a thread of its own, until
+    /// `done` is set.
+    func sample(_ pid: pid_t, every interval: TimeInterval, until done: Flag) {
+        Thread.detachNewThread { [self] in
+            while !done.isSet {
+                let rss = HostileBenchmark.residentMegabytes(pid)
+                if !rss.isNaN { see(rss) }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+    }
 }

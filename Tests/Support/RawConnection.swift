@@ -11,33 +11,26 @@ public final class RawConnection: @unchecked Sendable {
 
     /// `from`: the local address to connect from (127.0.0.2 is another client on loopback).
     public init(port: Int, host: String = "127.0.0.1", from source: String? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError("socket: \(String(cString: strerror(errno)))") }
-        if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            inet_pton(AF_INET, source, &local.sin_addr)
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        /// `bind` or `connect` to an IPv4 address, or the socket closed and an error naming it.
+        func attach(_ what: String, _ host: String, port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, host, &address.sin_addr)
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard bound == 0 else {
+            guard result == 0 else {
                 let reason = String(cString: strerror(errno))
                 close(fd)
-                throw RawConnectionError("bind \(source): \(reason)")
+                throw RawConnectionError("\(what): \(reason)")
             }
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw RawConnectionError("connect: \(reason)")
-        }
+        if let source { try attach("bind \(source)", source, port: 0, bind) }
+        try attach("connect", host, port: port, connect)
+        self.fd = fd
     }
 
     deinit { close(fd) }

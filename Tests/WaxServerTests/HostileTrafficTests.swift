@@ -15,6 +15,26 @@ import WaxTestSupport
         String(decoding: response, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
     }
 
+    /// A server of four places that holds them as long as any test runs (an idle timeout no
+    /// load can cross: at 30 s, the first was let go before the fifth came), with `held` of them
+    /// taken by connections that asked for /healthz.
+    func fullServer(holding count: Int = 4) async throws -> (APIHarness, [RawConnection]) {
+        let api = try await APIHarness.start {
+            $0.maxConnections = 4
+            $0.perAddress = 100
+            $0.idleTimeout = .seconds(600)
+            $0.firstByteTimeout = .seconds(600)
+        }
+        var held: [RawConnection] = []
+        for _ in 0..<count {
+            let connection = try RawConnection(port: port(api))
+            await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(await connection.readResponse().hasPrefix("HTTP/1.1 200 OK"))
+            held.append(connection)
+        }
+        return (api, held)
+    }
+
     func stillHealthy(_ api: APIHarness) async throws {
         let health = try await api.get("/healthz")
         #expect(health.status == 200 && health.object["status"] as? String == "ok")
@@ -79,22 +99,8 @@ import WaxTestSupport
     }
 
     @Test func connectionsPastTheCapGetA503AndTheServerStays() async throws {
-        // Held connections must stay held however slowly a loaded machine runs this test: an
-        // idle timeout no load can cross (at 30 s, the first was let go before the fifth came).
-        let api = try await APIHarness.start {
-            $0.maxConnections = 4
-            $0.perAddress = 100
-            $0.idleTimeout = .seconds(600)
-            $0.firstByteTimeout = .seconds(600)
-        }
+        var (api, held) = try await fullServer()
         try await withCleanup({ await api.stop() }) { () async throws in
-            var held: [RawConnection] = []
-            for _ in 0..<4 {
-                let connection = try RawConnection(port: port(api))
-                await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                #expect(await connection.readResponse().hasPrefix("HTTP/1.1 200 OK"))
-                held.append(connection)
-            }
             // The few places kept for /healthz alone, then no more.
             for _ in 0..<8 { held.append(try RawConnection(port: port(api))) }
             for _ in 0..<200 where api.server.openConnections < 12 { try await Task.sleep(for: .milliseconds(20)) }
@@ -248,20 +254,8 @@ import WaxTestSupport
     /// Past the cap, a few connections are still taken, for /healthz alone: a monitor hears
     /// from a full server; anything else on them is a 503.
     @Test func pastTheCapHealthzIsStillAnswered() async throws {
-        let api = try await APIHarness.start {
-            $0.maxConnections = 4
-            $0.perAddress = 100
-            $0.idleTimeout = .seconds(600)
-            $0.firstByteTimeout = .seconds(600)
-        }
+        let (api, held) = try await fullServer()
         try await withCleanup({ await api.stop() }) { () async throws in
-            var held: [RawConnection] = []
-            for _ in 0..<4 {
-                let connection = try RawConnection(port: port(api))
-                await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                _ = await connection.readResponse()
-                held.append(connection)
-            }
             let monitor = try RawConnection(port: port(api))
             await monitor.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(await monitor.readResponse().hasPrefix("HTTP/1.1 200 OK"))

@@ -75,27 +75,19 @@ import Testing
     @Test func staffWritesNeverWaitBehindBackgroundReads() throws {
         let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
         var t = 0.0
-        var details = 0
-        while details < 100, case .go(let slot) = limiter.reserve(at: t, priority: .details) {
-            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
-            details += 1
-            t += 1.0
+        /// Requests of `priority`, one every `step` seconds, until the limiter says wait.
+        func fill(_ priority: RequestPriority, step: Double) -> Int {
+            var sent = 0
+            while sent < 100, case .go(let slot) = limiter.reserve(at: t, priority: priority) {
+                limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
+                sent += 1
+                t += step
+            }
+            return sent
         }
-        #expect(details == 50, "the details download stops with 10 slots free")
-        var inventory = 0
-        while inventory < 100, case .go(let slot) = limiter.reserve(at: t, priority: .inventory) {
-            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
-            inventory += 1
-            t += 1.0
-        }
-        #expect(inventory == 4, "the inventory sync stops with 6 free")
-        var orders = 0
-        while orders < 100, case .go(let slot) = limiter.reserve(at: t, priority: .orders) {
-            limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.01)
-            orders += 1
-            t += 0.02
-        }
-        #expect(orders == 2, "the orders poll stops with 4 free")
+        #expect(fill(.details, step: 1) == 50, "the details download stops with 10 slots free")
+        #expect(fill(.inventory, step: 1) == 4, "the inventory sync stops with 6 free")
+        #expect(fill(.orders, step: 0.02) == 2, "the orders poll stops with 4 free")
         // A counter sale, the first (the token's check, the read, the write, the read back).
         for _ in 0..<4 {
             let slot = try #require(ticket(limiter.reserve(at: t, priority: .staff)))

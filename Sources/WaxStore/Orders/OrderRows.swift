@@ -3,10 +3,8 @@ import GRDB
 
 /// The orders' tables as GRDB records: each column named once, rows written and read by name.
 
-struct OrderRow: Codable, FetchableRecord, PersistableRecord {
+struct OrderRow: Codable, FetchableRecord, PersistableRecord, SnakeCaseRecord {
     static let databaseTableName = "orders"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum Columns {
         static let orderID = Column("order_id")
@@ -89,10 +87,8 @@ struct OrderRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-struct OrderItemRow: Codable, FetchableRecord, PersistableRecord {
+struct OrderItemRow: Codable, FetchableRecord, PersistableRecord, SnakeCaseRecord {
     static let databaseTableName = "order_items"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum Columns {
         static let orderID = Column("order_id")
@@ -121,10 +117,8 @@ struct OrderItemRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-struct OrderMessageRow: Codable, FetchableRecord, PersistableRecord {
+struct OrderMessageRow: Codable, FetchableRecord, PersistableRecord, SnakeCaseRecord {
     static let databaseTableName = "order_messages"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum Columns {
         static let orderID = Column("order_id")

@@ -4,10 +4,8 @@ import GRDB
 /// The outbox's tables as GRDB records: each column named once (`Columns`), rows written and
 /// read by name, never by position; a row that names a kind or a state no wax knows is an
 /// error naming the row.
-struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
+struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseRecord {
     static let databaseTableName = "actions"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum Columns {
         static let id = Column("id")
@@ -92,10 +90,8 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
 }
 
 /// Who keeps a listing aside, and why.
-struct HoldRow: Codable, FetchableRecord, PersistableRecord {
+struct HoldRow: Codable, FetchableRecord, PersistableRecord, SnakeCaseRecord {
     static let databaseTableName = "holds"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum Columns {
         static let listingID = Column("listing_id")
