@@ -5,13 +5,19 @@ import WaxConfig
 /// Writes listing rows with everything derived from them (sort keys, facet ids, genres from the
 /// release) so that no other code has to know those columns exist. Lives for one transaction.
 final class ListingWriter {
+    /// How many rows the transaction writes: `bulk` reads what it compares against once (an
+    /// import, a snapshot); `few` looks each thing up as it comes (a staff action, a
+    /// confirmation: reading 100,000 listings' release ids cost a confirmation 60 ms).
+    enum Scale { case few, bulk }
+
     private let db: Database
     private let facets: FacetIDAllocator
     private var releaseLists: [Int64: ReleaseLists] = [:]
-    /// The next first-stored number (`seq`) a new row gets.
-    private var nextSeq: Int64
-    private var knownReleaseIDs: Set<Int64>
-    private var discogsReleaseIDs: Set<Int64>
+    /// The next first-stored number (`seq`) a new row gets; read when first needed.
+    private var nextSeqValue: Int64?
+    /// Where each release the writer has met came from (nil: not in the mirror).
+    private var releaseSources: [Int64: ReleaseRecord.Source?] = [:]
+    private let releasesPreloaded: Bool
     /// No listing existed when the transaction began: storing a release has no listings to refresh
     /// until this writer adds them (and those read the release's genres as they are written).
     private var listingsWereEmpty: Bool
@@ -26,7 +32,7 @@ final class ListingWriter {
     private let rawBinder: SQLiteBinder
     private let releaseBinder: SQLiteBinder
 
-    init(_ db: Database, now: Date = Date()) throws {
+    init(_ db: Database, now: Date = Date(), scale: Scale = .few) throws {
         self.db = db
         self.listingBinder = SQLiteBinder(try db.makeStatement(sql: Self.upsertSQL))
         self.rawBinder = SQLiteBinder(try db.makeStatement(sql: """
@@ -37,12 +43,30 @@ final class ListingWriter {
             INSERT INTO releases(\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
             ON CONFLICT(release_id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """))
-        self.facets = try FacetIDAllocator(db)
-        self.knownReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases"))
-        self.discogsReleaseIDs = Set(try Int64.fetchAll(db, sql: "SELECT release_id FROM releases WHERE source = 'discogs'"))
+        self.facets = try FacetIDAllocator(db, preload: scale == .bulk)
+        self.releasesPreloaded = scale == .bulk
+        if scale == .bulk {
+            let rows = try Row.fetchCursor(db, sql: "SELECT release_id, source FROM releases")
+            while let row = try rows.next() { releaseSources[row[0]] = .some(ReleaseRecord.Source(rawValue: row[1] ?? "") ?? .discogs) }
+        }
         self.listingsWereEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") ?? false
-        self.nextSeq = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM listings") ?? 0) + 1
         self.now = Timestamp.string(now)
+    }
+
+    private func nextSeq() throws -> Int64 {
+        let next = try nextSeqValue ?? (Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM listings") ?? 0) + 1
+        nextSeqValue = next + 1
+        return next
+    }
+
+    /// Where release `id` came from, or nil when the mirror does not have it.
+    private func source(ofRelease id: Int64) throws -> ReleaseRecord.Source? {
+        if let known = releaseSources[id] { return known }
+        guard !releasesPreloaded else { return nil }
+        let source = try String.fetchOne(db.cachedStatement(sql: "SELECT source FROM releases WHERE release_id = ?"), arguments: [id])
+            .map { ReleaseRecord.Source(rawValue: $0) ?? .discogs }
+        releaseSources[id] = .some(source)
+        return source
     }
 
     /// Every column, in `ListingColumn` order; an update keeps `first_seen_at`.
@@ -64,8 +88,7 @@ final class ListingWriter {
         let lists = try releaseLists(for: r.releaseID)
         let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), barcodes: lists.barcodes,
                           removedAt: removedAt, removedReason: removedReason?.text, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
-                          updatedAt: updatedAt ?? now, seq: nextSeq)
-        nextSeq += 1
+                          updatedAt: updatedAt ?? now, seq: try nextSeq())
         var b = listingBinder
         for column in ListingColumn.allCases { try bind(column, of: r, row, into: &b) }
         try b.run(db)
@@ -175,7 +198,7 @@ final class ListingWriter {
     /// Stores a release and refreshes the genres and styles of every listing of it.
     /// A release fetched from Discogs is never overwritten by one from a CSV file.
     func upsert(_ release: ReleaseRecord) throws {
-        if release.source == .csv, discogsReleaseIDs.contains(release.releaseID) { return }
+        if release.source == .csv, try source(ofRelease: release.releaseID) == .discogs { return }
         var b = releaseBinder
         for column in ReleaseColumn.allCases {
             switch column {
@@ -204,8 +227,7 @@ final class ListingWriter {
             }
         }
         try b.run(db)
-        knownReleaseIDs.insert(release.releaseID)
-        if release.source == .discogs { discogsReleaseIDs.insert(release.releaseID) }
+        if try source(ofRelease: release.releaseID) != .discogs { releaseSources[release.releaseID] = .some(release.source) }
         releaseLists[release.releaseID] = ReleaseLists(genres: release.genres, styles: release.styles, barcodes: release.barcodes)
         if listingsWereEmpty { return }
         let genres = ListText.join(release.genres)
@@ -245,7 +267,7 @@ final class ListingWriter {
     }
 
     private func releaseLists(for releaseID: Int64?) throws -> ReleaseLists {
-        guard let releaseID, knownReleaseIDs.contains(releaseID) else { return ReleaseLists() }
+        guard let releaseID, try source(ofRelease: releaseID) != nil else { return ReleaseLists() }
         if let cached = releaseLists[releaseID] { return cached }
         let row = try Row.fetchOne(db, sql: "SELECT genres, styles, barcodes FROM releases WHERE release_id = ?", arguments: [releaseID])
         let lists = ReleaseLists(genres: ListText.decode(row?["genres"]), styles: ListText.decode(row?["styles"]),

@@ -58,7 +58,7 @@ public struct ImportStore: Sendable {
             // Releases first, while listings still have their release_id index: storing one
             // refreshes the genres of the listings already holding it.
             clock.lap("compare")
-            let writer = try ListingWriter(db)
+            let writer = try ListingWriter(db, scale: .bulk)
             for release in releases { try writer.upsert(release) }
             clock.lap("releases")
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {

@@ -132,7 +132,7 @@ public struct SyncStore: Sendable {
             let newCount = listings.count { stored[$0.listingID] == nil }
             let bulk = changedIDs.count + newCount + removals.count > FullTextIndex.bulkThreshold
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
-                let writer = try ListingWriter(db, now: now)
+                let writer = try ListingWriter(db, now: now, scale: bulk ? .bulk : .few)
                 for listing in listings {
                     guard stored[listing.listingID] != nil else {
                         try writer.upsert(listing, exportedAt: exported)
