@@ -39,7 +39,7 @@ let package = Package(
         // The Discogs client and the sync engine: snapshot, verify, apply, enrich, one at a time.
         // Every sentence staff read about listings, orders, actions and refusals: the browser,
         // the CLI and the logs word things here, the store only says which.
-        .target(name: "WaxPresentation", dependencies: ["WaxStore", "WaxText", "WaxJSON"]),
+        .target(name: "WaxPresentation", dependencies: ["WaxStore", "WaxConfig", "WaxText", "WaxJSON"]),
         .target(
             name: "WaxSync",
             dependencies: ["WaxConfig", "WaxStore", "WaxPresentation", "WaxJSON", .product(name: "Logging", package: "swift-log")]
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxPresentation", "WaxJSON", "WaxConfig", "WaxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "WaxPresentation", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
                                                    .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxPresentation", "WaxSync", "WaxTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxPresentation", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "WaxServerTests", dependencies: ["WaxServer", "WaxStore", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"]),
         .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxPresentation", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
     ]

@@ -26,6 +26,10 @@ public struct Settings: Sendable {
         case readOnly = "WAX_READ_ONLY"
         case soldInShop = "WAX_SOLD_IN_SHOP"
         case ordersPollMinutes = "ORDERS_POLL_MINUTES"
+        case priceRounding = "WAX_PRICE_ROUNDING"
+        case maxPrice = "WAX_MAX_PRICE"
+        case labelPrinter = "WAX_LABEL_PRINTER"
+        case labelSize = "WAX_LABEL_SIZE"
 
         public var isSecret: Bool { self == .discogsToken || self == .apiToken }
 
@@ -47,6 +51,10 @@ public struct Settings: Sendable {
             case .readOnly: "true: staff can look but not act (sell, hold, reprice, move) from this wax (default false)"
             case .soldInShop: "what a counter sale does on Discogs: draft (off sale, can be undone) or delete (default draft)"
             case .ordersPollMinutes: "minutes between polls of the Discogs orders (default 5; 0 turns polling off)"
+            case .priceRounding: "how intake rounds a suggested price: 0.50 (to the half), 1, .99 (endings), none (default 0.50)"
+            case .maxPrice: "the highest price staff may set (default 10000)"
+            case .labelPrinter: "where stickers go: a device (/dev/usb/lp0) or lp:QUEUE for ZPL, or a file (default: a PDF in the data folder)"
+            case .labelSize: "a sticker's size in millimetres, WIDTHxHEIGHT (default 70x37, A4 sheets of 3×8)"
             }
         }
     }
@@ -70,6 +78,12 @@ public struct Settings: Sendable {
     /// `draft` or `delete`.
     public var soldInShop: String
     public var ordersPollMinutes: Double
+    public var priceRounding = PriceRounding.step(0.5)
+    public var maxPrice = 10_000.0
+    /// A device, `lp:QUEUE`, or a file; nil: stickers are written as a PDF to the data folder.
+    public var labelPrinter: String?
+    /// Millimetres.
+    public var labelSize = LabelSize(width: 70, height: 37)
     /// Where each setting came from.
     public var sources: [Key: Source]
     /// Things the operator should know (a world-readable file holding the token, say).
@@ -158,13 +172,32 @@ public struct Settings: Sendable {
         if let file, sources[.discogsToken] == .configFile, ConfigFile.isReadableByOthers(file.path) {
             warnings.append("\(file.path.path) holds DISCOGS_TOKEN and is readable by other users: run chmod 600 \(file.path.path)")
         }
-        return Settings(
+        var settings = Settings(
             discogsToken: Secret(token), sellerUsername: seller?.isEmpty == true ? nil : seller,
             userAgent: userAgent, enableAutoSync: autoSync, syncIntervalHours: interval,
             databaseURL: databaseURL, discogsAPIURL: apiURL, inventoryStatus: match, theme: theme,
             apiToken: Secret(apiToken), corsOrigin: cors, serveMaxConnections: maxConnections, logLevel: logLevel,
             readOnly: readOnly, soldInShop: soldInShop, ordersPollMinutes: ordersPoll, sources: sources, warnings: warnings, configFilePath: file?.path
         )
+        if let text = value(.priceRounding) {
+            guard let rounding = PriceRounding(text) else {
+                throw Invalid(key: Key.priceRounding.rawValue, value: text, expected: "0.50, 1, .99 or none")
+            }
+            settings.priceRounding = rounding
+        }
+        if let text = value(.maxPrice) {
+            guard let limit = Double(text.trimmingCharacters(in: .whitespaces)), limit.isFinite, limit > 0 else {
+                throw Invalid(key: Key.maxPrice.rawValue, value: text, expected: "a positive number, e.g. 10000")
+            }
+            settings.maxPrice = limit
+        }
+        settings.labelPrinter = value(.labelPrinter)
+        if let text = value(.labelSize) {
+            guard let size = LabelSize(text) else { throw Invalid(key: Key.labelSize.rawValue, value: text, expected: "millimetres as WIDTHxHEIGHT, e.g. 70x37") }
+            settings.labelSize = size
+        }
+        settings.sources = sources
+        return settings
     }
 
     static func parseBool(_ text: String, key: Key) throws -> Bool {

@@ -8,6 +8,7 @@ public enum ActionText {
     public static func command(_ kind: ActionKind) -> String {
         switch kind {
         case .orderStatus: "orders status"
+        case .create: "add"
         case .sell, .hold, .release, .price, .move, .comment: kind.rawValue
         }
     }
@@ -22,6 +23,7 @@ public enum ActionText {
         case .move: "move"
         case .comment: "comments edit"
         case .orderStatus: "order status change"
+        case .create: "new listing"
         }
     }
 
@@ -35,6 +37,7 @@ public enum ActionText {
         case .move: "moved"
         case .comment: "comments edited"
         case .orderStatus: "order status changed"
+        case .create: "listed"
         }
     }
 
@@ -51,6 +54,7 @@ public enum ActionText {
         case .sell where change.deleted == true: "sold in shop (deleted on Discogs)"
         case .orderStatus:
             "order \(action.orderID ?? "?"): \(expected.orderStatus?.rawValue ?? "?") → \(change.orderStatus?.rawValue ?? "?")\(action.note.map { " (message: \($0))" } ?? "")"
+        case .create: "listed at \(money(change))\(change.status == .draft ? " (a Draft)" : "")"
         case .sell, .hold, .release, .comment: pastTense(action.kind)
         }
     }

@@ -13,6 +13,9 @@ public enum RefusalText {
         case .orderStatusNotOffered(let order, let current, let offered):
             "order \(order) is \(current): Discogs offers \(offered.isEmpty ? "no other status" : offered.map(\.rawValue).joined(separator: ", "))"
         case .orderStatusElsewhere: "an order's status is changed with `wax orders status`"
+        case .intakeElsewhere: "a new listing is made with `wax add` (or `a` in the browser)"
+        case .unknownRelease(let id): "Discogs has no release \(id)"
+        case .notListedYet: "this record is still waiting to be listed on Discogs: act on it once it is (its sticker comes then)"
         case .otherCurrency(let listing, let currency, let asked):
             "listing \(listing) is priced in \(currency); wax can't change its currency (you gave \(asked))"
         case .unchanged(let listing, let field, let value): unchanged(listing, field, value)
@@ -27,6 +30,8 @@ public enum RefusalText {
         case .notDoubleSoldHold(let listing): "listing \(listing) is not a held record an online buyer also bought"
         case .nothingToUndo: "nothing of yours to undo"
         case .cannotUndo(_, .buyerTold): "an order's status can't be undone: Discogs has told the buyer"
+        case .cannotUndo(let action, .listedNew):
+            "#\(action.id) listed a new record on Discogs: sell it, hold it, or delete it on the website; wax does not undo a listing"
         case .deletedOnDiscogs(let action):
             "#\(action.id) deleted listing \(action.listingID.map(String.init) ?? "?") on Discogs: it can only be listed again on the website"
         case .beingSent(let action, .undo):
@@ -54,8 +59,14 @@ public enum RefusalText {
 public enum FieldProblemText {
     public static func sentence(_ problem: FieldProblem) -> String {
         switch problem {
-        case .priceOutOfRange:
-            return "a price must be a positive number up to 1,000,000, like 12.50"
+        case .priceOutOfRange(let limit):
+            let formatter = NumberFormatter()
+            formatter.numberStyle = .decimal
+            formatter.maximumFractionDigits = 2
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.usesGroupingSeparator = true
+            formatter.groupingSeparator = ","
+            return "a price must be a positive number up to \(formatter.string(from: NSNumber(value: limit)) ?? String(limit)), like 12.50"
         case .priceDecimals(let value, let currency, let allowed):
             let what = currency.map { "a price in \($0)" } ?? "a price"
             return "\(what) has \(allowed == 0 ? "no decimals" : "at most \(allowed) decimals") (you gave \(value)): nothing is rounded for you"

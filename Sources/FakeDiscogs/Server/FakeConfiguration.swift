@@ -80,6 +80,8 @@ public struct FakeFaults: Sendable, Equatable {
     public var hangAfterWrites = 0
     /// This listing is sold on the website just before the next write to it arrives.
     public var sellBeforeWrite: Int64?
+    /// Price suggestions answer 403, as for a seller whose Discogs settings are incomplete.
+    public var priceSuggestionsForbidden = false
 
     public init() {}
 }

@@ -172,6 +172,9 @@ struct FakeState {
     var nextExportID = 18_867_036
     var serverErrorTurn = 0
     var orderBook = FakeOrderBook()
+    /// The release catalogue by barcode digits, catalogue number and text, built at the first
+    /// database search.
+    var catalogue: FakeCatalogue?
 
     init(configuration: FakeConfiguration) {
         inventory = FakeInventory(source: configuration.inventory, currency: configuration.currency)

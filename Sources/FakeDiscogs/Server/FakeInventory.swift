@@ -128,6 +128,24 @@ struct FakeInventory {
         return true
     }
 
+    /// Drafts, by id: what an owner's `status=All` shows after the listings for sale.
+    var drafts: [FakeListing] {
+        removed.filter { $0.value == .draft }.keys.sorted().compactMap { id in
+            if case .listing(let listing)? = listing(id: id)?.item { return listing }
+            return nil
+        }
+    }
+
+    /// A listing the seller created (`POST /marketplace/listings`): its new id.
+    mutating func create(_ listing: FakeListing, draft: Bool) -> Int64 {
+        var listing = listing
+        listing.id = nextAddedID
+        nextAddedID += 41
+        added.append(listing)
+        if draft { _ = remove(listing.id, as: .draft) }
+        return listing.id
+    }
+
     /// Lists a new copy of an existing release (newest, so it lands on the last page).
     mutating func add(posted: String) -> Int64 {
         let id = nextAddedID

@@ -94,9 +94,6 @@ extension FakeRoutes {
 
     private func orderNotFound() -> Reply { notFound("Order not found.") }
 
-    private func unprocessable(_ message: String) -> Reply {
-        Reply(status: HTTPStatusCode(422, phrase: "Unprocessable Entity"), headers: [.contentType: "application/json"], body: Render.message(message))
-    }
 
     func render(_ order: FakeOrder) -> JSONValue {
         let base = server.baseString

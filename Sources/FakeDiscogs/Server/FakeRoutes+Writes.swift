@@ -96,19 +96,20 @@ extension FakeRoutes {
     }
 
     static func isWrite(_ request: HTTPRequest) -> Bool {
-        (request.method == .POST || request.method == .DELETE) && request.path.hasPrefix("/marketplace/listings/")
+        (request.method == .POST || request.method == .DELETE)
+            && (request.path.hasPrefix("/marketplace/listings/") || request.path == "/marketplace/listings")
     }
 
-    private func forbidden() -> Reply {
+    func forbidden() -> Reply {
         Reply(status: .forbidden, headers: [.contentType: "application/json"],
               body: Render.message("You don't have permission to access this resource."))
     }
 
-    private func unprocessable(_ message: String) -> Reply {
+    func unprocessable(_ message: String) -> Reply {
         Reply(status: HTTPStatusCode(422, phrase: "Unprocessable Entity"), headers: [.contentType: "application/json"], body: Render.message(message))
     }
 
-    private static func number(_ value: JSONValue?) -> Double? {
+    static func number(_ value: JSONValue?) -> Double? {
         switch value {
         case .int(let n)?: Double(n)
         case .double(let d)?: d
@@ -117,7 +118,7 @@ extension FakeRoutes {
         }
     }
 
-    private static func text(_ value: JSONValue?) -> String? {
+    static func text(_ value: JSONValue?) -> String? {
         if case .string(let s)? = value { return s }
         return nil
     }

@@ -52,7 +52,7 @@ struct FakeRoutes: HTTPHandler {
             var reply = route(request, body: body, caller: caller, state: &state)
             for (header, value) in rateHeaders(used: used) { reply.headers[header] = value }
             mangle(&reply, &state)
-            if isWrite, reply.status == .noContent {
+            if isWrite, reply.status == .noContent || reply.status == .created {
                 if state.faults.lostWriteResponses > 0 {
                     state.faults.lostWriteResponses -= 1
                     afterWrite = .lose
@@ -167,6 +167,14 @@ struct FakeRoutes: HTTPHandler {
             return ok(Render.json(Render.release(release)))
         case (.POST, 3) where parts[0] == "marketplace" && parts[1] == "listings":
             return editListing(Int64(parts[2]), body: body, caller: caller, state: &state)
+        case (.POST, 2) where parts == ["marketplace", "listings"]:
+            return createListing(body: body, caller: caller, state: &state)
+        case (.GET, 2) where parts == ["database", "search"]:
+            return search(request, caller: caller, state: &state)
+        case (.GET, 3) where parts[0] == "marketplace" && parts[1] == "price_suggestions":
+            return priceSuggestions(Int64(parts[2]), caller: caller, state: state)
+        case (.GET, 3) where parts[0] == "marketplace" && parts[1] == "stats":
+            return marketStats(Int64(parts[2]), state: state)
         case (.DELETE, 3) where parts[0] == "marketplace" && parts[1] == "listings":
             return deleteListing(Int64(parts[2]), caller: caller, state: &state)
         case (.POST, 2) where parts == ["inventory", "export"]:
@@ -238,7 +246,10 @@ struct FakeRoutes: HTTPHandler {
         }
         // Non-owners (and an owner asking for For Sale) see what is for sale; the fake keeps no
         // drafts, so other statuses are empty.
-        let items = status == "For Sale" || status == "All" ? state.inventory.liveCount : 0
+        // The owner's "All" also shows the drafts, after (newer than) the listings for sale.
+        let drafts = isOwner && status == "All" ? state.inventory.drafts : []
+        let live = status == "For Sale" || status == "All" ? state.inventory.liveCount : 0
+        let items = live + drafts.count
         let pages = max(1, (items + perPage - 1) / perPage)
         let descending = query["sort_order"] == "desc"
         let seller = Render.seller(configuration, base: server.baseString)
@@ -246,7 +257,8 @@ struct FakeRoutes: HTTPHandler {
         let start = (page - 1) * perPage
         for offset in 0..<perPage where start + offset < items {
             let position = descending ? items - 1 - (start + offset) : start + offset
-            if let object = render(state.inventory.live(at: position), owner: isOwner, seller: seller, state: state) {
+            let item = position < live ? state.inventory.live(at: position) : .listing(drafts[position - live])
+            if let object = render(item, owner: isOwner, seller: seller, state: state, status: position < live ? nil : "Draft") {
                 listings.append(object)
             }
         }
@@ -385,6 +397,7 @@ struct FakeRoutes: HTTPHandler {
                 if let n = query["lostWriteResponses"].flatMap(Int.init) { faults.lostWriteResponses = n }
                 if let n = query["hangAfterWrites"].flatMap(Int.init) { faults.hangAfterWrites = n }
                 if let id = query["sellBeforeWrite"].flatMap(Int64.init) { faults.sellBeforeWrite = id }
+                if let flag = query["priceSuggestionsForbidden"] { faults.priceSuggestionsForbidden = flag == "1" || flag == "true" }
             }
             object = ["done": .bool(true)]
         case "stats":

@@ -118,6 +118,28 @@ enum Render {
         return .object(object)
     }
 
+    /// One result of `GET /database/search`: Discogs' fields, the year as text, and the barcode
+    /// list as Discogs keeps it (real barcodes mixed with matrix strings).
+    static func searchResult(_ release: FakeRelease) -> JSONValue {
+        func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
+        var barcodes: [String] = []
+        if let barcode = release.barcode {
+            barcodes = [barcode, "\(barcode.prefix(6))-A CB \(release.id % 9)", "\(barcode.prefix(6))-B CB \(release.id % 9)"]
+        }
+        let format = release.formats.flatMap { [$0.name] + $0.descriptions }
+        return .object([
+            "id": .int(release.id), "type": .string("release"), "title": .string("\(release.artistDisplay) - \(release.title)"),
+            "year": .string(release.year == 0 ? "" : String(release.year)), "country": .string(release.country),
+            "format": strings(format), "format_quantity": .int(Int64(release.formats.first?.quantity ?? 1)),
+            "label": strings(release.labels.map(\.name)), "catno": .string(release.catalogDisplay),
+            "genre": strings(release.genres), "style": strings(release.styles), "barcode": strings(barcodes),
+            "community": .object(["want": .int(Int64(release.want)), "have": .int(Int64(release.have))]),
+            "thumb": .string(release.thumbnailURL), "cover_image": .string(release.imageURL),
+            "master_id": release.masterID.map { .int($0) } ?? .int(0),
+            "uri": .string("/release/\(release.id)"), "resource_url": .string("https://api.discogs.com/releases/\(release.id)"),
+        ])
+    }
+
     static func json(_ value: JSONValue) -> Data { Data(value.text.utf8) }
 
     static func message(_ text: String) -> Data { json(.object(["message": .string(text)])) }

@@ -93,6 +93,16 @@ public struct ShopGenerator: Sendable {
         return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))-\(two(-offset / 3_600)):00"
     }
 
+    /// Every fiftieth release is a repress of the one before under the same barcode (two
+    /// pressings, one barcode: what intake must list rather than guess between).
+    private func barcode(of index: Int, own: String?) -> String? {
+        switch index % 50 {
+        case 6: return own ?? String(format: "%013lld", 5_000_000_000_000 + Int64(index))
+        case 7: return release(id: Self.firstReleaseID + Int64(index - 1)).barcode
+        default: return own
+        }
+    }
+
     public func release(id: Int64) -> FakeRelease {
         let index = Int(id - Self.firstReleaseID)
         var r = Rand(mix(seed, UInt64(bitPattern: Int64(index)), 4))
@@ -131,7 +141,8 @@ public struct ShopGenerator: Sendable {
             labels: [.init(name: label, catalogNumber: r.chance(0.04) ? "none" : catalog)],
             formats: [.init(name: format.name, quantity: format.quantity, descriptions: format.descriptions)],
             year: year, country: Vocabulary.countries[r.zipf(Vocabulary.countries.count, s: 1.0)],
-            genres: genres, styles: styles, barcode: r.chance(0.4) ? String(format: "%012lld", Int64(r.int(1_000_000)) * 1_000_003) : nil,
+            genres: genres, styles: styles,
+            barcode: barcode(of: index, own: r.chance(0.4) ? String(format: "%012lld", Int64(r.int(1_000_000)) * 1_000_003) : nil),
             masterID: r.chance(0.7) ? 10_000 + Int64(index) : nil, tracklist: tracks,
             have: r.zipf(5_000, s: 0.7), want: r.zipf(3_000, s: 0.7), ratingAverage: Double(300 + r.int(200)) / 100,
             ratingCount: r.int(400),

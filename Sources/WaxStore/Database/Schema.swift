@@ -31,8 +31,23 @@ enum Schema {
             // messages; it stores every order at once, for the records they take off sale).
             try db.execute(sql: "ALTER TABLE orders ADD COLUMN messages_pending INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v8: stickers of listed records, waiting to be printed") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
+
+    /// A sticker per record intake listed, queued when Discogs confirmed it (the listing id is
+    /// known then), until `wax labels` or the browser prints it.
+    static let v8 = """
+    CREATE TABLE stickers (
+        listing_id  INTEGER PRIMARY KEY,
+        queued_at   TEXT NOT NULL,
+        printed_at  TEXT,
+        user        TEXT
+    );
+    CREATE INDEX stickers_waiting ON stickers(printed_at, queued_at);
+    """
 
     /// A double sale is an item of an order that buys a record the shop had already taken off
     /// sale (sold at the counter, held for a customer), whatever became of the shop's action on

@@ -159,7 +159,17 @@ public enum TrackedField: String, CaseIterable, Sendable {
     }
 }
 
-public enum Money {
+/// An amount in a currency (a price suggestion, the market's lowest).
+public struct Money: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var value: Double
+    public var currency: String?
+    public init(value: Double, currency: String?) {
+        self.value = value
+        self.currency = currency
+    }
+
+    public var description: String { Money.format(value, currency: currency) }
+
     /// `12.50 USD`; two decimals, currency after, no locale surprises.
     public static func format(_ value: Double, currency: String?) -> String {
         let text = String(format: "%.2f", value)

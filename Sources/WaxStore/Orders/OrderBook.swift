@@ -114,7 +114,7 @@ public struct OrderBook: Sendable {
                 return nil
             case .leavesList:
                 return (.sell, action.user, nil, action.id)
-            case .holds, .setsFields, .none:
+            case .holds, .setsFields, .creates, .none:
                 return (.hold, action.user, action.note, action.id)
             }
         }

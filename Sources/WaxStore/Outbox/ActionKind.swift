@@ -16,6 +16,9 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     case comment
     /// An order moved on (In Progress, Shipped with a tracking message…).
     case orderStatus = "order-status"
+    /// A new listing, from intake: shown at once under a provisional id, which becomes
+    /// Discogs' own when the listing is created and read back.
+    case create
 
     /// What an action acts on.
     public enum Target: Sendable, Equatable { case listing, order }
@@ -30,6 +33,8 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
         case releases
         /// Only its fields change.
         case setsFields
+        /// A new listing appears (under a provisional id until Discogs gives it one).
+        case creates
         /// Nothing of a listing (an order's status).
         case none
     }
@@ -44,6 +49,8 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     public enum NeverUndone: Sendable, Equatable {
         /// Discogs has told the buyer (an order's status).
         case buyerTold
+        /// A listing wax created is deleted on the Discogs website, not undone here.
+        case listedNew
     }
 
     public struct Spec: Sendable {
@@ -72,6 +79,8 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
             Spec(target: .listing, fields: [.location], effect: .setsFields, undo: .by(.move), isSale: false, takesOffSale: false)
         case .comment:
             Spec(target: .listing, fields: [.comments], effect: .setsFields, undo: .by(.comment), isSale: false, takesOffSale: false)
+        case .create:
+            Spec(target: .listing, fields: EditableField.allCases, effect: .creates, undo: .never(.listedNew), isSale: false, takesOffSale: false)
         case .orderStatus:
             Spec(target: .order, fields: [], effect: .none, undo: .never(.buyerTold),
                  isSale: false, takesOffSale: false)

@@ -12,6 +12,8 @@ public struct ActionRequest: Sendable, Equatable {
     /// A hold's note ("for Anna, Saturday").
     public var note: String?
     public var soldInShop: SoldInShopMode
+    /// The highest price this shop allows (`WAX_MAX_PRICE`).
+    public var priceLimit = FieldRules.defaultPriceLimit
     /// The values the staff member was shown (the browser's row). When the mirror holds other
     /// values now, the request is refused: they acted on something that has changed.
     public var seen: ListingFields?
@@ -44,10 +46,14 @@ public struct ActionRefusal: Error, Sendable, Equatable {
         case invalid(FieldProblem)
         case orderStatusNotOffered(order: String, current: OrderStatus, offered: [OrderStatus])
         case orderStatusElsewhere
+        case intakeElsewhere
+        case unknownRelease(Int64)
         case otherCurrency(listing: Int64, currency: String, asked: String)
         case unchanged(listing: Int64, EditableField, FieldValue?)
         // The state of things.
         case notForSale(listing: Int64, RemovalReason)
+        /// A new listing still waiting for Discogs: it has no Discogs listing to act on yet.
+        case notListedYet(listing: Int64)
         case changedSinceSeen(listing: Int64, ListingFields.Difference)
         case severalCopies(listing: Int64, quantity: Int)
         case alreadySoldOnDiscogs(listing: Int64)
@@ -75,9 +81,10 @@ public struct ActionRefusal: Error, Sendable, Equatable {
 
     public var cause: Cause {
         switch reason {
-        case .noListing, .noAction, .noOrder, .invalid, .orderStatusNotOffered, .orderStatusElsewhere, .otherCurrency, .unchanged:
+        case .noListing, .noAction, .noOrder, .invalid, .orderStatusNotOffered, .orderStatusElsewhere, .intakeElsewhere, .unknownRelease,
+             .otherCurrency, .unchanged:
             .usage
-        case .notForSale, .changedSinceSeen, .severalCopies, .alreadySoldOnDiscogs, .alreadyHeld, .cannotHold, .notHeld,
+        case .notForSale, .notListedYet, .changedSinceSeen, .severalCopies, .alreadySoldOnDiscogs, .alreadyHeld, .cannotHold, .notHeld,
              .notDoubleSoldHold, .nothingToUndo, .cannotUndo, .deletedOnDiscogs, .beingSent, .alreadyFinal, .notRetryable:
             .state
         }

@@ -4,7 +4,8 @@ import Foundation
 public enum FieldProblem: Sendable, Equatable {
     public enum Field: Sendable, Equatable { case location, comments, note, orderMessage }
 
-    case priceOutOfRange
+    /// Not a positive number up to `limit` (the shop's `WAX_MAX_PRICE`).
+    case priceOutOfRange(limit: Double)
     case priceDecimals(Double, currency: String?, allowed: Int)
     case tooLong(Field, limit: Int, length: Int)
     case controlCharacter(Field, Unicode.Scalar, oneLine: Bool)
@@ -21,13 +22,14 @@ public enum FieldRules {
     /// The longest message wax sends with an order's status change (Discogs documents none; a
     /// tracking note is a line or two).
     public static let maximumOrderMessageLength = 2_000
-    public static let priceRange: ClosedRange<Double> = 0.01...1_000_000
+    /// The highest price staff may set unless the shop says otherwise (`WAX_MAX_PRICE`).
+    public static let defaultPriceLimit = 10_000.0
 
     /// Decimals a price may have in `currency` (the yen has none).
     public static func decimals(of currency: String?) -> Int { currency?.uppercased() == "JPY" ? 0 : 2 }
 
-    public static func price(_ value: Double, currency: String?) -> FieldProblem? {
-        guard value.isFinite, priceRange.contains(value) else { return .priceOutOfRange }
+    public static func price(_ value: Double, currency: String?, limit: Double = defaultPriceLimit) -> FieldProblem? {
+        guard value.isFinite, value >= 0.01, value <= limit else { return .priceOutOfRange(limit: limit) }
         let places = decimals(of: currency)
         let scaled = value * pow(10, Double(places))
         if abs(scaled - scaled.rounded()) > 1e-6 { return .priceDecimals(value, currency: currency, allowed: places) }

@@ -67,6 +67,29 @@ public struct OutboxQueue: Sendable {
         }
     }
 
+    /// A new listing is on Discogs as `listing` (read back just now): the provisional row becomes
+    /// it, under Discogs' id, with its history and actions; its sticker is queued; the action is
+    /// confirmed. Returns false when the action was no longer open.
+    @discardableResult
+    public func adopt(_ id: Int64, as listing: ListingRecord, now: Date = Date()) throws -> Bool {
+        var fresh = listing
+        fresh.canonicalize()
+        return try database.write(changing: [.listings, .outbox]) { db in
+            guard let action = try Actions.one(db, id), action.state.isOpen, let provisional = action.listingID else { return false }
+            if provisional < 0 {
+                try IntakeStore.removeProvisional(db, provisional)
+                for table in ["actions", "listing_changes"] {
+                    try db.execute(sql: "UPDATE \(table) SET listing_id = ? WHERE listing_id = ?", arguments: [fresh.listingID, provisional])
+                }
+            }
+            try ListingWriter(db, now: now).upsert(fresh)
+            try IntakeStore.queueSticker(db, listingID: fresh.listingID, user: action.user, now: now)
+            try db.execute(sql: "UPDATE actions SET state = 'confirmed', message = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [Timestamp.string(now), id])
+            return true
+        }
+    }
+
     /// The action can't be done (`conflict`: Discogs holds something else; `failed`: Discogs
     /// refused it). The mirror is put back as Discogs has it (`discogs`, read just now), or as it
     /// was before the action; later open actions on the same listing are refused with it. The

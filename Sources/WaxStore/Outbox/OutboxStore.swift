@@ -15,6 +15,7 @@ public struct OutboxStore: Sendable {
     /// can't be done as asked.
     public func enqueue(_ request: ActionRequest, user: String, now: Date = Date()) throws -> CounterAction {
         try database.write(changing: Self.staffChanges) { db in
+            if request.listingID < 0 { throw ActionRefusal(.notListedYet(listing: request.listingID)) }
             let (record, removed) = try Actions.currentRecord(db, request.listingID)
             if let removed, request.kind.spec.effect != .releases {
                 throw ActionRefusal(.notForSale(listing: request.listingID, removed))
@@ -167,6 +168,8 @@ public struct OutboxStore: Sendable {
         switch request.kind {
         case .orderStatus:
             throw ActionRefusal(.orderStatusElsewhere)
+        case .create:
+            throw ActionRefusal(.intakeElsewhere)
         case .sell:
             if let quantity = record.quantity, quantity > 1 {
                 throw ActionRefusal(.severalCopies(listing: id, quantity: quantity))
@@ -187,8 +190,8 @@ public struct OutboxStore: Sendable {
             return (ListingFields(status: .draft), ListingFields(status: .forSale))
         case .price:
             let currency = record.priceCurrency
-            guard let price = request.price else { throw ActionRefusal(.invalid(.priceOutOfRange)) }
-            if let problem = FieldRules.price(price, currency: currency) { throw ActionRefusal(.invalid(problem)) }
+            guard let price = request.price else { throw ActionRefusal(.invalid(.priceOutOfRange(limit: request.priceLimit))) }
+            if let problem = FieldRules.price(price, currency: currency, limit: request.priceLimit) { throw ActionRefusal(.invalid(problem)) }
             if let asked = request.currency?.uppercased(), let currency, asked != currency.uppercased() {
                 throw ActionRefusal(.otherCurrency(listing: id, currency: currency, asked: asked))
             }
@@ -217,7 +220,8 @@ enum Local {
         let writer = try ListingWriter(db, now: now)
         let stamp = Timestamp.string(now)
         switch action.kind.spec.effect {
-        case .none:
+        case .none, .creates:
+            // A new listing's row is written with its release's details by `IntakeStore`.
             return
         case .leavesList(let reason):
             try writer.markRemoved(listing, reason: reason)
@@ -244,6 +248,11 @@ enum Local {
     /// Puts listings back as Discogs has them (or as they were before `actions`).
     static func revert(_ db: Database, _ actions: [CounterAction], discogs: ListingRecord?, discogsGone: Bool, now: Date) throws {
         guard let first = actions.first, let listing = first.listingID else { return }
+        if first.kind.spec.effect == .creates {
+            // Never on Discogs: the provisional row goes; the history keeps the action.
+            try IntakeStore.removeProvisional(db, listing)
+            return
+        }
         let writer = try ListingWriter(db, now: now)
         let stamp = Timestamp.string(now)
         let (record, removed) = try Actions.currentRecord(db, listing)
@@ -258,7 +267,7 @@ enum Local {
                 if try Actions.hold(db, listing) == nil {
                     try HoldRow(listingId: listing, user: action.user, note: "release refused", heldAt: stamp, actionId: action.id).insert(db)
                 }
-            case .leavesList, .releases, .setsFields, .none:
+            case .leavesList, .releases, .setsFields, .creates, .none:
                 break
             }
         }

@@ -42,6 +42,8 @@ public final class InventoryService: Sendable {
     public var reports: Reports { Reports(database: database) }
     /// CSV imports.
     public var importer: ImportStore { ImportStore(database: database) }
+    /// Taking stock in: stock and past sales of a release, new listings, stickers.
+    public var intake: IntakeStore { IntakeStore(database: database) }
     /// What a sync writes and plans from.
     public var syncStore: SyncStore { SyncStore(database: database) }
 

@@ -70,7 +70,7 @@ public struct SyncStore: Sendable {
         try database.read { db in
             var result: [Int64: ListingStatus] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT listing_id, status FROM listings WHERE removed_at IS NULL
+                SELECT listing_id, status FROM listings WHERE removed_at IS NULL AND listing_id > 0
                 AND listing_id NOT IN (SELECT listing_id FROM holds)
                 """)
             while let row = try rows.next() { result[row[0]] = row[1] }
@@ -99,8 +99,14 @@ public struct SyncStore: Sendable {
             // ago: a record sold at the counter is not put back, a new price not undone.
             let overlay = try Actions.openOverlay(db)
             let held = try Actions.heldIDs(db)
+            // A new listing Discogs has before its creation was confirmed here: the sender adopts
+            // it (with its history); the sync leaves it to the sender.
+            let creating = Set(try String.fetchAll(db, sql: """
+                SELECT note FROM actions WHERE kind = '\(ActionKind.create.rawValue)' AND state IN (\(ActionState.openSQL)) AND note IS NOT NULL
+                """))
             let listings: [ListingRecord] = snapshot.listings.compactMap { listing in
                 guard !overlay.leaving.contains(listing.listingID) else { return nil }
+                if !creating.isEmpty, let external = listing.externalID, creating.contains(where: { external.contains("[\($0)]") }) { return nil }
                 guard let fields = overlay.fields[listing.listingID] else { return listing }
                 var local = listing
                 fields.apply(to: &local)

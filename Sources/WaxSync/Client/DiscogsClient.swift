@@ -125,6 +125,9 @@ public final class DiscogsClient: Sendable {
     /// Requests of `priority` that may go right now without waiting for the rate window.
     public func availableRequests(for priority: RequestPriority = .staff) -> Int { limiter.available(for: priority) }
 
+    /// Seconds until a request of `priority` could go (0: now).
+    public func rateWait(for priority: RequestPriority = .staff) -> TimeInterval { limiter.wait(for: priority) }
+
     /// Requests per window, as the server last said.
     public var rateLimit: Int { limiter.limit }
 

@@ -155,6 +155,19 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Seconds until a request of `priority` could go (0: now), as far as the window says: what
+    /// staff are told while they wait ("waiting for Discogs' rate window, 14 s").
+    func wait(for priority: RequestPriority = .staff) -> TimeInterval {
+        guard available(for: priority) == 0 else { return 0 }
+        let now = clock.now()
+        return state.withLock { s in
+            s.prune(now)
+            let over = s.answered.count + s.inFlight.count + priority.headroom(of: s.limit) - s.limit
+            let freed = over >= 0 && over < s.answered.count ? s.answered[over] + s.window - now : s.window
+            return max(0, freed, s.blockedUntil - now)
+        }
+    }
+
     /// Requests of `priority` that may go right now without waiting: what its headroom leaves
     /// of the window, and for paced work what its pace allows.
     func available(for priority: RequestPriority = .staff) -> Int {

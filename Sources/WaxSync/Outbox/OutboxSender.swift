@@ -177,6 +177,7 @@ public final class OutboxSender: Sendable {
             case .order(let orderID): return try await sendOrder(action, orderID)
             case .listing(let id): listingID = id
             }
+            if action.kind == .create { return try await sendCreate(action) }
             let attempts = action.attempts + 1
             let before = try await client.listing(id: listingID)
             let current: ListingRecord
@@ -231,6 +232,59 @@ public final class OutboxSender: Sendable {
         } catch {
             return await postpone(action, reason: "\(error)")
         }
+    }
+
+    /// A new listing. Before any retry (an attempt whose answer may have been lost, a process
+    /// killed in the middle) the seller's newest listings are searched for the action's marker:
+    /// found, it is adopted; only when it is not there is it created. A 422 (a field Discogs
+    /// will not take) refuses it, and the provisional listing leaves the mirror.
+    private func sendCreate(_ action: CounterAction) async throws -> Step {
+        guard let marker = action.note else { return try await refuse(action, .failed, "a new listing without its marker can't be sent safely", discogs: nil) }
+        if action.state != .queued || action.attempts > 0, let found = try await findCreated(marker) {
+            return try await adopt(action, found)
+        }
+        var record = ListingRecord(listingID: 0)
+        action.change.apply(to: &record)
+        let body: [String: JSONValue]
+        do {
+            body = try ListingBody.of(record)
+        } catch let unsendable as ListingBody.Unsendable {
+            return try await refuse(action, .failed, unsendable.description, discogs: nil)
+        }
+        let id: Int64
+        do {
+            id = try await client.createListing(fields: body)
+        } catch DiscogsError.invalidRequest(_, let message) {
+            return try await refuse(action, .failed, "Discogs would not list it: \(message)", discogs: nil)
+        }
+        try await store.run { try self.inventory.outboxQueue.markSent(action.id, now: self.configuration.now()) }
+        // Read back: the listing as Discogs holds it replaces the provisional one.
+        switch try await client.listing(id: id) {
+        case .present(let created): return try await adopt(action, created)
+        case .gone: return try await refuse(action, .failed, "Discogs answered listing \(id) but does not show it: look on the website", discogs: nil)
+        }
+    }
+
+    /// The listing holding `marker` among the seller's newest (a few pages: it was made
+    /// moments or minutes ago).
+    private func findCreated(_ marker: String) async throws -> ListingRecord? {
+        for page in 1...Self.markerSearchPages {
+            let listings = try await client.newestListings(seller: configuration.seller, page: page)
+            if let found = listings.first(where: { $0.externalID?.contains("[\(marker)]") == true }) { return found }
+            if listings.count < 100 { break }
+        }
+        return nil
+    }
+
+    /// Pages of newest listings searched for a lost creation: 300 listings made since.
+    static let markerSearchPages = 3
+
+    private func adopt(_ action: CounterAction, _ listing: ListingRecord) async throws -> Step {
+        let now = configuration.now()
+        if try await store.run({ try self.inventory.outboxQueue.adopt(action.id, as: listing, now: now) }) {
+            logger.info("outbox #\(action.id) confirmed: new listing \(listing.listingID) \(ActionText.summary(action)) by \(action.user)")
+        }
+        return .confirmed
     }
 
     /// An order's status change: read the order, check it is still what the staff member saw
@@ -298,7 +352,7 @@ public final class OutboxSender: Sendable {
             return (try? await refuse(action, .failed, "Discogs refused the change (403: \(message)); actions need the seller's own token", discogs: nil)) ?? .refused
         case .invalidRequest(_, let message), .badResponse(_, _, let message):
             // Sold on the website between the read and the write is the usual reason: look.
-            if let listingID = action.listingID, case .present(let record)? = try? await client.listing(id: listingID), record.status == .sold {
+            if let listingID = action.listingID, listingID > 0, case .present(let record)? = try? await client.listing(id: listingID), record.status == .sold {
                 return (try? await refuse(action, .conflict,
                     "SOLD ON DISCOGS TOO: listing \(listingID) was bought online while wax was changing it; check the orders", discogs: record)) ?? .refused
             }

@@ -19,6 +19,8 @@ public enum Renderer {
             OrdersView.draw(state, into: &grid, layout.body)
         } else if state.overlay == .pickList {
             PickListView.draw(state, into: &grid, layout.body)
+        } else if state.overlay == .intake {
+            IntakeView.draw(state, into: &grid, layout.body)
         } else {
             if layout.list.width > 0 {
                 if state.emptyMirror {

@@ -35,6 +35,7 @@ enum StatusBar {
         if state.typing == .narrowing { return [("↑↓", "move"), ("Enter", "choose"), ("Esc", "clear")] }
         if state.typing == .search { return [("↑↓", "move"), ("Enter", "keep"), ("Esc", "clear")] }
         if case .range? = state.typing { return [("Enter", "set"), ("Esc", "cancel")] }
+        if state.overlay == .intake, let form = state.intake { return IntakeModel.hints(form) }
         return CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
     }
 

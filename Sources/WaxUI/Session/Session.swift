@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WaxConfig
 import WaxPresentation
 import WaxStore
 import WaxSync
@@ -24,13 +25,28 @@ public struct CounterAccess: Sendable {
     public var availability: CounterAvailability
     public var soldInShop: SoldInShopMode
     public var nudge: @Sendable () -> Void
+    /// Discogs' database and prices for taking stock in; nil where this wax has no token.
+    public var intake: IntakeLookup?
+    public var rounding: PriceRounding
+    public var priceLimit: Double
 
-    public init(user: String, availability: CounterAvailability, soldInShop: SoldInShopMode = .draft, nudge: @escaping @Sendable () -> Void = {}) {
+    public init(user: String, availability: CounterAvailability, soldInShop: SoldInShopMode = .draft, nudge: @escaping @Sendable () -> Void = {},
+                intake: IntakeLookup? = nil, rounding: PriceRounding = .step(0.5), priceLimit: Double = FieldRules.defaultPriceLimit) {
         self.user = user
         self.availability = availability
         self.soldInShop = soldInShop
         self.nudge = nudge
+        self.intake = intake
+        self.rounding = rounding
+        self.priceLimit = priceLimit
     }
+}
+
+/// What Discogs answered the intake form, on its way from the task that asked to the UI loop.
+final class IntakeInbox: Sendable {
+    private let results = Mutex<[IntakeResult]>([])
+    func post(_ result: IntakeResult) { results.withLock { $0.append(result) } }
+    func drain() -> [IntakeResult] { results.withLock { list in defer { list.removeAll() }; return list } }
 }
 
 /// The browser's data side: turns the effects key handlers ask for into reads from the mirror
@@ -52,6 +68,11 @@ public final class Session {
     private let counter: CounterAccess?
     /// This session's actions not yet confirmed or refused: their outcome is announced.
     private var watched: [Int64] = []
+    /// The listings this session's intake created (their actions), for its tally.
+    private var intakeActions: [Int64] = []
+    private let intakeInbox = IntakeInbox()
+    /// The lookups the intake form is waiting for.
+    private var intakeTasks: [Task<Void, Never>] = []
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
                 columns: Int, rows: Int, syncAvailable: Bool, configFile: String? = nil, time: LocalTime = .system,
@@ -77,6 +98,10 @@ public final class Session {
         }
         state.counter = counter?.availability ?? .off("actions are off in this wax")
         state.soldInShop = counter?.soldInShop ?? .draft
+        state.intakeAvailable = counter?.intake != nil
+        state.priceRounding = counter?.rounding ?? .step(0.5)
+        state.priceLimit = counter?.priceLimit ?? FieldRules.defaultPriceLimit
+        state.shopCurrency = try inventory.intake.shopCurrency()
         saved?.restore(into: &state)
         try perform(.reload)
         if saved != nil, state.total == 0, !state.query.text.isEmpty {
@@ -111,6 +136,7 @@ public final class Session {
             if case .failed(let failure) = event, failure.kind != .busy { state.notice = .info("sync failed: \(failure.message)") }
             redraw = true
         }
+        if try takeIntakeResults() { redraw = true }
         let now = clock()
         if state.now.timeIntervalSince1970.rounded(.down) / 30 != now.timeIntervalSince1970.rounded(.down) / 30 {
             redraw = true   // "12 min ago" moves on
@@ -167,6 +193,9 @@ public final class Session {
     func perform(_ effects: Effects) throws {
         var effects = effects
         var said: Notice??
+        if let intake = effects.intake {
+            if try startIntake(intake) { effects.formUnion(.reload) }
+        }
         if let request = effects.request {
             try act(request)
             said = state.notice
@@ -248,9 +277,101 @@ public final class Session {
         }
     }
 
+    // MARK: Taking stock in
+
+    /// Starts what the intake form asked: Discogs' answers come back through the inbox (the
+    /// key loop never waits on the network); a new listing is queued at once. True when the
+    /// mirror changed.
+    private func startIntake(_ request: IntakeRequest) throws -> Bool {
+        guard let counter, let lookup = counter.intake else { return false }
+        let inbox = intakeInbox, inventory = self.inventory
+        switch request {
+        case .identify(let input):
+            intakeTasks.append(Task.detached {
+                do {
+                    let found = try await lookup.identify(input)
+                    var stock: [Int64: ReleaseStock] = [:]
+                    for candidate in found.candidates { stock[candidate.id] = try inventory.intake.stock(ofRelease: candidate.id) }
+                    inbox.post(.identified(found, stock: stock))
+                } catch {
+                    inbox.post(.failed("Discogs: \(error)"))
+                }
+            })
+            return false
+        case .advise(let release):
+            let currency = state.shopCurrency
+            intakeTasks.append(Task.detached {
+                do {
+                    async let details = lookup.details(of: release.id)
+                    async let advice = lookup.advice(for: release.id, currency: currency)
+                    let facts = try await details.map(IntakeText.facts) ?? []
+                    inbox.post(.advised(releaseID: release.id, facts: facts, try await advice))
+                } catch {
+                    inbox.post(.failed("Discogs: \(error)"))
+                }
+            })
+            return false
+        case .list(let listing):
+            do {
+                let queued = try inventory.intake.enqueue(listing, user: counter.user, priceLimit: counter.priceLimit, now: clock())
+                watched.append(queued.id)
+                intakeActions.append(queued.id)
+                state.notice = .info("#\(queued.id) \(ActionText.summary(queued))\(ActionText.record(queued)): on its way to Discogs")
+                counter.nudge()
+                try refreshOutbox()
+                return true
+            } catch let refusal as ActionRefusal {
+                state.intake?.problem = refusal.description
+                return false
+            }
+        }
+    }
+
+    /// Folds Discogs' answers into the form; a pressing chosen by the answer (the only one
+    /// found) has its details and prices asked for at once.
+    private func takeIntakeResults() throws -> Bool {
+        let results = intakeInbox.drain()
+        intakeTasks.removeAll { $0.isCancelled }
+        if let form = state.intake, form.waiting != nil, let lookup = counter?.intake {
+            let wait = Int(lookup.client.rateWait().rounded(.up))
+            if form.windowWait != wait {
+                state.intake?.windowWait = wait
+                if results.isEmpty { return true }
+            }
+        }
+        guard !results.isEmpty else { return false }
+        for result in results {
+            let chosen = state.intake?.release?.id
+            IntakeModel.apply(result, &state)
+            if let release = state.intake?.release, release.id != chosen, state.intake?.advice == nil {
+                _ = try startIntake(.advise(release))
+            }
+        }
+        return true
+    }
+
+    /// Waits for the intake form's lookups (tests).
+    func settleIntake() async {
+        let tasks = intakeTasks
+        intakeTasks = []
+        for task in tasks { await task.value }
+        _ = try? takeIntakeResults()
+    }
+
     /// The waiting count, and the outcome of this session's own actions once final.
     private func refreshOutbox() throws {
         state.outboxWaiting = try inventory.outbox.openCount()
+        if !intakeActions.isEmpty, state.intake != nil {
+            var tally = IntakeForm.Tally()
+            for id in intakeActions {
+                switch try inventory.outbox.action(id: id)?.state {
+                case .confirmed?: tally.listed += 1
+                case .queued?, .sending?, .sent?: tally.waiting += 1
+                case .conflict?, .failed?, .cancelled?, nil: tally.failed += 1
+                }
+            }
+            state.intake?.tally = tally
+        }
         state.discogsTrouble = try inventory.outboxQueue.trouble()
         if let user = counter?.user {
             state.undoTarget = try inventory.outbox.lastUndoable(user: user).map(ActionText.line)

@@ -1,4 +1,5 @@
 import Foundation
+import WaxConfig
 import WaxPresentation
 import WaxStore
 import WaxText
@@ -23,6 +24,8 @@ public struct AppState: Sendable {
         case none, help, changes
         /// The Discogs orders, open ones first; and the pick list of the paid ones, by bin.
         case orders, pickList
+        /// Taking stock in (`a`).
+        case intake
     }
 
     public var columns = 80
@@ -88,6 +91,16 @@ public struct AppState: Sendable {
     public var outboxWaiting = 0
     /// Discogs kept failing the mirror's sender: since when, and why.
     public var discogsTrouble: OutboxQueue.Trouble?
+    // Taking stock in.
+    /// The intake form, kept while the browser runs (its bin and tally are the stack's).
+    public var intake: IntakeForm?
+    /// This wax can search Discogs' database (it holds the token).
+    public var intakeAvailable = false
+    public var priceRounding = PriceRounding.step(0.5)
+    public var priceLimit = FieldRules.defaultPriceLimit
+    /// What most of the shop's listings are priced in.
+    public var shopCurrency: String?
+
     /// Wall time used for "12 min ago" (set by the session; fixed in tests).
     public var now = Date()
     /// How dates read on screen: the server's time zone (`TZ`); fixed in tests.
@@ -109,6 +122,7 @@ public struct AppState: Sendable {
         case .changes: return .changes
         case .orders: return .orders
         case .pickList: return .pickList
+        case .intake: return .intake
         case .none: return focus
         }
     }

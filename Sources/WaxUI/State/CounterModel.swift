@@ -51,7 +51,7 @@ enum TypedValue: Equatable {
 
     init(_ kind: ActionKind) {
         self = switch kind {
-        case .sell, .release, .orderStatus: .none
+        case .sell, .release, .orderStatus, .create: .none
         case .hold: .customer
         case .price: .price
         case .move: .bin
@@ -235,6 +235,7 @@ enum CounterModel {
         case .move: "Move \(what) to \(typed.isEmpty ? "no bin" : typed)? y/n"
         case .comment: "Replace the comments of \(ListingFormat.name(listing)) as shown? y/n"
         case .orderStatus: "Change the order's status? y/n"
+        case .create: "List \(what) on Discogs? y/n"
         }
     }
 

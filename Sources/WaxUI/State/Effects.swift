@@ -26,10 +26,13 @@ public struct Effects: Sendable, Equatable, ExpressibleByArrayLiteral {
     /// A staff action to queue, an undo, a pick mark: done by the session, then everything is
     /// read again.
     public var request: CounterRequest?
+    /// What the intake form asks Discogs or the mirror: done by the session off the key loop.
+    public var intake: IntakeRequest?
 
-    public init(_ redo: Redo = [], request: CounterRequest? = nil) {
+    public init(_ redo: Redo = [], request: CounterRequest? = nil, intake: IntakeRequest? = nil) {
         self.redo = redo
         self.request = request
+        self.intake = intake
     }
 
     public init(arrayLiteral elements: Effects...) {
@@ -76,11 +79,13 @@ public struct Effects: Sendable, Equatable, ExpressibleByArrayLiteral {
     /// Do `request`, then read everything again.
     public static func perform(_ request: CounterRequest) -> Effects { Effects(.redraw, request: request) }
 
-    public var isEmpty: Bool { redo.isEmpty && request == nil }
+    public var isEmpty: Bool { redo.isEmpty && request == nil && intake == nil }
 
     public func contains(_ other: Effects) -> Bool { redo.isSuperset(of: other.redo) }
 
-    public func union(_ other: Effects) -> Effects { Effects(redo.union(other.redo), request: request ?? other.request) }
+    public func union(_ other: Effects) -> Effects {
+        Effects(redo.union(other.redo), request: request ?? other.request, intake: intake ?? other.intake)
+    }
 
     public mutating func formUnion(_ other: Effects) { self = union(other) }
 

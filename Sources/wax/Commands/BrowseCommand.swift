@@ -54,7 +54,8 @@ enum Browser {
             ShopWorkers(runner: $0, plan: .init(syncEvery: autoSync ? interval : nil, sendOutbox: rights == .sendsItself, ordersEvery: ordersPollInterval,
                                                 trigger: "browser"), logger: context.logger)
         }
-        let counter = counterAccess(context, rights, sender: workers?.sender)
+        let lookup = sync.map { IntakeLookup(inventory: inventory, client: $0.0.client) }
+        let counter = counterAccess(context, rights, sender: workers?.sender, intake: lookup)
         SignalWatch.shared.install(hangupAlways: true)
         let terminal = try Terminal(theme: loaded.theme)
         defer { terminal.end() }
@@ -81,14 +82,17 @@ enum Browser {
 
     /// Whether staff may act here. With the token the browser sends its own actions (`sender`);
     /// without it a browser still queues them when another wax sends this mirror's outbox.
-    static func counterAccess(_ context: AppContext, _ rights: ActingRights, sender: OutboxSender?) -> CounterAccess {
+    static func counterAccess(_ context: AppContext, _ rights: ActingRights, sender: OutboxSender?, intake: IntakeLookup?) -> CounterAccess {
         let user = StaffUser.current()
         let soldInShop = SoldInShopMode(rawValue: context.settings.soldInShop) ?? .draft
         switch rights {
         case .refused(let reason, _):
             return CounterAccess(user: user, availability: .off(reason), soldInShop: soldInShop)
         case .sendsItself, .queuesForAnotherWax:
-            return CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender?.nudge() })
+            // Intake searches Discogs with this wax's token: a wax that only queues can't.
+            return CounterAccess(user: user, availability: .on, soldInShop: soldInShop, nudge: { sender?.nudge() },
+                                 intake: rights == .sendsItself ? intake : nil, rounding: context.settings.priceRounding,
+                                 priceLimit: context.settings.maxPrice)
         }
     }
 }

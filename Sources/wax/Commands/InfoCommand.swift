@@ -61,6 +61,10 @@ struct InfoCommand: AsyncParsableCommand {
         case .readOnly: String(settings.readOnly)
         case .soldInShop: settings.soldInShop
         case .ordersPollMinutes: String(settings.ordersPollMinutes)
+        case .priceRounding: settings.priceRounding.description
+        case .maxPrice: String(settings.maxPrice)
+        case .labelPrinter: settings.labelPrinter ?? "a PDF in the data folder"
+        case .labelSize: settings.labelSize.description
         }
     }
 }

@@ -21,6 +21,8 @@ struct Counter {
     /// This process's own sender, when it has the seller's token; nil when another wax (the
     /// `wax sync --watch` service) sends the outbox.
     let sender: OutboxSender?
+    /// This process's client (with the token), shared with `sender`; nil without the token.
+    let client: DiscogsClient?
     let user: String
 
     /// Whether this wax may act at all, and how its actions will reach Discogs. Exit 2 when not.
@@ -35,9 +37,9 @@ struct Counter {
         case .sendsItself:
             let (client, seller) = try SyncSetup.client(context)
             let sender = SyncSetup.sender(context, inventory: inventory, client: client, seller: seller)
-            return Counter(context: context, inventory: inventory, sender: sender, user: StaffUser.current())
+            return Counter(context: context, inventory: inventory, sender: sender, client: client, user: StaffUser.current())
         case .queuesForAnotherWax:
-            return Counter(context: context, inventory: inventory, sender: nil, user: StaffUser.current())
+            return Counter(context: context, inventory: inventory, sender: nil, client: nil, user: StaffUser.current())
         }
     }
 
@@ -83,6 +85,28 @@ struct Counter {
         if latest.state.isOpen { throw ExitStatus.queued.code }
     }
 
+    /// Waits for every one of `actions` the same way (one drain sends them all) and returns
+    /// them as they ended, without printing.
+    func settleAll(_ actions: [CounterAction], _ options: CounterOptions) async throws -> [CounterAction] {
+        guard !actions.isEmpty else { return [] }
+        let deadline = Date().addingTimeInterval(max(0, options.wait))
+        if let sender {
+            let drained = Task { await sender.drain(trigger: "wax add") }
+            let waited = Task {
+                try? await Task.sleep(for: .seconds(max(0, options.wait)))
+                drained.cancel()
+            }
+            _ = await drained.value
+            waited.cancel()
+        }
+        var latest = try actions.map { try inventory.outbox.action(id: $0.id) ?? $0 }
+        while latest.contains(where: { $0.state.isOpen }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            latest = try latest.map { try inventory.outbox.action(id: $0.id) ?? $0 }
+        }
+        return latest
+    }
+
     func report(_ action: CounterAction, _ options: CounterOptions) {
         if options.json {
             Console.out(ActionJSON.object(action).prettyText + "\n")
@@ -115,7 +139,7 @@ struct Counter {
         if let orderID = action.orderID { return "order \(orderID)" }
         let record = [action.artist, action.title].compactMap { $0 }.joined(separator: " – ")
         let bin = action.location.map { ", bin \($0)" } ?? ""
-        return "listing \(action.listingID) \(record.isEmpty ? "" : "\(record)")\(bin)"
+        return "\(action.target) \(record.isEmpty ? "" : "\(record)")\(bin)"
     }
 }
 
