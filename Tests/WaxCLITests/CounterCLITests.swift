@@ -77,6 +77,8 @@ import WaxTestSupport
                 #expect(result.status == status, "\(arguments): \(result.stderr)")
                 #expect(result.stderr.contains(text) && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
             }
+            let overLimit = try await Subprocess.run(wax, ["price", id, "250"], environment: env(server, extra: ["WAX_MAX_PRICE": "200"]))
+            #expect(overLimit.status == 2 && overLimit.stderr.contains("200"), "WAX_MAX_PRICE holds for a reprice: \(overLimit.stderr)")
             let readOnly = try await Subprocess.run(wax, ["sell", id], environment: env(server, extra: ["WAX_READ_ONLY": "true"]))
             #expect(readOnly.status == 2 && readOnly.stderr.contains("read-only"))
             let flag = try await Subprocess.run(wax, ["sell", id, "--read-only"], environment: env(server))

@@ -88,7 +88,7 @@ public enum CommandRegistry {
         CommandSpec(id: .reprice, keys: [.character("p")], title: "price", help: "Reprice on Discogs", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .moveBin, keys: [.character("m")], title: "move", help: "Move to another bin (the location on Discogs)", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .editComments, keys: [.character("E")], title: "comments", help: "Edit the comments buyers read on Discogs", group: .counter, scopes: listing, hint: false),
-        CommandSpec(id: .takeIn, keys: [.character("a")], title: "take in", help: "Take stock in: scan a barcode, grade, price, list on Discogs (a stack: record after record)", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .takeIn, keys: [.character("a")], title: "take in", help: "Take stock in: scan, grade, price, list on Discogs", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .undo, keys: [.character("u")], title: "undo", help: "Undo your last action while it can be", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .repaint, keys: [.control("l")], title: "repaint", help: "Draw the whole screen again (a garbled ssh session)", group: .view, scopes: everywhere, hint: false),
         CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help (any other key closes it)", group: .view, scopes: browsing.union([.help]), hint: true),

@@ -65,6 +65,9 @@ public final class Session {
     /// The double sales this browser has announced (order|listing).
     private var announcedDoubleSales: Set<String> = []
     private var lastChangeCheck = Date.distantPast
+    /// How often the mirror's change counters are read (one small row): what another wax did
+    /// shows within this.
+    static let changeCheckInterval: TimeInterval = 0.5
     private let counter: CounterAccess?
     /// This session's actions not yet confirmed or refused: their outcome is announced.
     private var watched: [Int64] = []
@@ -142,7 +145,7 @@ public final class Session {
             redraw = true   // "12 min ago" moves on
         }
         state.now = now
-        if committed || now.timeIntervalSince(lastChangeCheck) >= 1 {
+        if committed || now.timeIntervalSince(lastChangeCheck) >= Self.changeCheckInterval {
             lastChangeCheck = now
             let counters = try inventory.changeCounters()
             let changed = counters.changes(since: seen)
@@ -257,6 +260,7 @@ public final class Session {
                 return
             case .act(var action):
                 action.soldInShop = counter.soldInShop
+                action.priceLimit = counter.priceLimit
                 let queued = try inventory.outbox.enqueue(action, user: counter.user, now: clock())
                 watched.append(queued.id)
                 state.notice = .info("#\(queued.id) \(ActionText.summary(queued))\(ActionText.record(queued)): on its way to Discogs")

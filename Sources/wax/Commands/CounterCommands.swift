@@ -92,7 +92,9 @@ struct PriceCommand: CounterCommand {
     @OptionGroup var options: CounterOptions
 
     func request(_ counter: Counter) -> ActionRequest {
-        ActionRequest(.price, listingID: listingID.value, price: price.value, currency: price.currency)
+        var request = ActionRequest(.price, listingID: listingID.value, price: price.value, currency: price.currency)
+        request.priceLimit = counter.context.settings.maxPrice
+        return request
     }
 }
 
