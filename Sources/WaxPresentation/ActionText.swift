@@ -9,6 +9,7 @@ public enum ActionText {
         switch kind {
         case .orderStatus: "orders status"
         case .create: "add"
+        case .priceRun: "reprice"
         case .sell, .hold, .release, .price, .move, .comment: kind.rawValue
         }
     }
@@ -24,6 +25,7 @@ public enum ActionText {
         case .comment: "comments edit"
         case .orderStatus: "order status change"
         case .create: "new listing"
+        case .priceRun: "reprice run"
         }
     }
 
@@ -38,6 +40,16 @@ public enum ActionText {
         case .comment: "comments edited"
         case .orderStatus: "order status changed"
         case .create: "listed"
+        case .priceRun: "repriced as a run"
+        }
+    }
+
+    /// What it acts on, for a table's column: `1234`, `order 42-3`, `run 7`.
+    public static func target(_ action: CounterAction) -> String {
+        switch action.target {
+        case .listing(let id): String(id)
+        case .order(let id): "order \(id)"
+        case .run(let id): "run \(id)"
         }
     }
 
@@ -55,6 +67,7 @@ public enum ActionText {
         case .orderStatus:
             "order \(action.orderID ?? "?"): \(expected.orderStatus?.rawValue ?? "?") → \(change.orderStatus?.rawValue ?? "?")\(action.note.map { " (message: \($0))" } ?? "")"
         case .create: "listed at \(money(change))\(change.status == .draft ? " (a Draft)" : "")"
+        case .priceRun: "reprice run \(action.runID.map(String.init) ?? "?") (\(action.note ?? "a rule")) as one Discogs job"
         case .sell, .hold, .release, .comment: pastTense(action.kind)
         }
     }

@@ -14,6 +14,9 @@ public enum RefusalText {
             "order \(order) is \(current): Discogs offers \(offered.isEmpty ? "no other status" : offered.map(\.rawValue).joined(separator: ", "))"
         case .orderStatusElsewhere: "an order's status is changed with `wax orders status`"
         case .intakeElsewhere: "a new listing is made with `wax add` (or `a` in the browser)"
+        case .repriceElsewhere: "a reprice run is made with `wax reprice` (or `R` in the browser)"
+        case .cannotReprice(let why): why
+        case .noRun(let id): "no reprice run \(id) in the mirror (wax reprice --runs lists them)"
         case .unknownRelease(let id): "Discogs has no release \(id)"
         case .notListedYet: "this record is still waiting to be listed on Discogs: act on it once it is (its sticker comes then)"
         case .otherCurrency(let listing, let currency, let asked):
@@ -30,6 +33,8 @@ public enum RefusalText {
         case .notDoubleSoldHold(let listing): "listing \(listing) is not a held record an online buyer also bought"
         case .nothingToUndo: "nothing of yours to undo"
         case .cannotUndo(_, .buyerTold): "an order's status can't be undone: Discogs has told the buyer"
+        case .cannotUndo(let action, .wholeRun):
+            "#\(action.id) is a reprice run: undo it as a run, `wax reprice --undo \(action.runID.map(String.init) ?? "N")` (previewed first)"
         case .cannotUndo(let action, .listedNew):
             "#\(action.id) listed a new record on Discogs: sell it, hold it, or delete it on the website; wax does not undo a listing"
         case .deletedOnDiscogs(let action):

@@ -16,7 +16,7 @@ struct Wax: AsyncParsableCommand {
             BrowseCommand.self, DemoCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, ImportCommand.self, ExportCommand.self,
             ChangesCommand.self, InfoCommand.self, SyncCommand.self, ServeCommand.self, KeysCommand.self,
             SellCommand.self, HoldCommand.self, ReleaseCommand.self, PriceCommand.self, MoveCommand.self, CommentCommand.self,
-            UndoCommand.self, OutboxCommand.self, OrdersCommand.self, SalesCommand.self, AddCommand.self, LabelsCommand.self,
+            UndoCommand.self, OutboxCommand.self, OrdersCommand.self, SalesCommand.self, AddCommand.self, LabelsCommand.self, RepriceCommand.self,
         ],
         defaultSubcommand: BrowseCommand.self
     )

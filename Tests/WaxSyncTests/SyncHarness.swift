@@ -74,6 +74,7 @@ final class SyncHarness: Sendable {
     func sender(seller: String? = nil) -> OutboxSender {
         var configuration = OutboxSender.Configuration(seller: seller ?? server.configuration.seller)
         configuration.rereadDelay = 0
+        configuration.exportPollInterval = 0
         configuration.now = { self.outboxNow.withLock { $0 } }
         let logs = self.logs
         return OutboxSender(inventory: inventory, client: client, configuration: configuration, logger: Logger(label: "wax.outbox") { _ in logs })

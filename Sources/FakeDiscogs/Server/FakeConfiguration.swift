@@ -22,6 +22,8 @@ public struct FakeConfiguration: Sendable {
     public var ownerIsCapped = false
     /// Polls of an export's status before it reports success.
     public var exportPolls = 1
+    /// Reads of a bulk upload job's status before it is done (and applied).
+    public var uploadPolls = 2
     /// Monotonic seconds the rate window counts in. Tests share one manual clock between the
     /// client and the fake, so that no machine load can move a request across the window.
     public var clock: @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -82,6 +84,10 @@ public struct FakeFaults: Sendable, Equatable {
     public var sellBeforeWrite: Int64?
     /// Price suggestions answer 403, as for a seller whose Discogs settings are incomplete.
     public var priceSuggestionsForbidden = false
+    /// Rows of a bulk upload job naming these listings fail (named in the job's results).
+    public var uploadFailingListings: Set<Int64> = []
+    /// Every bulk upload is refused whole (422).
+    public var rejectUploads = false
 
     public init() {}
 }

@@ -170,6 +170,8 @@ struct FakeState {
     var stats = FakeStats()
     var exports: [Int: Int] = [:]   // id → status polls left
     var nextExportID = 18_867_036
+    var uploads: [Int: FakeUpload] = [:]
+    var nextUploadID = 4_310_001
     var serverErrorTurn = 0
     var orderBook = FakeOrderBook()
     /// The release catalogue by barcode digits, catalogue number and text, built at the first

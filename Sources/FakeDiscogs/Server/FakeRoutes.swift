@@ -177,6 +177,12 @@ struct FakeRoutes: HTTPHandler {
             return marketStats(Int64(parts[2]), state: state)
         case (.DELETE, 3) where parts[0] == "marketplace" && parts[1] == "listings":
             return deleteListing(Int64(parts[2]), caller: caller, state: &state)
+        case (.POST, 3) where parts[0] == "inventory" && parts[1] == "upload":
+            return upload(parts[2], request: request, body: body, caller: caller, state: &state)
+        case (.GET, 2) where parts == ["inventory", "upload"]:
+            return uploads(caller: caller, state: state)
+        case (.GET, 3) where parts[0] == "inventory" && parts[1] == "upload":
+            return uploadStatus(Int(parts[2]), caller: caller, state: &state)
         case (.POST, 2) where parts == ["inventory", "export"]:
             return startExport(caller: caller, state: &state)
         case (.GET, 3) where parts[0] == "inventory" && parts[1] == "export":

@@ -34,8 +34,44 @@ enum Schema {
         migrator.registerMigration("v8: stickers of listed records, waiting to be printed") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9: reprice runs, their listings, and the action that sends a run as one job") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
+
+    /// A reprice run: who, when, the rule and the selection it was over; each listing's old and
+    /// new price and what became of it. A small run is sent as ordinary price edits (each item
+    /// names its action); a large one as one change job (the run's action, `actions.run_id`).
+    static let v9 = """
+    CREATE TABLE reprice_runs (
+        id          INTEGER PRIMARY KEY,
+        user        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        rule        TEXT NOT NULL,
+        selection   TEXT NOT NULL,
+        method      TEXT NOT NULL CHECK (method IN ('edits', 'job')),
+        undoes      INTEGER REFERENCES reprice_runs(id),
+        job_url     TEXT,
+        job_status  TEXT,
+        finished_at TEXT
+    );
+    CREATE TABLE reprice_items (
+        run_id      INTEGER NOT NULL REFERENCES reprice_runs(id),
+        position    INTEGER NOT NULL,               -- the preview's order
+        listing_id  INTEGER NOT NULL,
+        release_id  INTEGER,
+        old_price   REAL NOT NULL,
+        new_price   REAL NOT NULL,
+        currency    TEXT,
+        reason      TEXT NOT NULL,
+        action_id   INTEGER REFERENCES actions(id),
+        state       TEXT NOT NULL DEFAULT 'queued',
+        message     TEXT,
+        PRIMARY KEY (run_id, listing_id)
+    ) WITHOUT ROWID;
+    ALTER TABLE actions ADD COLUMN run_id INTEGER REFERENCES reprice_runs(id);
+    """
 
     /// A sticker per record intake listed, queued when Discogs confirmed it (the listing id is
     /// known then), until `wax labels` or the browser prints it.

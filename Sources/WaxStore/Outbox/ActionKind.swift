@@ -19,9 +19,12 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     /// A new listing, from intake: shown at once under a provisional id, which becomes
     /// Discogs' own when the listing is created and read back.
     case create
+    /// A reprice run sent as one CSV change job (`POST /inventory/upload/change`): one
+    /// action for any number of listings, verified row by row after Discogs processed it.
+    case priceRun = "price-run"
 
     /// What an action acts on.
-    public enum Target: Sendable, Equatable { case listing, order }
+    public enum Target: Sendable, Equatable { case listing, order, run }
 
     /// What it does to the mirror's listing at once, while Discogs has not confirmed it.
     public enum LocalEffect: Sendable, Equatable {
@@ -51,6 +54,8 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
         case buyerTold
         /// A listing wax created is deleted on the Discogs website, not undone here.
         case listedNew
+        /// A reprice run is undone as a whole, by an inverse run (`wax reprice --undo N`).
+        case wholeRun
     }
 
     public struct Spec: Sendable {
@@ -84,6 +89,9 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
         case .orderStatus:
             Spec(target: .order, fields: [], effect: .none, undo: .never(.buyerTold),
                  isSale: false, takesOffSale: false)
+        case .priceRun:
+            // The mirror takes each listing's new price when Discogs' inventory shows it.
+            Spec(target: .run, fields: [.price], effect: .none, undo: .never(.wholeRun), isSale: false, takesOffSale: false)
         }
     }
 

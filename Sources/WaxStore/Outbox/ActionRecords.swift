@@ -12,6 +12,7 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseR
         static let kind = Column("kind")
         static let listingID = Column("listing_id")
         static let orderID = Column("order_id")
+        static let runID = Column("run_id")
         static let user = Column("user")
         static let state = Column("state")
         static let nextAttemptAt = Column("next_attempt_at")
@@ -22,6 +23,7 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseR
     var kind: String
     var listingId: Int64?
     var orderId: String?
+    var runId: Int64?
     var user: String
     var createdAt: String
     var expected: String
@@ -40,6 +42,7 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseR
         switch action.target {
         case .listing(let listing): listingId = listing
         case .order(let order): orderId = order
+        case .run(let run): runId = run
         }
         user = action.user
         createdAt = Timestamp.string(action.createdAt)
@@ -63,10 +66,11 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseR
         guard let kind = ActionKind(rawValue: kind) else { throw UnreadableAction(id: id, problem: "unknown kind \"\(self.kind)\"") }
         guard let state = ActionState(rawValue: state) else { throw UnreadableAction(id: id, problem: "unknown state \"\(self.state)\"") }
         let target: ActionTarget
-        switch (kind.spec.target, listingId, orderId) {
-        case (.listing, let listing?, _): target = .listing(listing)
-        case (.order, _, let order?): target = .order(order)
-        default: throw UnreadableAction(id: id, problem: "a \(kind.rawValue) without its \(kind.spec.target == .order ? "order" : "listing")")
+        switch (kind.spec.target, listingId, orderId, runId) {
+        case (.listing, let listing?, _, _): target = .listing(listing)
+        case (.order, _, let order?, _): target = .order(order)
+        case (.run, _, _, let run?): target = .run(run)
+        default: throw UnreadableAction(id: id, problem: "a \(kind.rawValue) without its \(kind.spec.target)")
         }
         return CounterAction(id: id, kind: kind, target: target, user: user, createdAt: Timestamp.parse(createdAt) ?? Date(timeIntervalSince1970: 0),
                              expected: try Self.decode(expected, row: id), change: try Self.decode(change, row: id), note: note, state: state,

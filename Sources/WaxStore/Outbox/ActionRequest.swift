@@ -47,6 +47,12 @@ public struct ActionRefusal: Error, Sendable, Equatable {
         case orderStatusNotOffered(order: String, current: OrderStatus, offered: [OrderStatus])
         case orderStatusElsewhere
         case intakeElsewhere
+        /// A run of reprices is made with `wax reprice` (or `R`), never as one action.
+        case repriceElsewhere
+        /// A rule that changes nothing, or a selection with nothing in it.
+        case cannotReprice(String)
+        /// No reprice run N.
+        case noRun(Int64)
         case unknownRelease(Int64)
         case otherCurrency(listing: Int64, currency: String, asked: String)
         case unchanged(listing: Int64, EditableField, FieldValue?)
@@ -82,6 +88,7 @@ public struct ActionRefusal: Error, Sendable, Equatable {
     public var cause: Cause {
         switch reason {
         case .noListing, .noAction, .noOrder, .invalid, .orderStatusNotOffered, .orderStatusElsewhere, .intakeElsewhere, .unknownRelease,
+             .repriceElsewhere, .cannotReprice, .noRun,
              .otherCurrency, .unchanged:
             .usage
         case .notForSale, .notListedYet, .changedSinceSeen, .severalCopies, .alreadySoldOnDiscogs, .alreadyHeld, .cannotHold, .notHeld,

@@ -4,12 +4,15 @@ import Foundation
 public enum ActionTarget: Sendable, Equatable, Hashable, CustomStringConvertible {
     case listing(Int64)
     case order(String)
+    /// A reprice run (its listings are the run's items).
+    case run(Int64)
 
-    /// "listing 1234", "order 42-3": how logs and messages name it.
+    /// "listing 1234", "order 42-3", "reprice run 7": how logs and messages name it.
     public var description: String {
         switch self {
         case .listing(let id): "listing \(id)"
         case .order(let id): "order \(id)"
+        case .run(let id): "reprice run \(id)"
         }
     }
 }
@@ -74,6 +77,12 @@ public struct CounterAction: Sendable, Equatable, Identifiable {
     /// The order acted on; nil for a listing's action.
     public var orderID: String? {
         if case .order(let id) = target { return id }
+        return nil
+    }
+
+    /// The reprice run acted on; nil for any other action.
+    public var runID: Int64? {
+        if case .run(let id) = target { return id }
         return nil
     }
 }

@@ -9,9 +9,30 @@ public struct OutboxQueue: Sendable {
     let database: MirrorDatabase
 
     /// The oldest open action: actions go out in the order staff made them.
-    public func next() throws -> CounterAction? {
+    public func next(now: Date = Date()) throws -> CounterAction? {
         try database.read { db in
-            try Actions.fetch(db, where: "a.state IN (\(ActionState.openSQL))", [], limit: 1, ascending: true).first
+            // A job Discogs is still processing waits aside (its next look is due later): the
+            // actions after it go meanwhile.
+            try Actions.fetch(db, where: """
+                a.state IN (\(ActionState.openSQL))
+                AND NOT (a.kind = '\(ActionKind.priceRun.rawValue)' AND a.state = 'sent' AND a.next_attempt_at > ?)
+                """, [Timestamp.string(now)], limit: 1, ascending: true).first
+        }
+    }
+
+    /// A job Discogs is processing: looked at again at `until`, still `sent`.
+    public func wait(_ id: Int64, until: Date, message: String, now: Date = Date()) throws {
+        try database.write(changing: .outbox) { db in
+            try db.execute(sql: "UPDATE actions SET state = 'sent', next_attempt_at = ?, message = ?, updated_at = ? WHERE id = ? AND state IN (\(ActionState.openSQL))",
+                           arguments: [Timestamp.string(until), message, Timestamp.string(now), id])
+        }
+    }
+
+    /// A run's job is done and verified: confirmed, saying how many listings took their price.
+    public func confirmRun(_ id: Int64, message: String, now: Date = Date()) throws {
+        try database.write(changing: .outbox) { db in
+            try db.execute(sql: "UPDATE actions SET state = 'confirmed', message = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state IN (\(ActionState.openSQL))",
+                           arguments: [message, Timestamp.string(now), id])
         }
     }
 
@@ -103,6 +124,8 @@ public struct OutboxQueue: Sendable {
             try db.execute(sql: "UPDATE actions SET state = ?, message = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
                            arguments: [state.rawValue, message, stamp, id])
             switch action.target {
+            case .run(let run):
+                try RepriceStore.refuseOpenItems(db, run: run, message: message, stamp: stamp)
             case .order(let order):
                 try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ?",
                                arguments: [action.expected.status?.rawValue, stamp, order])

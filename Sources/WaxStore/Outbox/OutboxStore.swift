@@ -170,6 +170,8 @@ public struct OutboxStore: Sendable {
             throw ActionRefusal(.orderStatusElsewhere)
         case .create:
             throw ActionRefusal(.intakeElsewhere)
+        case .priceRun:
+            throw ActionRefusal(.repriceElsewhere)
         case .sell:
             if let quantity = record.quantity, quantity > 1 {
                 throw ActionRefusal(.severalCopies(listing: id, quantity: quantity))

@@ -44,6 +44,8 @@ public final class InventoryService: Sendable {
     public var importer: ImportStore { ImportStore(database: database) }
     /// Taking stock in: stock and past sales of a release, new listings, stickers.
     public var intake: IntakeStore { IntakeStore(database: database) }
+    /// Reprice runs: their listings, how they are sent, and what became of them.
+    public var reprice: RepriceStore { RepriceStore(database: database) }
     /// What a sync writes and plans from.
     public var syncStore: SyncStore { SyncStore(database: database) }
 

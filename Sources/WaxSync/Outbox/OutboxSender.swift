@@ -32,6 +32,11 @@ public final class OutboxSender: Sendable {
         /// How long to wait before reading a listing back a second time when the first read
         /// does not show the change yet (Discogs has shown stale values once after an edit).
         public var rereadDelay: TimeInterval = 1
+        /// How often a reprice job's status is read while Discogs processes it (the sender
+        /// sends other actions meanwhile).
+        public var jobPollInterval: TimeInterval = 5
+        /// How often an export's status is read (before and after a job).
+        public var exportPollInterval: TimeInterval = 5
         public var now: @Sendable () -> Date = { Date() }
 
         public init(seller: String) { self.seller = seller }
@@ -127,7 +132,7 @@ public final class OutboxSender: Sendable {
         while !Task.isCancelled {
             let next: CounterAction?
             do {
-                next = try await store.run { try self.inventory.outboxQueue.next() }
+                next = try await store.run { try self.inventory.outboxQueue.next(now: self.configuration.now()) }
             } catch {
                 return .waiting(until: configuration.now().addingTimeInterval(configuration.backoff[0]), reason: "\(error)", open: 0)
             }
@@ -142,7 +147,7 @@ public final class OutboxSender: Sendable {
                 await DiscogsClient.$attemptLimit.withValue(Self.attemptsPerRequest) { await send(action) }
             }
             switch step {
-            case .confirmed, .refused:
+            case .confirmed, .refused, .processing:
                 // Discogs answered: whatever said it was down is over.
                 _ = try? await store.run { try self.inventory.outboxQueue.clearTrouble() }
             default:
@@ -151,6 +156,7 @@ public final class OutboxSender: Sendable {
             switch step {
             case .confirmed: confirmed += 1
             case .refused: refused += 1
+            case .processing: continue
             case .postponed(let until, let reason): return .waiting(until: until, reason: reason, open: await openCount())
             case .unusable(let reason): return .unusable(reason)
             }
@@ -164,6 +170,8 @@ public final class OutboxSender: Sendable {
 
     private enum Step {
         case confirmed, refused
+        /// A job Discogs is still working on: looked at again later, other actions go meanwhile.
+        case processing
         case postponed(until: Date, reason: String)
         case unusable(String)
     }
@@ -175,6 +183,7 @@ public final class OutboxSender: Sendable {
             let listingID: Int64
             switch action.target {
             case .order(let orderID): return try await sendOrder(action, orderID)
+            case .run(let runID): return try await sendRun(action, runID)
             case .listing(let id): listingID = id
             }
             if action.kind == .create { return try await sendCreate(action) }
@@ -263,6 +272,69 @@ public final class OutboxSender: Sendable {
         case .present(let created): return try await adopt(action, created)
         case .gone: return try await refuse(action, .failed, "Discogs answered listing \(id) but does not show it: look on the website", discogs: nil)
         }
+    }
+
+    /// A reprice run as one change job. First Discogs' inventory is read (an export: a few
+    /// requests for any number of listings) and every listing whose price is no longer what the
+    /// run saw is refused as a conflict; the rest go in one CSV. A retry (an answer lost, a
+    /// process killed) reads first too: rows already at their new price are not sent again.
+    /// While Discogs processes the job, the sender goes on with other actions and looks again
+    /// every `jobPollInterval`; when it is done, the inventory is read again and each listing
+    /// is confirmed or failed by what Discogs shows.
+    private func sendRun(_ action: CounterAction, _ runID: Int64) async throws -> Step {
+        let reprice = inventory.reprice
+        guard let run = try await store.run({ try reprice.run(id: runID) }) else {
+            return try await refuse(action, .failed, "reprice run \(runID) is not in the mirror", discogs: nil)
+        }
+        let now = configuration.now
+        if run.jobURL == nil {
+            let before = try await client.currentPrices(pollInterval: configuration.exportPollInterval)
+            let rows = try await store.run { try reprice.prepareJob(run: runID, discogs: before, now: now()) }
+            if rows.isEmpty {
+                return try await settleRun(action, runID, results: nil, discogs: before)
+            }
+            let url = try await client.uploadChanges(csv: DiscogsClient.changeCSV(rows))
+            try await store.run {
+                try reprice.jobStarted(run: runID, url: url.absoluteString, now: now())
+                try self.inventory.outboxQueue.markSent(action.id, now: now())
+            }
+            logger.info("outbox #\(action.id) reprice run \(runID): \(rows.count) listings sent as one change job")
+            return try await pollRun(action, runID, url)
+        }
+        guard let url = run.jobURL.flatMap(URL.init(string:)) else {
+            return try await refuse(action, .failed, "reprice run \(runID) names no job Discogs can be asked about", discogs: nil)
+        }
+        return try await pollRun(action, runID, url)
+    }
+
+    private func pollRun(_ action: CounterAction, _ runID: Int64, _ url: URL) async throws -> Step {
+        let status = try await client.uploadStatus(url)
+        try await store.run { try self.inventory.reprice.jobStatus(run: runID, status.status) }
+        guard status.finished else {
+            let until = configuration.now().addingTimeInterval(configuration.jobPollInterval)
+            try await store.run {
+                try self.inventory.outboxQueue.wait(action.id, until: until, message: "Discogs is processing the job (\(status.status))", now: self.configuration.now())
+            }
+            return .processing
+        }
+        let after = try await client.currentPrices(pollInterval: configuration.exportPollInterval)
+        return try await settleRun(action, runID, results: status.results, discogs: after)
+    }
+
+    private func settleRun(_ action: CounterAction, _ runID: Int64, results: String?, discogs: [Int64: RepriceStore.DiscogsPrice]) async throws -> Step {
+        let now = configuration.now()
+        let (confirmed, failed) = try await store.run {
+            try self.inventory.reprice.settle(run: runID, discogs: discogs, results: results, user: action.user, actionID: action.id, now: now)
+        }
+        let counts = try await store.run { try self.inventory.reprice.run(id: runID)?.counts ?? [:] }
+        let conflicts = counts[.conflict] ?? 0
+        let message = "\(confirmed) repriced\(failed > 0 ? ", \(failed) failed" : "")\(conflicts > 0 ? ", \(conflicts) changed on Discogs since the preview (left as they are)" : "")"
+        logger.info("outbox #\(action.id) reprice run \(runID): \(message)")
+        if confirmed == 0 && (failed > 0 || conflicts > 0) {
+            return try await refuse(action, .failed, message, discogs: nil)
+        }
+        try await store.run { try self.inventory.outboxQueue.confirmRun(action.id, message: message, now: now) }
+        return .confirmed
     }
 
     /// The listing holding `marker` among the seller's newest (a few pages: it was made

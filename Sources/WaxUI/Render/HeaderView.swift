@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 import WaxText
 

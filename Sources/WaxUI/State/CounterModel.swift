@@ -51,7 +51,7 @@ enum TypedValue: Equatable {
 
     init(_ kind: ActionKind) {
         self = switch kind {
-        case .sell, .release, .orderStatus, .create: .none
+        case .sell, .release, .orderStatus, .create, .priceRun: .none
         case .hold: .customer
         case .price: .price
         case .move: .bin
@@ -236,6 +236,7 @@ enum CounterModel {
         case .comment: "Replace the comments of \(ListingFormat.name(listing)) as shown? y/n"
         case .orderStatus: "Change the order's status? y/n"
         case .create: "List \(what) on Discogs? y/n"
+        case .priceRun: "Send the reprice run? y/n"
         }
     }
 

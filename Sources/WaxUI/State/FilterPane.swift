@@ -1,4 +1,5 @@
 import Foundation
+import WaxPresentation
 import WaxStore
 
 /// The filter pane's rows for the current kind, and what choosing one does. A value chosen is

@@ -35,8 +35,8 @@ struct OutboxList: AsyncParsableCommand {
                                             .init("Listing", minimum: 10), .init("Artist – Title", minimum: 12), .init("Action", minimum: 10),
                                             .init("Why", minimum: 8)])
             for action in actions {
-                let target = action.orderID.map { "order \($0)" } ?? action.listingID.map(String.init) ?? ""
-                let record = action.orderID == nil ? ListingFormat.name(artist: action.artist, title: action.title) : ""
+                let target = ActionText.target(action)
+                let record = action.listingID == nil ? "" : ListingFormat.name(artist: action.artist, title: action.title)
                 table.rows.append([String(action.id), action.state.rawValue, LocalTime.system.minute(action.createdAt), action.user,
                                    target, record, ActionText.summary(action), action.message ?? ""])
             }

@@ -20,6 +20,12 @@ public enum FilterSummary {
         return parts
     }
 
+    /// The whole selection in words, the free text included: what a reprice run was over.
+    public static func selection(_ query: ListingQuery) -> String {
+        let parts = (query.text.isEmpty ? [] : ["\"\(query.text)\""]) + self.parts(query)
+        return parts.isEmpty ? "every listing" : parts.joined(separator: ", ")
+    }
+
     /// `12` or `12.5`: a bound as typed.
     public static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
