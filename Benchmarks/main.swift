@@ -13,6 +13,7 @@ let suites: [String: ([String]) async throws -> Void] = [
     "orders": { try await OrdersBenchmark.run($0) },
     "confirmations": { try ConfirmationBenchmark.run($0) },
     "intake": { try await IntakeBenchmark.run($0) },
+    "reprice": { try await RepriceBenchmark.run($0) },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: wax-bench <\(suites.keys.sorted().joined(separator: "|"))> [options]")

@@ -41,6 +41,26 @@ public struct RepriceRule: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// A rule as typed in one line (the browser's `R`): `-15% .99 floor 1 ceiling 50`,
+    /// `+10% 0.50`, `=12`. A rounding is an ending (`.99`) or a step (`0.50`).
+    public init?(parsing line: String) {
+        var words = line.split(separator: " ").map(String.init)
+        guard !words.isEmpty, let adjustment = Self.adjustment(words.removeFirst()) else { return nil }
+        self.init(adjustment)
+        while !words.isEmpty {
+            let word = words.removeFirst().lowercased()
+            switch word {
+            case "floor", "ceiling":
+                guard let text = words.first, let value = Double(text.replacingOccurrences(of: ",", with: ".")), value > 0 else { return nil }
+                words.removeFirst()
+                if word == "floor" { floor = value } else { ceiling = value }
+            default:
+                guard let parsed = PriceRounding(word), parsed != .none else { return nil }
+                rounding = parsed
+            }
+        }
+    }
+
     public var needsSuggestions: Bool { adjustment == .toSuggestion }
     public var needsMarket: Bool { adjustment == .minMarket }
 

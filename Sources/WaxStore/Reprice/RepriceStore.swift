@@ -110,7 +110,7 @@ public struct RepriceStore: Sendable {
 
     /// The runs still on their way (a job Discogs has not finished, edits not all confirmed).
     public func openRuns() throws -> [RepriceRun] {
-        try runs(limit: 50).filter { $0.open > 0 }
+        try runs(limit: 5).filter { $0.open > 0 }
     }
 
     /// A run's listings with what became of each (an edit's from its action).

@@ -7,7 +7,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case sync, changes, copyURL, reload, repaint, help, quit, interrupt
     case sell, holdOrRelease, reprice, moveBin, editComments, undo, heldOnly
     case orders, pickList, orderStatus, togglePicked, giveUpHold
-    case takeIn
+    case takeIn, repriceList
 }
 
 /// Where the keyboard is: which pane has focus, or what overlay is open.
@@ -19,6 +19,8 @@ public enum Scope: Sendable, Hashable, CaseIterable {
     case orders, pickList
     /// The intake form: its keys are its own (typed text, grade keys), but for quitting and repainting.
     case intake
+    /// The reprice pane: a rule typed, then its preview.
+    case reprice
 }
 
 public struct CommandSpec: Sendable {
@@ -89,6 +91,7 @@ public enum CommandRegistry {
         CommandSpec(id: .moveBin, keys: [.character("m")], title: "move", help: "Move to another bin (the location on Discogs)", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .editComments, keys: [.character("E")], title: "comments", help: "Edit the comments buyers read on Discogs", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .takeIn, keys: [.character("a")], title: "take in", help: "Take stock in: scan, grade, price, list on Discogs", group: .counter, scopes: listing, hint: false),
+        CommandSpec(id: .repriceList, keys: [.character("R")], title: "reprice all", help: "Reprice the list on show by a rule, previewed first", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .undo, keys: [.character("u")], title: "undo", help: "Undo your last action while it can be", group: .counter, scopes: listing, hint: false),
         CommandSpec(id: .repaint, keys: [.control("l")], title: "repaint", help: "Draw the whole screen again (a garbled ssh session)", group: .view, scopes: everywhere, hint: false),
         CommandSpec(id: .help, keys: [.character("?")], title: "help", help: "Show or hide this help (any other key closes it)", group: .view, scopes: browsing.union([.help]), hint: true),

@@ -21,6 +21,8 @@ public enum Renderer {
             PickListView.draw(state, into: &grid, layout.body)
         } else if state.overlay == .intake {
             IntakeView.draw(state, into: &grid, layout.body)
+        } else if state.overlay == .reprice {
+            RepriceView.draw(state, into: &grid, layout.body)
         } else {
             if layout.list.width > 0 {
                 if state.emptyMirror {

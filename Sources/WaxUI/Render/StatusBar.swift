@@ -36,6 +36,7 @@ enum StatusBar {
         if state.typing == .search { return [("↑↓", "move"), ("Enter", "keep"), ("Esc", "clear")] }
         if case .range? = state.typing { return [("Enter", "set"), ("Esc", "cancel")] }
         if state.overlay == .intake, let form = state.intake { return IntakeModel.hints(form) }
+        if state.overlay == .reprice, let form = state.reprice { return RepriceModel.hints(form) }
         return CommandRegistry.all.filter { $0.hint && $0.scopes.contains(state.scope) }.map { (CommandRegistry.keyLabel($0).components(separatedBy: " ")[0], $0.title) }
     }
 
@@ -62,6 +63,7 @@ enum StatusBar {
     static func draw(_ state: AppState, into grid: inout ScreenGrid, _ rect: Layout.Rect) {
         grid.fill(x: 0, y: rect.y, width: rect.width, role: .status)
         var (text, role) = syncText(state)
+        if let progress = state.repriceProgress { text = progress + " · " + text }
         if let outbox = outboxText(state) {
             text = outbox + " · " + text
             if state.discogsTrouble != nil { role = .statusError }

@@ -152,6 +152,7 @@ public final class Session {
             seen = counters
             if changed.contains(.listings) {
                 try perform(.reload)
+                state.shopCurrency = try inventory.intake.shopCurrency()
                 // Another wax committed: the sync it was running is over.
                 state.sync.busy = nil
             } else if changed.contains(.holds) && state.query.heldOnly == true {
@@ -198,6 +199,9 @@ public final class Session {
         var said: Notice??
         if let intake = effects.intake {
             if try startIntake(intake) { effects.formUnion(.reload) }
+        }
+        if let request = effects.reprice {
+            try reprice(request)
         }
         if let request = effects.request {
             try act(request)
@@ -278,6 +282,36 @@ public final class Session {
             try refreshOutbox()
         } catch let refusal as ActionRefusal {
             state.notice = .problem(refusal.description)
+        }
+    }
+
+    // MARK: Repricing
+
+    /// A rule's preview over the listings on show (the filters and search in force), or a
+    /// previewed run recorded and handed to the sender.
+    private func reprice(_ request: RepriceRequest) throws {
+        switch request {
+        case .preview(let rule):
+            var query = state.query
+            query.includeRemoved = false
+            query.limit = nil
+            let candidates = try inventory.reprice.candidates(ids: try inventory.searchIDs(query))
+            state.shopCurrency = try inventory.intake.shopCurrency()
+            let plan = RepricePlanner.plan(candidates, rule: rule, selection: FilterSummary.selection(state.query), shopCurrency: state.shopCurrency,
+                                           priceLimit: state.priceLimit)
+            state.reprice?.plan = plan
+            state.reprice?.scroll = 0
+        case .send(let plan):
+            guard let counter else { return }
+            do {
+                let run = try inventory.reprice.record(plan, user: counter.user, now: clock())
+                state.reprice = nil
+                state.notice = .info("reprice run \(run.id): \(run.total) new price\(run.total == 1 ? "" : "s") on \(run.method == .job ? "their way to Discogs as one job" : "their way to Discogs")")
+                counter.nudge()
+                try refreshOutbox()
+            } catch let refusal as ActionRefusal {
+                state.notice = .problem(refusal.description)
+            }
         }
     }
 
@@ -365,6 +399,9 @@ public final class Session {
     /// The waiting count, and the outcome of this session's own actions once final.
     private func refreshOutbox() throws {
         state.outboxWaiting = try inventory.outbox.openCount()
+        state.repriceProgress = try inventory.reprice.openRuns().first.map { run in
+            "reprice run \(run.id): \(run.open) of \(run.total) waiting" + (run.method == .job ? " (job \(run.jobStatus ?? "queued"))" : "")
+        }
         if !intakeActions.isEmpty, state.intake != nil {
             var tally = IntakeForm.Tally()
             for id in intakeActions {

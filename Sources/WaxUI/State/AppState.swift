@@ -26,6 +26,8 @@ public struct AppState: Sendable {
         case orders, pickList
         /// Taking stock in (`a`).
         case intake
+        /// A reprice rule's preview over the list on show (`R`).
+        case reprice
     }
 
     public var columns = 80
@@ -94,6 +96,10 @@ public struct AppState: Sendable {
     // Taking stock in.
     /// The intake form, kept while the browser runs (its bin and tally are the stack's).
     public var intake: IntakeForm?
+    /// The reprice pane (`R`), while it shows.
+    public var reprice: RepriceForm?
+    /// The reprice runs still on their way, for the status bar ("run 3: Discogs is processing").
+    public var repriceProgress: String?
     /// This wax can search Discogs' database (it holds the token).
     public var intakeAvailable = false
     public var priceRounding = PriceRounding.step(0.5)
@@ -123,6 +129,7 @@ public struct AppState: Sendable {
         case .orders: return .orders
         case .pickList: return .pickList
         case .intake: return .intake
+        case .reprice: return .reprice
         case .none: return focus
         }
     }

@@ -28,11 +28,14 @@ public struct Effects: Sendable, Equatable, ExpressibleByArrayLiteral {
     public var request: CounterRequest?
     /// What the intake form asks Discogs or the mirror: done by the session off the key loop.
     public var intake: IntakeRequest?
+    /// A reprice rule to preview over the list on show, or a previewed run to send.
+    public var reprice: RepriceRequest?
 
-    public init(_ redo: Redo = [], request: CounterRequest? = nil, intake: IntakeRequest? = nil) {
+    public init(_ redo: Redo = [], request: CounterRequest? = nil, intake: IntakeRequest? = nil, reprice: RepriceRequest? = nil) {
         self.redo = redo
         self.request = request
         self.intake = intake
+        self.reprice = reprice
     }
 
     public init(arrayLiteral elements: Effects...) {
@@ -79,12 +82,12 @@ public struct Effects: Sendable, Equatable, ExpressibleByArrayLiteral {
     /// Do `request`, then read everything again.
     public static func perform(_ request: CounterRequest) -> Effects { Effects(.redraw, request: request) }
 
-    public var isEmpty: Bool { redo.isEmpty && request == nil && intake == nil }
+    public var isEmpty: Bool { redo.isEmpty && request == nil && intake == nil && reprice == nil }
 
     public func contains(_ other: Effects) -> Bool { redo.isSuperset(of: other.redo) }
 
     public func union(_ other: Effects) -> Effects {
-        Effects(redo.union(other.redo), request: request ?? other.request, intake: intake ?? other.intake)
+        Effects(redo.union(other.redo), request: request ?? other.request, intake: intake ?? other.intake, reprice: reprice ?? other.reprice)
     }
 
     public mutating func formUnion(_ other: Effects) { self = union(other) }

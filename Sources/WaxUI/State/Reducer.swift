@@ -10,6 +10,7 @@ public enum Reducer {
         state.notice = nil
         // What is being typed takes the key first; a key it does not take goes to the commands.
         if state.overlay == .intake, let effects = IntakeModel.handle(key, &state) { return effects }
+        if state.overlay == .reprice, let effects = RepriceModel.handle(key, &state) { return effects }
         switch state.typing {
         case .prompt(let prompt)?: if let effects = CounterModel.handle(key, prompt, &state) { return effects }
         case .range(let field, let text)?: return editRange(field, text, key, &state)
@@ -187,6 +188,8 @@ public enum Reducer {
             return []   // handled with its key, in `handle`
         case .takeIn:
             return IntakeModel.open(&state)
+        case .repriceList:
+            return RepriceModel.open(&state)
         case .filterNarrow:
             state.typing = .narrowing
             state.valueFilter = ""
