@@ -24,9 +24,13 @@ import WaxTestSupport
                 var action = sale
                 action.kind = kind
                 action.state = state
-                if kind.spec.target == .order { action.target = .order("1-1") }
+                switch kind.spec.target {
+                case .listing: action.target = .listing(ShopFixture.listingID(0))
+                case .order: action.target = .order("1-1")
+                case .run: action.target = .run(7)
+                }
                 let row = try ActionRow(action)
-                #expect(try row.action().kind == kind && row.action().state == state)
+                #expect(try row.action().kind == kind && row.action().state == state && row.action().target == action.target)
             }
         }
     }
