@@ -29,6 +29,9 @@ enum CounterBenchmark {
         // The listings first, quickly (an unlimited client); then the real window for the rest.
         let filled = try await shop(listings: 15_000, latency: 0.02, rateLimit: 100_000)
         await filled.server.stop()
+        // The setup's own requests went to another fake: the real window starts empty (a sync
+        // adopts the answer times saved beside the mirror, which would count them).
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
         var configuration = FakeConfiguration()
         configuration.inventory = .generated(seed: 77, listings: 15_000)
         configuration.latency = 0.02
@@ -37,7 +40,10 @@ enum CounterBenchmark {
         let url = try await server.start()
         defer { Task { await server.stop() } }
         let client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0"))
-        let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        var quiet = Logger(label: "bench") { label -> any LogHandler in
+            ProcessInfo.processInfo.environment["WAX_BENCH_VERBOSE"] == nil ? SwiftLogNoOpLogHandler() : StreamLogHandler.standardError(label: label)
+        }
+        quiet.logLevel = .debug
         let engine = SyncEngine(inventory: filled.inventory, client: client, logger: quiet)
         var options = SyncOptions(seller: configuration.seller, trigger: .test)
         options.enrichment = .all
@@ -58,7 +64,9 @@ enum CounterBenchmark {
                 try await Task.sleep(for: .milliseconds(10))
                 if Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 > 300 { throw BenchError("action #\(action.id) not confirmed in 5 minutes") }
             }
-            samples.values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let took = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            samples.values.append(took)
+            if took > 2 { print("  action \(n + 1) took \(Measure.fmt(took, 2)) s: \(try filled.inventory.outbox.action(id: action.id)?.message ?? "")") }
             if n % 10 == 9 { print("  \(n + 1) actions: p99 so far \(Measure.fmt(samples.p99, 2)) s; details still pending \(try filled.inventory.syncStore.pendingReleaseCount())") }
             try await Task.sleep(for: .seconds(5))
         }

@@ -18,6 +18,7 @@ enum IntakeBenchmark {
         // The shop's mirror first (an unlimited fake), then the real window for the intake.
         let filled = try await CounterBenchmark.shop(listings: 2_000, latency: 0, rateLimit: 100_000)
         await filled.server.stop()
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
         var configuration = FakeConfiguration()
         configuration.inventory = .generated(seed: 77, listings: 2_000)
         configuration.latency = 0.02

@@ -40,6 +40,7 @@ enum RepriceBenchmark {
     static func send(listings: Int) async throws {
         let filled = try await CounterBenchmark.shop(listings: listings, latency: 0, rateLimit: 100_000)
         await filled.server.stop()
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
         var configuration = FakeConfiguration()
         configuration.inventory = .generated(seed: 77, listings: listings)
         configuration.latency = 0.02
