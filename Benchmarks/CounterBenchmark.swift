@@ -17,7 +17,11 @@ enum CounterBenchmark {
         if !arguments.contains("--no-latency") { try await latency(actions: 60) }
         if !arguments.contains("--no-backlog") { try await backlog(actions: 50, verbose: arguments.contains("--verbose")) }
         if !arguments.contains("--no-kill") { try await killNine(kills: kills) }
-        if !arguments.contains("--no-busy") { try await busyWindow(actions: Int(Measure.option("--busy-actions", in: arguments) ?? "") ?? 30) }
+        if !arguments.contains("--no-busy") {
+            try await busyWindow(actions: Int(Measure.option("--busy-actions", in: arguments) ?? "") ?? 30,
+                                 spacing: Double(Measure.option("--busy-spacing", in: arguments) ?? "") ?? 10,
+                                 waitForDetails: arguments.contains("--during-details"))
+        }
         if !arguments.contains("--no-double") { try await doubleSaleFlag(rounds: 5) }
     }
 
@@ -25,7 +29,7 @@ enum CounterBenchmark {
     /// details under Discogs' real window (60 a minute), all on one client as in the `wax-sync`
     /// service. Each action goes from the key to `confirmed`; goal p99 ≤ 2 s (it was 49 s when
     /// the details download filled the window first).
-    static func busyWindow(actions: Int) async throws {
+    static func busyWindow(actions: Int, spacing: Double, waitForDetails: Bool = false) async throws {
         // The listings first, quickly (an unlimited client); then the real window for the rest.
         let filled = try await shop(listings: 15_000, latency: 0.02, rateLimit: 100_000)
         await filled.server.stop()
@@ -50,10 +54,19 @@ enum CounterBenchmark {
         let runner = SyncRunner(engine: engine, options: options) { _ in }
         let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: nil, sendOutbox: true, ordersEvery: 60, trigger: "bench"), logger: quiet)
         let pending = try filled.inventory.syncStore.pendingReleaseCount()
-        print("\nbusy window: \(actions) actions while a sync of 15,000 listings fetches \(pending) release details, real 60/60 window, 20 ms latency…")
+        print("\nbusy window: \(actions) actions, one every \(Measure.fmt(spacing, 0)) s, while a sync of 15,000 listings fetches \(pending) release details, real 60/60 window, 20 ms latency…")
         workers.start()
         _ = runner.start(.schedule)
-        try await Task.sleep(for: .seconds(20))      // the sync and the details fill the window first
+        try await Task.sleep(for: .seconds(20))      // the sync fills the window first
+        if waitForDetails {
+            // The release details, which the issue found filling the window: act while they download.
+            var waited = 0
+            while try filled.inventory.syncStore.pendingReleaseCount() >= pending, waited < 600 {
+                try await Task.sleep(for: .seconds(1))
+                waited += 1
+            }
+            print("  the details download has begun (\(try filled.inventory.syncStore.pendingReleaseCount()) pending): acting now")
+        }
         var samples = Samples()
         let listings = server.liveListings().filter { $0.quantity == 1 }
         for (n, listing) in listings.prefix(actions).enumerated() {
@@ -68,7 +81,7 @@ enum CounterBenchmark {
             samples.values.append(took)
             if took > 2 { print("  action \(n + 1) took \(Measure.fmt(took, 2)) s: \(try filled.inventory.outbox.action(id: action.id)?.message ?? "")") }
             if n % 10 == 9 { print("  \(n + 1) actions: p99 so far \(Measure.fmt(samples.p99, 2)) s; details still pending \(try filled.inventory.syncStore.pendingReleaseCount())") }
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(spacing))
         }
         let stats = server.stats
         await workers.stopAndWait()

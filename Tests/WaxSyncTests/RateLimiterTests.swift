@@ -119,7 +119,50 @@ import Testing
         #expect(RateLimiter.burst(of: 10_000) == 1_250, "a test's generous fake is not slowed")
     }
 
-    /// Priorities in order: each leaves more room than the one above it.
+    /// The busy-window benchmark's schedule on the limiter alone: a sync starts paging, and
+    /// from 20 s on staff act every `spacing` seconds (3 requests each). Returns staff's
+    /// longest wait and the sync's requests in 5 minutes.
+    private func busyCounter(spacing: Double) -> (longestWait: TimeInterval, syncSent: Int) {
+        let limiter = RateLimiter(limit: 60, window: 60, margin: 0.01)
+        var longest = 0.0, syncSent = 0
+        var pending: [(due: Double, asked: Double)] = []
+        var t = 0.0
+        var nextAction = 20.0
+        while t < 300 {
+            if t >= nextAction {
+                pending += Array(repeating: (t, t), count: 3)
+                nextAction += spacing
+            }
+            while let first = pending.first, first.due <= t {
+                switch limiter.reserve(at: t, priority: .staff) {
+                case .go(let slot):
+                    limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.02)
+                    longest = max(longest, t - first.asked)
+                    pending.removeFirst()
+                case .wait(let seconds):
+                    pending[0].due = t + seconds
+                }
+                if let next = pending.first, next.due > t { break }
+            }
+            if case .go(let slot) = limiter.reserve(at: t, priority: .inventory) {
+                limiter.completed(slot, limit: 60, remaining: nil, at: t + 0.02)
+                syncSent += 1
+            }
+            t += 0.05
+        }
+        return (longest, syncSent)
+    }
+
+    /// A busy counter, an action every 10 s beside a sync that started first, never waits on
+    /// the window, and the sync goes on. (Every 5 s, 36 of the 60 requests a minute, it does:
+    /// the sync's first minute is in the window until a minute later, whatever the priorities.)
+    @Test func aCounterBesideASyncDoesNotWaitForTheWindow() {
+        let steady = busyCounter(spacing: 10)
+        #expect(steady.longestWait < 1, "an action waited \(steady.longestWait) s")
+        #expect(steady.syncSent >= 5 * 35, "the sync sent \(steady.syncSent) requests in 5 minutes")
+    }
+
+    /// Priorities in order: each leaves more room than the one above it.    /// Priorities in order: each leaves more room than the one above it.
     @Test func eachPriorityLeavesMoreRoomThanTheOneAbove() {
         for limit in [25, 60, 1_000] {
             let rooms = RequestPriority.allCases.sorted().map { $0.headroom(of: limit) }
