@@ -12,24 +12,23 @@ public struct RepriceStore: Sendable {
 
     /// The current listings among `ids` as a rule reads them (one pass over the table).
     public func candidates(ids: [Int64]) throws -> [RepriceCandidate] {
-        let wanted = Set(ids)
+        // The selection's order (what staff see), not the table's: each row goes to its place.
+        var position: [Int64: Int] = [:]
+        position.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() where position[id] == nil { position[id] = index }
         return try database.read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT listing_id, release_id, artist, title, location, price_value, price_currency, condition, posted
                 FROM listings WHERE removed_at IS NULL AND listing_id > 0 AND price_value IS NOT NULL
                 """)
-            var found: [RepriceCandidate] = []
-            found.reserveCapacity(ids.count)
+            var placed = [RepriceCandidate?](repeating: nil, count: ids.count)
             while let row = try rows.next() {
-                let id: Int64 = row["listing_id"]
-                guard wanted.contains(id) else { continue }
-                found.append(RepriceCandidate(listingID: id, releaseID: row["release_id"], artist: row["artist"], title: row["title"],
-                                              location: row["location"], price: row["price_value"], currency: row["price_currency"],
-                                              condition: ConditionGrade(discogs: row["condition"]), posted: PostedDate.parse(row["posted"])))
+                let id: Int64 = row[0]
+                guard let index = position[id] else { continue }
+                placed[index] = RepriceCandidate(listingID: id, releaseID: row[1], artist: row[2], title: row[3], location: row[4], price: row[5],
+                                                 currency: row[6], condition: ConditionGrade(discogs: row[7]), posted: PostedDate.parse(row[8]))
             }
-            // The selection's order (what staff see), not the table's.
-            let order = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            return found.sorted { order[$0.listingID, default: 0] < order[$1.listingID, default: 0] }
+            return placed.compactMap { $0 }
         }
     }
 
