@@ -4,7 +4,7 @@ import WaxConfig
 import WaxStore
 
 /// How staff named a record at intake, read from what they scanned or typed.
-public enum IntakeInput: Sendable, Hashable {
+public enum IntakeInput: Sendable, Hashable, CustomStringConvertible {
     /// 8, 12 or 13 digits (EAN-8, UPC-A, EAN-13): a barcode.
     case barcode(String)
     /// A Discogs release: `r1234`, `[r1234]`, a release URL, or digits that are no barcode.
@@ -32,6 +32,16 @@ public enum IntakeInput: Sendable, Hashable {
             if !digits.isEmpty && text.contains(where: \.isLetter) { self = .catalogNumber(text); return }
         }
         self = .text(text)
+    }
+
+    /// "barcode 5012345678900", "release r1234", "catalogue number SHL 32019", "\"words\"".
+    public var description: String {
+        switch self {
+        case .barcode(let digits): "barcode \(digits)"
+        case .release(let id): "release r\(id)"
+        case .catalogNumber(let catno): "catalogue number \(catno)"
+        case .text(let text): "\"\(text)\""
+        }
     }
 }
 

@@ -159,7 +159,7 @@ enum IntakeModel {
             guard form.waiting == nil, let input = IntakeInput(form.input) else { return .redraw }
             form.candidates = []
             form.searchNote = nil
-            form.waiting = "asking Discogs about \(describe(input))"
+            form.waiting = "asking Discogs about \(input.description)"
             return Effects(.redraw, intake: .identify(input))
         case .escape:
             if !form.input.isEmpty && form.waiting == nil {
@@ -335,15 +335,6 @@ enum IntakeModel {
             form.waiting = nil
             form.windowWait = nil
             form.problem = message
-        }
-    }
-
-    static func describe(_ input: IntakeInput) -> String {
-        switch input {
-        case .barcode(let digits): "barcode \(digits)"
-        case .release(let id): "release r\(id)"
-        case .catalogNumber(let catno): "catalogue number \(catno)"
-        case .text(let text): "\"\(text)\""
         }
     }
 

@@ -64,7 +64,7 @@ struct AddCommand: AsyncParsableCommand {
                     Console.error("\(prefix)\(reason): skipped")
                     tally.skipped += 1
                 case .ambiguous(let candidates, let stock):
-                    var text = "\(prefix)\(candidates.count) pressings match \(Self.describe(row.input)); choose one with --pick N or give its release (r…):\n"
+                    var text = "\(prefix)\(candidates.count) pressings match \(row.input.description); choose one with --pick N or give its release (r…):\n"
                     for (number, (candidate, held)) in zip(candidates, stock).enumerated() {
                         text += "  \(number + 1). r\(candidate.id)  \(IntakeText.candidate(candidate))  (\(IntakeText.stock(held)))\n"
                     }
@@ -120,15 +120,6 @@ struct AddCommand: AsyncParsableCommand {
             return try await row.resolve(lookup, inventory: counter.inventory, settings: counter.context.settings)
         } catch let error as DiscogsError {
             throw Failure.failed("Discogs: \(error)")
-        }
-    }
-
-    static func describe(_ input: IntakeInput) -> String {
-        switch input {
-        case .barcode(let digits): "barcode \(digits)"
-        case .release(let id): "release r\(id)"
-        case .catalogNumber(let catno): "catalogue number \(catno)"
-        case .text(let text): "\"\(text)\""
         }
     }
 }
