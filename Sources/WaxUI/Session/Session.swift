@@ -104,7 +104,6 @@ public final class Session {
         state.intakeAvailable = counter?.intake != nil
         state.priceRounding = counter?.rounding ?? .step(0.5)
         state.priceLimit = counter?.priceLimit ?? FieldRules.defaultPriceLimit
-        state.shopCurrency = try inventory.intake.shopCurrency()
         saved?.restore(into: &state)
         try perform(.reload)
         if saved != nil, state.total == 0, !state.query.text.isEmpty {
@@ -152,7 +151,6 @@ public final class Session {
             seen = counters
             if changed.contains(.listings) {
                 try perform(.reload)
-                state.shopCurrency = try inventory.intake.shopCurrency()
                 // Another wax committed: the sync it was running is over.
                 state.sync.busy = nil
             } else if changed.contains(.holds) && state.query.heldOnly == true {
@@ -325,6 +323,12 @@ public final class Session {
         let inbox = intakeInbox, inventory = self.inventory
         switch request {
         case .identify(let input):
+            // Read when intake starts, not at the first frame (a count over every listing).
+            let currency = try inventory.intake.shopCurrency()
+            state.shopCurrency = currency
+            // Read into a local first: `state.intake?.currency = state.shopCurrency` reads
+            // `state` while writing it (an exclusivity violation on a class's property).
+            if state.intake?.currency == nil { state.intake?.currency = currency }
             intakeTasks.append(Task.detached {
                 do {
                     let found = try await lookup.identify(input)
