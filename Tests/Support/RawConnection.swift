@@ -29,8 +29,44 @@ public final class RawConnection: @unchecked Sendable {
             }
         }
         if let source { try attach("bind \(source)", source, port: 0, bind) }
+        // A server whose accept queue is full drops the SYN, and a blocking connect retries for
+        // up to two minutes: give up after a few seconds instead (Linux applies SO_SNDTIMEO to
+        // connect).
+        var limit = timeval(tv_sec: Self.connectTimeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         try attach("connect", host, port: port, connect)
         self.fd = fd
+    }
+
+    static let connectTimeout = 5
+
+    /// A connection made on a thread of its own: what a test uses against a server that may be
+    /// full (a flood of connections), whose connects can block for seconds. The cooperative
+    /// pool has two threads here; a connect blocking one of them stalled every test in the
+    /// process (fakes, children's waits) for over a minute.
+    public static func open(port: Int, host: String = "127.0.0.1", from source: String? = nil) async throws -> RawConnection {
+        let result: Result<RawConnection, any Error> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: Result { try RawConnection(port: port, host: host, from: source) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Up to `count` connections opened one after another off the cooperative pool, until
+    /// the server's queue has no room (a connect that times out ends the flood: the next ones
+    /// would too).
+    public static func flood(port: Int, count: Int) async -> [RawConnection] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var opened: [RawConnection] = []
+                for _ in 0..<count {
+                    guard let connection = try? RawConnection(port: port) else { break }
+                    opened.append(connection)
+                }
+                continuation.resume(returning: opened)
+            }
+        }
     }
 
     deinit { close(fd) }

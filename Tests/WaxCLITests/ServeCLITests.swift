@@ -85,7 +85,7 @@ import WaxTestSupport
         // descriptors now, so the limit is seldom met; when it is, the listener logs it and
         // backs off. Either way, the server stays up.
         var flood: [RawConnection] = []
-        for _ in 0..<150 { if let connection = try? RawConnection(port: port) { flood.append(connection) } }
+        flood += await RawConnection.flood(port: port, count: 150)
         try await Task.sleep(for: .seconds(1))
         #expect(kill(serve.pid, 0) == 0, "the server died under the flood: \(serve.stderrSoFar.suffix(300))")
         flood.removeAll()
@@ -111,11 +111,11 @@ import WaxTestSupport
         let match = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
         let port = try #require(Int(match))
         var flood: [RawConnection] = []
-        for _ in 0..<1_000 { if let connection = try? RawConnection(port: port) { flood.append(connection) } }
+        flood += await RawConnection.flood(port: port, count: 1_000)
         var slowest = Duration.zero
         for _ in 0..<10 {
             let started = ContinuousClock.now
-            let monitor = try RawConnection(port: port, from: "127.0.0.2")
+            let monitor = try await RawConnection.open(port: port, from: "127.0.0.2")
             await monitor.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(await monitor.readResponse().hasPrefix("HTTP/1.1 200 OK"))
             slowest = max(slowest, started.duration(to: .now))
