@@ -126,29 +126,39 @@ public struct RepriceStore: Sendable {
     }
 
     private static func item(_ row: Row) -> RepriceItem {
-        var state = RepriceItem.State(rawValue: row["state"]) ?? .failed
+        let state = state(item: row["state"], action: row["action_state"])
         var message: String? = row["message"]
-        if let actionState = (row["action_state"] as String?).flatMap(ActionState.init(rawValue:)) {
-            state = switch actionState {
-            case .queued, .sending: .queued
-            case .sent: .sent
-            case .confirmed: .confirmed
-            case .conflict: .conflict
-            case .failed, .cancelled: .failed
-            }
-            message = row["action_message"] ?? message
-        }
+        if row["action_state"] as String? != nil { message = row["action_message"] ?? message }
         return RepriceItem(listingID: row["listing_id"], releaseID: row["release_id"], artist: row["artist"], title: row["title"],
                            location: row["location"], oldPrice: row["old_price"], newPrice: row["new_price"], currency: row["currency"],
                            reason: row["reason"], state: state, message: message, actionID: row["action_id"])
+    }
+
+    /// An item's state: its edit's, when it was sent as one; else its own (a job's rows).
+    private static func state(item: String?, action: String?) -> RepriceItem.State {
+        guard let action = action.flatMap(ActionState.init(rawValue:)) else { return item.flatMap(RepriceItem.State.init(rawValue:)) ?? .failed }
+        return switch action {
+        case .queued, .sending: .queued
+        case .sent: .sent
+        case .confirmed: .confirmed
+        case .conflict: .conflict
+        case .failed, .cancelled: .failed
+        }
     }
 
     private static func runs(_ db: Database, where condition: String, _ arguments: [any DatabaseValueConvertible], limit: Int) throws -> [RepriceRun] {
         try Row.fetchAll(db, sql: "SELECT r.* FROM reprice_runs r WHERE \(condition) ORDER BY r.id DESC LIMIT ?",
                          arguments: StatementArguments(arguments + [limit])).map { row in
             let id: Int64 = row["id"]
+            // Counted in SQL: every browser reads the open runs whenever the outbox moves, and
+            // a run may hold 10,000 listings.
             var counts: [RepriceItem.State: Int] = [:]
-            for item in try items(db, run: id) { counts[item.state, default: 0] += 1 }
+            for count in try Row.fetchAll(db, sql: """
+                SELECT i.state AS item_state, a.state AS action_state, count(*) AS n
+                FROM reprice_items i LEFT JOIN actions a ON a.id = i.action_id WHERE i.run_id = ? GROUP BY i.state, a.state
+                """, arguments: [id]) {
+                counts[state(item: count["item_state"], action: count["action_state"]), default: 0] += count["n"] as Int
+            }
             return RepriceRun(id: id, user: row["user"], createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
                               rule: row["rule"], selection: row["selection"], method: RepriceRun.Method(rawValue: row["method"]) ?? .edits,
                               undoes: row["undoes"], jobURL: row["job_url"], jobStatus: row["job_status"],
