@@ -113,11 +113,16 @@ enum TypedValue: Equatable {
 
 /// The counter keys: from a key to a confirmed request (pure, as the rest of the reducer).
 enum CounterModel {
+    /// Acting is off in this wax (no token, read-only): every key that would act says why,
+    /// and does nothing else.
+    static func refusedWhenOff(_ state: inout AppState) -> Effects? {
+        guard case .off(let reason) = state.counter else { return nil }
+        state.notice = .problem(reason)
+        return .redraw
+    }
+
     static func begin(_ asked: ActionKind, _ state: inout AppState) -> Effects {
-        if case .off(let reason) = state.counter {
-            state.notice = .problem(reason)
-            return .redraw
-        }
+        if let refused = CounterModel.refusedWhenOff(&state) { return refused }
         guard let listing = state.detail ?? state.selected else { return [] }
         // H on a held record (or a Draft) puts it back on sale.
         let kind: ActionKind = asked == .hold && (listing.heldBy != nil || listing.record.status == .draft) ? .release : asked
@@ -132,10 +137,7 @@ enum CounterModel {
     }
 
     static func beginUndo(_ state: inout AppState) -> Effects {
-        if case .off(let reason) = state.counter {
-            state.notice = .problem(reason)
-            return .redraw
-        }
+        if let refused = CounterModel.refusedWhenOff(&state) { return refused }
         state.typing = .prompt(CounterPrompt(intent: .undo, listing: nil, text: "", step: .confirming))
         return .redraw
     }

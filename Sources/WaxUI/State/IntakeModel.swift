@@ -119,10 +119,7 @@ public enum IntakeResult: Sendable, Equatable {
 /// The form's keys, step by step (beside them on screen and in the status bar).
 enum IntakeModel {
     static func open(_ state: inout AppState) -> Effects {
-        if case .off(let reason) = state.counter {
-            state.notice = .problem(reason)
-            return .redraw
-        }
+        if let refused = CounterModel.refusedWhenOff(&state) { return refused }
         guard state.intakeAvailable else {
             state.notice = .problem("taking stock in searches Discogs' database: it needs the seller's DISCOGS_TOKEN in this wax")
             return .redraw

@@ -138,10 +138,7 @@ enum OrdersModel {
 
     /// `t`: choose one of the statuses Discogs offers for the order.
     static func beginStatus(_ state: inout AppState) -> Effects {
-        if case .off(let reason) = state.counter {
-            state.notice = .problem(reason)
-            return .redraw
-        }
+        if let refused = CounterModel.refusedWhenOff(&state) { return refused }
         guard let order = state.orders.target(in: state.overlay) else { return [] }
         let choices = order.record.nextStatus.filter { $0 != order.record.status }
         guard !choices.isEmpty else {

@@ -21,10 +21,7 @@ public enum RepriceRequest: Sendable, Equatable {
 
 enum RepriceModel {
     static func open(_ state: inout AppState) -> Effects {
-        if case .off(let reason) = state.counter {
-            state.notice = .problem(reason)
-            return .redraw
-        }
+        if let refused = CounterModel.refusedWhenOff(&state) { return refused }
         state.reprice = RepriceForm()
         state.overlay = .reprice
         return .redraw
