@@ -31,25 +31,15 @@ enum CounterBenchmark {
     /// the details download filled the window first).
     static func busyWindow(actions: Int, spacing: Double, waitForDetails: Bool = false) async throws {
         // The listings first, quickly (an unlimited client); then the real window for the rest.
-        let filled = try await shop(listings: 15_000, latency: 0.02, rateLimit: 100_000)
-        await filled.server.stop()
-        // The setup's own requests went to another fake: the real window starts empty (a sync
-        // adopts the answer times saved beside the mirror, which would count them).
-        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
-        var configuration = FakeConfiguration()
-        configuration.inventory = .generated(seed: 77, listings: 15_000)
-        configuration.latency = 0.02
-        configuration.rateLimit = 60
-        let server = FakeDiscogsServer(configuration: configuration)
-        let url = try await server.start()
+        let filled = try await realWindow(listings: 15_000, fillLatency: 0.02)
+        let server = filled.server, client = filled.client
         defer { Task { await server.stop() } }
-        let client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0"))
         var quiet = Logger(label: "bench") { label -> any LogHandler in
             ProcessInfo.processInfo.environment["WAX_BENCH_VERBOSE"] == nil ? SwiftLogNoOpLogHandler() : StreamLogHandler.standardError(label: label)
         }
         quiet.logLevel = .debug
         let engine = SyncEngine(inventory: filled.inventory, client: client, logger: quiet)
-        var options = SyncOptions(seller: configuration.seller, trigger: .test)
+        var options = SyncOptions(seller: server.configuration.seller, trigger: .test)
         options.enrichment = .all
         let runner = SyncRunner(engine: engine, options: options) { _ in }
         let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: nil, sendOutbox: true, ordersEvery: 60, trigger: "bench"), logger: quiet)
@@ -149,6 +139,28 @@ enum CounterBenchmark {
         options.enrichment = .none
         _ = try await engine.run(options) { _ in }
         return Shop(server: server, inventory: inventory, client: client, engine: engine, home: home)
+    }
+
+    /// A mirror synced quickly from an unlimited fake, then a fake of the same shop under
+    /// Discogs' real window (60 a minute, 20 ms latency) with a client on it: what the
+    /// benchmarks of the window measure against. The caller stops the server.
+    static func realWindow(listings: Int, fillLatency: TimeInterval = 0,
+                           configure: (inout FakeConfiguration) -> Void = { _ in }) async throws -> Shop {
+        let filled = try await shop(listings: listings, latency: fillLatency, rateLimit: 100_000)
+        await filled.server.stop()
+        // The setup's own requests went to another fake: the real window starts empty (a sync
+        // adopts the answer times saved beside the mirror, which would count them).
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 77, listings: listings)
+        configuration.latency = 0.02
+        configuration.rateLimit = 60
+        configure(&configuration)
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        let client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0"))
+        let engine = SyncEngine(inventory: filled.inventory, client: client, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        return Shop(server: server, inventory: filled.inventory, client: client, engine: engine, home: filled.home)
     }
 
     static func sender(_ shop: Shop, verbose: Bool = false) -> OutboxSender {

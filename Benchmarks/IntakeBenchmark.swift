@@ -15,23 +15,13 @@ enum IntakeBenchmark {
     static func run(_ arguments: [String]) async throws {
         let records = Int(Measure.option("--records", in: arguments) ?? "") ?? 100
         print("wax-bench intake: \(records) records, real 60/60 window, 20 ms latency")
-        // The shop's mirror first (an unlimited fake), then the real window for the intake.
-        let filled = try await CounterBenchmark.shop(listings: 2_000, latency: 0, rateLimit: 100_000)
-        await filled.server.stop()
-        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
-        var configuration = FakeConfiguration()
-        configuration.inventory = .generated(seed: 77, listings: 2_000)
-        configuration.latency = 0.02
-        configuration.rateLimit = 60
-        let server = FakeDiscogsServer(configuration: configuration)
-        let url = try await server.start()
+        let shop = try await CounterBenchmark.realWindow(listings: 2_000)
+        let server = shop.server, client = shop.client, inventory = shop.inventory
         defer { Task { await server.stop() } }
-        let client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0"))
         let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let inventory = filled.inventory
-        var options = SyncOptions(seller: configuration.seller, trigger: .test)
+        var options = SyncOptions(seller: server.configuration.seller, trigger: .test)
         options.enrichment = .none
-        let runner = SyncRunner(engine: SyncEngine(inventory: inventory, client: client, logger: quiet), options: options) { _ in }
+        let runner = SyncRunner(engine: shop.engine, options: options) { _ in }
         let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: nil, sendOutbox: true, ordersEvery: 300, trigger: "bench"), logger: quiet)
         workers.start()
         let second = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench", columns: 120, rows: 35, syncAvailable: false)

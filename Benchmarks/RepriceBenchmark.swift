@@ -38,23 +38,14 @@ enum RepriceBenchmark {
     }
 
     static func send(listings: Int) async throws {
-        let filled = try await CounterBenchmark.shop(listings: listings, latency: 0, rateLimit: 100_000)
-        await filled.server.stop()
-        try? FileManager.default.removeItem(at: URL(fileURLWithPath: filled.inventory.database.path.path + ".sync-rate"))
-        var configuration = FakeConfiguration()
-        configuration.inventory = .generated(seed: 77, listings: listings)
-        configuration.latency = 0.02
-        configuration.rateLimit = 60
-        configuration.uploadPolls = 6         // Discogs takes its time over a large job
-        let server = FakeDiscogsServer(configuration: configuration)
-        let url = try await server.start()
+        // Discogs takes its time over a large job.
+        let shop = try await CounterBenchmark.realWindow(listings: listings) { $0.uploadPolls = 6 }
+        let server = shop.server, inventory = shop.inventory
         defer { Task { await server.stop() } }
-        let client = try DiscogsClient(configuration: DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench/1.0"))
         let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let inventory = filled.inventory
-        var options = SyncOptions(seller: configuration.seller, trigger: .test)
+        var options = SyncOptions(seller: server.configuration.seller, trigger: .test)
         options.enrichment = .none
-        let runner = SyncRunner(engine: SyncEngine(inventory: inventory, client: client, logger: quiet), options: options) { _ in }
+        let runner = SyncRunner(engine: shop.engine, options: options) { _ in }
         let workers = ShopWorkers(runner: runner, plan: .init(syncEvery: nil, sendOutbox: true, ordersEvery: 300, trigger: "bench"), logger: quiet)
 
         let ids = try inventory.searchIDs(ListingQuery())
