@@ -11,13 +11,9 @@ import WaxTestSupport
     }
 
     @Test func aRuleOverTheFilteredListIsPreviewedThenRecordedAsARun() throws {
-        let dir = TemporaryDirectory()
+        let (inventory, dir) = try ShopFixture.mirror()
         try withExtendedLifetime(dir) {
-            let inventory = try dir.inventory()
-            let shop = ShopFixture.listings()
-            _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
-            let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "freakinbeats", columns: 120, rows: 35,
-                                      syncAvailable: true, time: .utc, counter: CounterAccess(user: "alice", availability: .on), now: { ShopFixture.now })
+            let session = try Browsers.session(inventory, user: "alice", columns: 120, rows: 35)
             try session.handle(.character("/"))
             try type("björk", session)
             try session.handle(.enter)

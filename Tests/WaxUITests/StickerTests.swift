@@ -65,14 +65,10 @@ import WaxUI
 
     /// The scanner types what it decoded and Enter: the browser opens that record.
     @Test func aScannedStickerOpensItsRecord() throws {
-        let dir = TemporaryDirectory()
+        let (inventory, dir) = try ShopFixture.mirror()
         try withExtendedLifetime(dir) {
-            let inventory = try dir.inventory()
-            let shop = ShopFixture.listings()
-            _ = try inventory.importer.importListings(shop.listings, releases: shop.releases)
-            let session = try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "freakinbeats", columns: 100, rows: 30,
-                                      syncAvailable: true, time: .utc, now: { ShopFixture.now })
-            let listing = try #require(shop.listings.last)
+            let session = try Browsers.session(inventory, columns: 100, rows: 30)
+            let listing = try #require(ShopFixture.listings().listings.last)
             let sticker = Sticker(listingID: listing.listingID, artist: listing.artist, title: listing.title)
             let widths = try #require(Code128.widths(StickerSheet.lines(sticker).barcode))
             let scanned = try #require(Self.decode(widths))
