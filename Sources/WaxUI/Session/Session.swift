@@ -74,7 +74,7 @@ public final class Session {
     /// The listings this session's intake created (their actions), for its tally.
     private var intakeActions: [Int64] = []
     private let intakeInbox = IntakeInbox()
-    /// The lookups the intake form is waiting for.
+    /// The lookups the intake form started (their answers come through `intakeInbox`).
     private var intakeTasks: [Task<Void, Never>] = []
 
     public init(inventory: InventoryService, runner: SyncRunner?, inbox: SyncInbox, shop: String,
@@ -373,7 +373,8 @@ public final class Session {
     /// found) has its details and prices asked for at once.
     private func takeIntakeResults() throws -> Bool {
         let results = intakeInbox.drain()
-        intakeTasks.removeAll { $0.isCancelled }
+        // The handles are kept only for `settleIntake`; once the form is closed, nothing waits on them.
+        if state.overlay != .intake { intakeTasks.removeAll() }
         if let form = state.intake, form.waiting != nil, let lookup = counter?.intake {
             let wait = Int(lookup.client.rateWait().rounded(.up))
             if form.windowWait != wait {

@@ -53,7 +53,7 @@ struct RepriceCommand: AsyncParsableCommand {
             let options = try CounterOptions.parse(["--wait", String(wait)] + (json ? ["--json"] : []))
             let counter = try Counter.open(options)
             let plan = try await preview(counter)
-            print(plan, counter: counter)
+            show(plan)
             if dryRun { return }
             if let problem = plan.problems.first { throw Failure.configuration(problem) }
             guard !plan.items.isEmpty else { throw Failure.failed(plan.undoes == nil ? "the rule changes no price in this selection: nothing to send" : "nothing left to undo") }
@@ -143,7 +143,7 @@ struct RepriceCommand: AsyncParsableCommand {
         return prices
     }
 
-    private func print(_ plan: RepricePlan, counter: Counter) {
+    private func show(_ plan: RepricePlan) {
         if json {
             Console.out(JSONValue.object([
                 "rule": .string(plan.rule), "selection": .string(plan.selection), "up": .int(Int64(plan.up)), "down": .int(Int64(plan.down)),
