@@ -179,6 +179,28 @@ import WaxTestSupport
         }
     }
 
+    /// Discogs down: the new listing waits in the outbox, shown and marked waiting, with no
+    /// sticker (it has no id yet); once Discogs is back it is listed, once.
+    @Test func aNewListingWaitsWhileDiscogsIsDown() async throws {
+        let harness = try await shop()
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            let action = try harness.inventory.intake.enqueue(try await newListing(harness, ShopGenerator.firstReleaseID + 20), user: "ann")
+            harness.server.setFaults { $0.alwaysFail = true }
+            let sender = harness.sender()
+            guard case .waiting = await sender.drain() else {
+                Issue.record("a creation while Discogs is down did not wait")
+                return
+            }
+            #expect(try harness.inventory.listing(id: action.listingID ?? 0) != nil, "still shown under its provisional id")
+            #expect(try harness.inventory.intake.stickers(waitingOnly: true).isEmpty)
+            harness.server.setFaults { $0.alwaysFail = false }
+            harness.advance(3_600)
+            #expect(await sender.drain() == .done(confirmed: 1, refused: 0))
+            #expect(fakeCreates(harness).count == 1)
+            #expect(try harness.inventory.intake.stickers(waitingOnly: true).count == 1)
+        }
+    }
+
     @Test func discogsRefusingACreateTakesTheProvisionalListingAway() async throws {
         let harness = try await shop()
         try await withCleanup({ await harness.stop() }) { () async throws in

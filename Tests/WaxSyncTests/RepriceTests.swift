@@ -114,6 +114,32 @@ import WaxTestSupport
         }
     }
 
+    /// Discogs down when the job is due: the run waits in the outbox, nothing half-sent, and
+    /// goes through once Discogs answers again.
+    @Test func aJobWaitsWhileDiscogsIsDownAndGoesWhenItIsBack() async throws {
+        let harness = try await shop()
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            let plan = try plan(harness, RepriceRule(.percent(5)), count: 55)
+            let run = try harness.inventory.reprice.record(plan, user: "bob")
+            harness.server.setFaults { $0.alwaysFail = true }
+            let sender = harness.sender()
+            guard case .waiting = await sender.drain() else {
+                Issue.record("a run sent while Discogs is down did not wait")
+                return
+            }
+            #expect(try harness.inventory.reprice.run(id: run.id)?.jobURL == nil, "no job was posted")
+            #expect(try harness.inventory.reprice.items(run: run.id).allSatisfy { $0.state.isOpen })
+            harness.server.setFaults { $0.alwaysFail = false }
+            harness.advance(3_600)
+            _ = await sender.drain()
+            harness.advance(10)
+            _ = await sender.drain()
+            let items = try harness.inventory.reprice.items(run: run.id)
+            #expect(items.allSatisfy { $0.state == .confirmed })
+            for item in items { #expect(fakePrice(harness, item.listingID) == item.newPrice) }
+        }
+    }
+
     @Test func aJobDiscogsRefusesWholeFailsEveryRowAndChangesNothing() async throws {
         let harness = try await shop()
         try await withCleanup({ await harness.stop() }) { () async throws in
