@@ -55,9 +55,12 @@ public final class RawConnection: @unchecked Sendable {
 
     /// Up to `count` connections opened one after another off the cooperative pool, until
     /// the server's queue has no room (a connect that times out ends the flood: the next ones
-    /// would too).
+    /// would too), and never more than this process can spare: the fake Discogs servers other
+    /// tests run here share its descriptors, and a FlyingFox server whose `accept` fails with
+    /// EMFILE stops accepting for good (CI, at a 1,024 soft limit, lost a dozen tests' fakes).
     public static func flood(port: Int, count: Int) async -> [RawConnection] {
-        await withCheckedContinuation { continuation in
+        let count = min(count, spareDescriptors())
+        return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var opened: [RawConnection] = []
                 for _ in 0..<count {
@@ -67,6 +70,21 @@ public final class RawConnection: @unchecked Sendable {
                 continuation.resume(returning: opened)
             }
         }
+    }
+
+    /// Descriptors this process can open beyond a reserve for everything else running in it,
+    /// after raising its soft limit to the hard one (a 1,024 soft limit is common; the hard
+    /// limit is usually far higher).
+    public static func spareDescriptors(reserve: Int = 256) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < min(limit.rlim_max, 65_536) {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 65_536)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? Int(limit.rlim_cur) / 2
+        return max(0, Int(limit.rlim_cur) - open - reserve)
     }
 
     deinit { close(fd) }

@@ -103,7 +103,8 @@ import WaxTestSupport
     /// 256 descriptors and a thousand idle connections: the process aborted (SIGILL in
     /// libdispatch) once it ran out. The cap now follows the descriptors, a reserve stays for
     /// the mirror, and /healthz still answers another client throughout (issue 24).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "skipped: needs prlimit(1) (util-linux) to lower the descriptor limit"))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "skipped: needs prlimit(1) (util-linux) to lower the descriptor limit"),
+          .enabled(if: RawConnection.spareDescriptors() >= 600, "skipped: the test process may not open the 600 descriptors the flood needs (ulimit -Hn)"))
     func aFloodOfIdleConnectionsAtALowDescriptorLimitNeverAbortsTheServer() async throws {
         let serve = try Subprocess.start(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=256:256", wax.path, "serve", "--port", "0"], environment: env())
         let banner = try await serve.waitForError(containing: "serving at most")
@@ -112,6 +113,7 @@ import WaxTestSupport
         let port = try #require(Int(match))
         var flood: [RawConnection] = []
         flood += await RawConnection.flood(port: port, count: 1_000)
+        #expect(flood.count > 256, "the flood held only \(flood.count) connections, fewer than the server's descriptors")
         // At 256 descriptors the kernel's queue, not the server, sometimes drops a probe (4% in
         // `wax-bench hostile`): the server must stay up and answer nearly all of them.
         var answered = 0

@@ -15,6 +15,7 @@ public final class FakeDiscogsServer: Sendable {
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let base = Mutex("")
     private let executor = FakeExecutor(label: "fake-discogs")
+    private let stopping = Mutex(false)
 
     public init(configuration: FakeConfiguration = FakeConfiguration()) {
         self.configuration = configuration
@@ -29,7 +30,18 @@ public final class FakeDiscogsServer: Sendable {
                                 handler: FakeRoutes(server: self))
         self.server.withLock { $0 = server }
         // Every connection task is a child of this one, and so runs on the fake's own threads.
-        task.withLock { $0 = Task(executorPreference: executor) { try await server.run() } }
+        task.withLock {
+            $0 = Task(executorPreference: executor) { [weak self] in
+                do {
+                    try await server.run()
+                } catch where self?.stopping.withLock({ $0 }) == false {
+                    // FlyingFox stops accepting for good when `accept` fails (EMFILE): say so, or
+                    // every client of this fake just times out with no hint why.
+                    FileHandle.standardError.write(Data("fake Discogs stopped accepting connections: \(error)\n".utf8))
+                    throw error
+                }
+            }
+        }
         try await server.waitUntilListening(timeout: 120)   // a busy CI machine can take seconds
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
             throw FakeServerError("the fake Discogs server did not bind to 127.0.0.1")
@@ -41,6 +53,7 @@ public final class FakeDiscogsServer: Sendable {
 
     public func stop() async {
         guard let server = server.withLock({ $0 }) else { return }
+        stopping.withLock { $0 = true }
         await server.stop(timeout: 1)
         task.withLock { $0?.cancel() }
     }
