@@ -28,6 +28,7 @@ enum StoreBenchmark {
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)   target ≤ 3 s")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
         try inventory.database.close()
+        try floors(csv: csv, in: dir, parseSeconds: parseSeconds, applySeconds: applySeconds, phases: outcome.phases)
         let reopened = try InventoryService.open(at: dir.appendingPathComponent("bench.db"))
         let size = Double(try reopened.database.sizeInBytes()) / 1_000_000
         print("database size         \(Measure.fmt(size, 1)) MB   target ≤ 150 MB")
@@ -82,6 +83,35 @@ enum StoreBenchmark {
         try measure("facets", target: 30, facetQueries) { _ = try reopened.facets($0, limit: 200) }
         try measure("page+count (UI read)", target: 16, oneWord + twoWords + artist + genreFormat) { _ = try reopened.page($0) }
         print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
+    }
+}
+
+extension StoreBenchmark {
+    /// The same rows through SQLite alone, in the same run: what an import cannot beat.
+    static func floors(csv: Data, in dir: URL, parseSeconds: Double, applySeconds: Double, phases: [ImportOutcome.Phase]) throws {
+        let total = parseSeconds + applySeconds
+        let floor = try WriteFloor.measure(csv: csv, at: dir.appendingPathComponent("floor.db"))
+        print("  floor: bare insert  \(Measure.fmt(floor.bareInsertSeconds)) s (the CSV's fields as text, one statement, no index)")
+        print("  floor: bare FTS     \(Measure.fmt(floor.bareFullTextSeconds)) s (an FTS5 index of the same searchable fields)")
+        let rows = phases.first { $0.name == "rows" }?.seconds ?? .nan
+        let fullText = phases.first { $0.name == "full-text" }?.seconds ?? .nan
+        print("  rows vs bare insert \(Measure.fmt(rows / floor.bareInsertSeconds, 1))×, full-text vs bare FTS \(Measure.fmt(fullText / floor.bareFullTextSeconds, 1))×")
+        let sqlite3 = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        guard FileManager.default.isExecutableFile(atPath: sqlite3.path) else {
+            print("  sqlite3 .import     not measured: no /usr/bin/sqlite3 (apt-get install sqlite3)")
+            return
+        }
+        let file = dir.appendingPathComponent("shop.csv")
+        try csv.write(to: file)
+        let process = Process()
+        process.executableURL = sqlite3
+        process.arguments = [dir.appendingPathComponent("dotimport.db").path, ".mode csv", ".import \(file.path) shop"]
+        let (_, importSeconds) = try Measure.seconds {
+            try process.run()
+            process.waitUntilExit()
+        }
+        guard process.terminationStatus == 0 else { throw BenchError("sqlite3 .import failed (\(process.terminationStatus))") }
+        print("  floor: sqlite3 .import \(Measure.fmt(importSeconds)) s; wax's import is \(Measure.fmt(total / importSeconds, 1))× that   target ≤ 2.0×")
     }
 }
 

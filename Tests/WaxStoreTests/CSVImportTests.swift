@@ -214,3 +214,20 @@ import WaxTestSupport
         #expect(try inventory.facets(ListingQuery())[.genre].map(\.value).sorted() == ["Electronic", "Hip Hop"])
     }
 }
+
+/// The floor `wax-bench store` compares an import with: every row of the CSV, in a bare
+/// table and its full-text index, and nothing left behind.
+@Suite struct WriteFloorTests {
+    @Test func theFloorHoldsEveryRowAndCleansUp() throws {
+        let folder = TemporaryDirectory()
+        var csv = CSVReader.line(CSVImport.waxColumns)
+        for id in 1...3 {
+            csv += CSVReader.line(CSVImport.waxColumns.map { $0 == "listing_id" ? String(id) : $0 == "comments" ? "VG+, \"clean\"\nlabel" : "x" })
+        }
+        let database = folder.file("floor.db")
+        let figures = try WriteFloor.measure(csv: Data(csv.utf8), at: database)
+        #expect(figures.rows == 3 && figures.indexedRows == 3)
+        #expect(figures.bareInsertSeconds >= 0 && figures.bareFullTextSeconds >= 0)
+        #expect(!FileManager.default.fileExists(atPath: database.path))
+    }
+}
