@@ -26,7 +26,7 @@ public final class FakeDiscogsServer: Sendable {
     @discardableResult
     public func start(port: UInt16 = 0) async throws -> URL {
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: port)
-        let server = HTTPServer(address: address, timeout: 30, pool: NoDelaySocketPool(), logger: .disabled,
+        let server = HTTPServer(address: address, timeout: 30, pool: FakeSocketPool(), logger: .disabled,
                                 handler: FakeRoutes(server: self))
         self.server.withLock { $0 = server }
         // Every connection task is a child of this one, and so runs on the fake's own threads.
