@@ -118,6 +118,20 @@ import WaxTestSupport
         }
     }
 
+    /// Discogs fails the first try: `--wait` tries again when the back-off ends and answers
+    /// `confirmed`. It sent once, then sat idle for the whole wait and answered `queued`.
+    @Test func aFailedTryIsTriedAgainWithinTheWait() async throws {
+        let server = try await fake()
+        try await withCleanup({ await server.stop() }) { () async throws in
+            let listing = try await synced(server)
+            server.setFaults { $0.writeFailures = 1 }
+            let price = try await Subprocess.run(wax, ["price", String(listing.id), "7.50", "--wait", "120"], environment: env(server))
+            #expect(price.status == 0, "\(price.stdout) \(price.stderr)")
+            #expect(price.stdout.hasSuffix("confirmed on Discogs\n"), "\(price.stdout)")
+            #expect(server.allListings().first { $0.listing.id == listing.id }?.listing.price == 7.5)
+        }
+    }
+
     @Test func aConflictIsExitOneNamingBothValues() async throws {
         let server = try await fake()
         try await withCleanup({ await server.stop() }) { () async throws in

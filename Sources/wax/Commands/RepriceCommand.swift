@@ -195,15 +195,7 @@ struct RepriceCommand: AsyncParsableCommand {
         let deadline = Date().addingTimeInterval(max(0, wait))
         var latest = run
         while latest.open > 0, Date() < deadline {
-            if let sender = counter.sender {
-                let drained = Task { await sender.drain(trigger: "wax reprice") }
-                let waited = Task {
-                    try? await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
-                    drained.cancel()
-                }
-                if case .unusable(let reason) = await drained.value { throw Failure.failed(reason) }
-                waited.cancel()
-            }
+            if let reason = await counter.send(until: deadline, trigger: "wax reprice") { throw Failure.failed(reason) }
             latest = try counter.inventory.reprice.run(id: run.id) ?? latest
             if latest.open > 0 { try await Task.sleep(for: .seconds(1)) }
             latest = try counter.inventory.reprice.run(id: run.id) ?? latest

@@ -61,16 +61,7 @@ struct Counter {
     /// a script never reads "not yet" as done.
     func settle(_ action: CounterAction, _ options: CounterOptions) async throws {
         let deadline = Date().addingTimeInterval(max(0, options.wait))
-        var unusable: String?
-        if let sender {
-            let drained = Task { await sender.drain(trigger: "wax \(action.kind.rawValue)") }
-            let waited = Task {
-                try? await Task.sleep(for: .seconds(max(0, options.wait)))
-                drained.cancel()
-            }
-            if case .unusable(let reason) = await drained.value { unusable = reason }
-            waited.cancel()
-        }
+        let unusable = await send(until: deadline, trigger: "wax \(action.kind.rawValue)")
         var latest = try inventory.outbox.action(id: action.id) ?? action
         while latest.state.isOpen, Date() < deadline, unusable == nil {
             try await Task.sleep(for: .milliseconds(200))
@@ -90,21 +81,40 @@ struct Counter {
     func settleAll(_ actions: [CounterAction], _ options: CounterOptions) async throws -> [CounterAction] {
         guard !actions.isEmpty else { return [] }
         let deadline = Date().addingTimeInterval(max(0, options.wait))
-        if let sender {
-            let drained = Task { await sender.drain(trigger: "wax add") }
-            let waited = Task {
-                try? await Task.sleep(for: .seconds(max(0, options.wait)))
-                drained.cancel()
-            }
-            _ = await drained.value
-            waited.cancel()
-        }
+        _ = await send(until: deadline, trigger: "wax add")
         var latest = try actions.map { try inventory.outbox.action(id: $0.id) ?? $0 }
         while latest.contains(where: { $0.state.isOpen }), Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
             latest = try latest.map { try inventory.outbox.action(id: $0.id) ?? $0 }
         }
         return latest
+    }
+
+    /// Sends with this process's own sender until nothing it can send is left or `deadline`
+    /// passes (a request still on its way then is cancelled). An attempt that failed is tried
+    /// again when its back-off ends, within the wait: one hiccup from Discogs left `wax price
+    /// --wait 300` idle for five minutes, then `queued`. Returns why this wax cannot send at
+    /// all, when that is how it ended.
+    func send(until deadline: Date, trigger: String) async -> String? {
+        guard let sender else { return nil }
+        let sending = Task { () -> String? in
+            while !Task.isCancelled {
+                switch await sender.drain(trigger: trigger) {
+                case .unusable(let reason): return reason
+                case .done, .busy: return nil
+                case .waiting(let until, _, _):
+                    guard until < deadline else { return nil }
+                    try? await Task.sleep(for: .seconds(max(0.05, until.timeIntervalSinceNow)))
+                }
+            }
+            return nil
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
+            sending.cancel()
+        }
+        defer { timer.cancel() }
+        return await sending.value
     }
 
     func report(_ action: CounterAction, _ options: CounterOptions) {
