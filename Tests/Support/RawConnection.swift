@@ -57,7 +57,7 @@ public final class RawConnection: @unchecked Sendable {
     /// the server's queue has no room (a connect that times out ends the flood: the next ones
     /// would too), and never more than this process can spare: the fake Discogs servers other
     /// tests run here share its descriptors, and a FlyingFox server whose `accept` fails with
-    /// EMFILE stops accepting for good (CI, at a 1,024 soft limit, lost a dozen tests' fakes).
+    /// EMFILE stops accepting for good.
     public static func flood(port: Int, count: Int) async -> [RawConnection] {
         let count = min(count, spareDescriptors())
         return await withCheckedContinuation { continuation in
@@ -72,19 +72,14 @@ public final class RawConnection: @unchecked Sendable {
         }
     }
 
-    /// Descriptors this process can open beyond a reserve for everything else running in it,
-    /// after raising its soft limit to the hard one (a 1,024 soft limit is common; the hard
-    /// limit is usually far higher).
+    /// Descriptors this process can open beyond a reserve for everything else running in it.
+    /// (`Tests/run` lifts the soft limit to the hard one, as `wax serve` does for itself.)
     public static func spareDescriptors(reserve: Int = 256) -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
-        if limit.rlim_cur < min(limit.rlim_max, 65_536) {
-            var raised = limit
-            raised.rlim_cur = min(limit.rlim_max, 65_536)
-            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
-        }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? Int(limit.rlim_cur) / 2
-        return max(0, Int(limit.rlim_cur) - open - reserve)
+        let soft = Int(clamping: limit.rlim_cur)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? soft / 2
+        return max(0, soft - open - reserve)
     }
 
     deinit { close(fd) }

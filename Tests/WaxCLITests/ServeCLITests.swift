@@ -104,7 +104,7 @@ import WaxTestSupport
     /// libdispatch) once it ran out. The cap now follows the descriptors, a reserve stays for
     /// the mirror, and /healthz still answers another client throughout (issue 24).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "skipped: needs prlimit(1) (util-linux) to lower the descriptor limit"),
-          .enabled(if: RawConnection.spareDescriptors() >= 600, "skipped: the test process may not open the 600 descriptors the flood needs (ulimit -Hn)"))
+          .enabled(if: RawConnection.spareDescriptors() >= 600, "skipped: the test process may not open the 600 descriptors the flood needs (ulimit -n; Tests/run lifts it to the hard limit)"))
     func aFloodOfIdleConnectionsAtALowDescriptorLimitNeverAbortsTheServer() async throws {
         let serve = try Subprocess.start(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=256:256", wax.path, "serve", "--port", "0"], environment: env())
         let banner = try await serve.waitForError(containing: "serving at most")
