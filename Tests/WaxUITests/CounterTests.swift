@@ -25,6 +25,25 @@ import WaxTestSupport
         for character in text { try session.handle(.character(character)) }
     }
 
+    /// The price shown is the listing's, selected: typing replaces it ("25.00" then "19.5" was
+    /// "25.0019.5", refused), while Backspace edits it.
+    @Test func typingANewPriceReplacesTheOneShown() throws {
+        let (session, _, dir) = try session(nudge: {})
+        defer { withExtendedLifetime(dir) {} }
+        try session.handle(.character("p"))
+        #expect(session.frame.text.contains("type a new value · Enter keeps it"))
+        try type("19.5", session)
+        #expect(session.frame.text.contains("(USD): 19.5▏"))
+        try session.handle(.enter)
+        #expect(session.frame.text.contains("Reprice Björk – Army Of Me, 25.00 USD, bin A1 to 19.50 USD? y/n"))
+        try session.handle(.escape)
+        try session.handle(.character("p"))
+        try session.handle(.backspace)
+        try type("5", session)
+        try session.handle(.enter)
+        #expect(session.frame.text.contains("to 25.05 USD? y/n"), "Backspace edits the value shown")
+    }
+
     @Test func repricingAsksForTheValueThenConfirmsAndShowsItAtOnce() throws {
         let nudges = Nudges()
         let (session, inventory, dir) = try session(nudge: { nudges.count.withLock { $0 += 1 } })

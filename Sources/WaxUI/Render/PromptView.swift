@@ -18,7 +18,9 @@ enum PromptView {
             }
             let x = grid.write(" " + DisplayWidth.truncate(question, to: max(1, rect.width - (prompt.step == .typing ? 12 : 2))), x: 0, y: rect.y, role: .prompt)
             if prompt.step == .typing {
-                grid.write(prompt.text + "▏", x: x, y: rect.y, role: .normal, limit: max(0, rect.width - x))
+                // A value the first key replaces is shown selected, as a form shows one.
+                let used = grid.write(prompt.text, x: x, y: rect.y, role: prompt.replacesOnTyping ? .selected : .normal, limit: max(0, rect.width - x))
+                grid.write("▏", x: x + used, y: rect.y, role: .normal, limit: max(0, rect.width - x - used))
                 // What was wrong with the value typed, else what the keys do.
                 let note = (state.message ?? CounterModel.typingNote(prompt)) + " "
                 if x + DisplayWidth.of(prompt.text) + DisplayWidth.of(note) + 2 < rect.width {

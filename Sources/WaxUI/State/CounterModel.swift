@@ -29,6 +29,10 @@ public struct CounterPrompt: Sendable, Equatable {
     public var listing: Listing?
     public var text: String
     public var step: Step
+    /// The value shown is the one the listing has, and the first character typed replaces it
+    /// (a price or a bin is typed anew, never appended to: "1.09" + "5.50" was "1.095.50").
+    /// Backspace or Ctrl-U edits it instead.
+    public var replacesOnTyping = false
 }
 
 /// What the session is asked to do for the counter.
@@ -56,6 +60,15 @@ enum TypedValue: Equatable {
         case .price: .price
         case .move: .bin
         case .comment: .comments
+        }
+    }
+
+    /// Whether the first key typed replaces the value shown (a number or a bin code) rather
+    /// than adding to it (prose, which staff extend).
+    var replacedByTyping: Bool {
+        switch self {
+        case .price, .bin: true
+        case .comments, .none, .customer: false
         }
     }
 
@@ -131,8 +144,10 @@ enum CounterModel {
             return .redraw
         }
         let typed = TypedValue(kind)
-        state.typing = .prompt(CounterPrompt(intent: .action(kind), listing: listing, text: typed.initial(listing),
-                                            step: typed == .none ? .confirming : .typing))
+        let initial = typed.initial(listing)
+        state.typing = .prompt(CounterPrompt(intent: .action(kind), listing: listing, text: initial,
+                                            step: typed == .none ? .confirming : .typing,
+                                            replacesOnTyping: typed.replacedByTyping && !initial.isEmpty))
         return .redraw
     }
 
@@ -153,10 +168,14 @@ enum CounterModel {
             // Shipped can tell the buyer how (a tracking number); the others go as they are.
             prompt.step = choice.chosen == .shipped ? .typing : .confirming
         case (.typing, .character(let c)):
+            if prompt.replacesOnTyping { prompt.text = "" }
+            prompt.replacesOnTyping = false
             prompt.text.append(c)
         case (.typing, .backspace):
+            prompt.replacesOnTyping = false
             if !prompt.text.isEmpty { prompt.text.removeLast() }
         case (.typing, .control("u")):
+            prompt.replacesOnTyping = false
             prompt.text = ""
         case (.typing, .enter):
             if let problem = problem(prompt) {
@@ -211,6 +230,7 @@ enum CounterModel {
     /// What the keys do while a value is typed (beside it, on the prompt line).
     static func typingNote(_ prompt: CounterPrompt) -> String {
         if case .action(.hold) = prompt.intent { return "a name or a note · Enter: next · Esc: cancel" }
+        if prompt.replacesOnTyping { return "type a new value · Enter keeps it · Esc: cancel" }
         return "Enter: next · Esc: cancel"
     }
 
