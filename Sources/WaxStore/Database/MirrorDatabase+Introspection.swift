@@ -43,7 +43,7 @@ extension InventoryService {
     /// (current listings are answered from memory).
     public func explain(_ query: ListingQuery) throws -> [String] {
         try database.read { db in
-            let (sql, arguments) = QueryPlan(query, catalog: try index(db).catalog).idsSQL
+            let (sql, arguments) = QueryPlan(query, catalog: try index(db).catalog(db)).idsSQL
             return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
         }
     }

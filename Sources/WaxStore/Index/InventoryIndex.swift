@@ -10,18 +10,17 @@ import Synchronization
 /// row: 30–100 ms over a 100,000-listing shop, for each count and each facet. Here the same
 /// questions are bit tests over arrays: a filter is a set of value ids, a selection is a bitset
 /// of positions, a count is a popcount, a page in any order is a walk along a precomputed
-/// permutation. It holds ids and numbers only (about 100 bytes a listing), never the listings
+/// permutation. It holds ids and numbers only (about 60 bytes a listing), never the listings
 /// themselves: rows are still read from SQLite one window at a time.
+///
+/// The first screen needs only the order and the count, so everything else (the facet
+/// catalog, the ids in ascending order, the folded names, the sort orders) is built when first
+/// asked for, or ahead of time by `prepare`, off the first frame's path.
 final class InventoryIndex: Sendable {
     let generation: Int64
-    let catalog: FacetCatalog
     /// Position → listing id, newest posted first; listings posted at the same second in the
     /// order they were first stored (as the old app listed them).
     let ids: [Int64]
-    /// Listing ids in ascending order with their positions: FTS5 returns matches by ascending
-    /// rowid, so they map to positions by a merge rather than 80,000 hash lookups.
-    let ascendingIDs: [Int64]
-    let ascendingPositions: [Int32]
     /// Value id per position, one column per `FacetCatalog.countedKinds` entry (0: none).
     let valueIDs: [[Int32]]
     let prices: [Double]          // .nan: no price
@@ -29,32 +28,65 @@ final class InventoryIndex: Sendable {
     let conditionRanks: [Int8]    // 0: ungraded
     /// Ascending orders (positions) for each sort, built when first asked for.
     private let orders = Mutex<[SortField: SortOrder]>([:])
-    /// Each listing's folded artist and title, for substring search; read when first asked for
-    /// (a browser that never searches never holds them: ~40 bytes a listing).
-    private let names = Mutex<FoldedNames?>(nil)
+    /// Each listing's folded artist and title, for substring search (~40 bytes a listing).
+    private let names = Lazy<FoldedNames>()
+    /// Every filter value and its count over the whole inventory (40 ms at 100,000 listings,
+    /// and needed only once a filter or the filter pane is used).
+    private let facetCatalog = Lazy<FacetCatalog>()
+    private let ascending = Lazy<AscendingIDs>()
 
     var count: Int { ids.count }
 
-    /// The position of a current listing, by binary search over the ids in ascending order (a
-    /// dictionary would cost 2.5 MB more per 100,000 listings).
-    func position(ofID id: Int64) -> Int32? {
-        var low = 0, high = ascendingIDs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ascendingIDs[middle] < id { low = middle + 1 } else { high = middle }
-        }
-        return low < ascendingIDs.count && ascendingIDs[low] == id ? ascendingPositions[low] : nil
+    /// Listing ids in ascending order with their positions: FTS5 returns matches by ascending
+    /// rowid, so they map to positions by a merge rather than 80,000 hash lookups, and a
+    /// listing's position is a binary search (a dictionary would cost 2.5 MB more per 100,000).
+    struct AscendingIDs: Sendable {
+        let ids: [Int64]
+        let positions: [Int32]
     }
 
-    private init(generation: Int64, catalog: FacetCatalog, ids: [Int64], valueIDs: [[Int32]], prices: [Double], years: [Int32], conditionRanks: [Int8]) {
+    var ascendingIDs: AscendingIDs {
+        ascending.value {
+            // Sorted in place: a browser's peak memory is its index plus the largest temporary.
+            var order = Array(0..<Int32(ids.count))
+            ids.withUnsafeBufferPointer { ids in order.sort { ids[Int($0)] < ids[Int($1)] } }
+            return AscendingIDs(ids: order.map { ids[Int($0)] }, positions: order)
+        }
+    }
+
+    /// The position of a current listing.
+    func position(ofID id: Int64) -> Int32? {
+        let ascending = ascendingIDs
+        var low = 0, high = ascending.ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ascending.ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low < ascending.ids.count && ascending.ids[low] == id ? ascending.positions[low] : nil
+    }
+
+    /// The facet catalog of this generation, from `db` (which must read this generation).
+    func catalog(_ db: Database) throws -> FacetCatalog {
+        try facetCatalog.value {
+            let removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
+            var catalog = try FacetCatalog.load(db, generation: generation, removedTotal: removed)
+            catalog.setUnfiltered(FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: everything,
+                                                   capacity: catalog.idCapacity))
+            return catalog
+        }
+    }
+
+    /// Builds what later questions need (the catalog, the ascending ids, the folded names), so
+    /// that the first filter or search does not wait for them. `db` must read this generation.
+    func prepare(_ db: Database) throws {
+        _ = ascendingIDs
+        _ = try catalog(db)
+        _ = try foldedNames(db)
+    }
+
+    private init(generation: Int64, ids: [Int64], valueIDs: [[Int32]], prices: [Double], years: [Int32], conditionRanks: [Int8]) {
         self.generation = generation
-        self.catalog = catalog
         self.ids = ids
-        // Sorted in place: a browser's peak memory is its index plus the largest temporary.
-        var ascending = Array(0..<Int32(ids.count))
-        ids.withUnsafeBufferPointer { ids in ascending.sort { ids[Int($0)] < ids[Int($1)] } }
-        self.ascendingIDs = ascending.map { ids[Int($0)] }
-        self.ascendingPositions = ascending
         self.valueIDs = valueIDs
         self.prices = prices
         self.years = years
@@ -82,12 +114,7 @@ final class InventoryIndex: Sendable {
             years.append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, base + 1)))
             ranks.append(Int8(truncatingIfNeeded: sqlite3_column_int64(handle, base + 2)))
         }
-        let removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
-        var catalog = try FacetCatalog.load(db, generation: generation, removedTotal: removed)
-        catalog.setUnfiltered(FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: Bitset(capacity: ids.count, full: true),
-                                               capacity: catalog.idCapacity))
-        return InventoryIndex(generation: generation, catalog: catalog, ids: ids, valueIDs: valueIDs,
-                              prices: prices, years: years, conditionRanks: ranks)
+        return InventoryIndex(generation: generation, ids: ids, valueIDs: valueIDs, prices: prices, years: years, conditionRanks: ranks)
     }
 
     var everything: Bitset { Bitset(capacity: count, full: true) }
@@ -96,11 +123,12 @@ final class InventoryIndex: Sendable {
 
     /// The positions matching every condition of `query` except its free text, intersected with
     /// `textMatches` (positions whose words match) when there is free text.
-    func select(_ query: ListingQuery, textMatches: Bitset?) -> Bitset {
+    func select(_ query: ListingQuery, textMatches: Bitset?, _ db: Database) throws -> Bitset {
         var selection = textMatches ?? everything
         for (column, kind) in FacetCatalog.countedKinds.enumerated() {
             let needles = query[values: kind]
             guard !needles.isEmpty else { continue }
+            let catalog = try catalog(db)
             let ids = catalog.resolve(kind, needles: needles)
             guard !ids.isEmpty else { return Bitset(capacity: count) }
             var wanted = Bitset(capacity: catalog.idCapacity)
@@ -136,19 +164,19 @@ final class InventoryIndex: Sendable {
 
     /// Maps ids arriving in ascending order to positions, by walking `ascendingIDs` along.
     struct AscendingMapper {
-        let index: InventoryIndex
+        let ascending: AscendingIDs
         var cursor = 0
         var positions: Bitset
 
         init(_ index: InventoryIndex) {
-            self.index = index
+            ascending = index.ascendingIDs
             positions = Bitset(capacity: index.count)
         }
 
         mutating func add(_ id: Int64) {
-            let ids = index.ascendingIDs
+            let ids = ascending.ids
             while cursor < ids.count && ids[cursor] < id { cursor += 1 }
-            if cursor < ids.count && ids[cursor] == id { positions.insert(Int(index.ascendingPositions[cursor])) }
+            if cursor < ids.count && ids[cursor] == id { positions.insert(Int(ascending.positions[cursor])) }
         }
     }
 
@@ -200,14 +228,12 @@ final class InventoryIndex: Sendable {
     }
 
     /// Value-id counts over a selection.
-    func tally(of selection: Bitset) -> FacetTally {
+    func tally(of selection: Bitset, in catalog: FacetCatalog) -> FacetTally {
         FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: selection, capacity: catalog.idCapacity)
     }
 
     // MARK: Substrings
 
-    /// Every listing's folded artist and title in one buffer: position p's artist is
-    /// `bytes[artist[p]..<title[p]]`, its title `bytes[title[p]..<artist[p + 1]]`.
     /// Every current listing's folded artist and title, laid out by position as
     /// `artist 0x00 title 0x00`, so that one `memmem` pass over 3 MB finds every hit.
     struct FoldedNames: Sendable {
@@ -268,28 +294,34 @@ final class InventoryIndex: Sendable {
     }
 
     func foldedNames(_ db: Database) throws -> FoldedNames {
-        if let loaded = names.withLock({ $0 }) { return loaded }
-        // Read through the two key indexes (covering: no row is read), then laid out by position.
-        var artists = [[UInt8]](repeating: [], count: count), titles = [[UInt8]](repeating: [], count: count)
-        for (column, store) in [(ListingColumn.artistKey, 0), (.titleKey, 1)] {
-            try SQLiteRows.step(db, sql: "SELECT listing_id, \(column.name) FROM listings INDEXED BY l_\(column.name) WHERE removed_at IS NULL") { handle in
-                guard let position = self.position(ofID: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
-                let bytes = Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
-                if store == 0 { artists[Int(position)] = bytes } else { titles[Int(position)] = bytes }
+        try names.value {
+            // Each key index is read once (covering: no row is read) into one buffer, noting
+            // where each position's text lies; then the two are interleaved by position. One
+            // small array per name instead cost 13 MB more at the peak for 100,000 listings.
+            var read: [(bytes: [UInt8], start: [Int32], length: [Int32])] = []
+            for column in [ListingColumn.artistKey, .titleKey] {
+                var bytes: [UInt8] = [], start = [Int32](repeating: 0, count: count), length = [Int32](repeating: 0, count: count)
+                try SQLiteRows.step(db, sql: "SELECT listing_id, \(column.name) FROM listings INDEXED BY l_\(column.name) WHERE removed_at IS NULL") { handle in
+                    guard let position = self.position(ofID: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
+                    start[Int(position)] = Int32(bytes.count)
+                    length[Int(position)] = sqlite3_column_bytes(handle, 1)
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
+                }
+                read.append((bytes, start, length))
             }
-        }
-        var built = FoldedNames()
-        built.bytes.reserveCapacity(artists.reduce(0) { $0 + $1.count } + titles.reduce(0) { $0 + $1.count } + 2 * count)
-        built.starts.reserveCapacity(2 * count)
-        for position in 0..<count {
-            for text in [artists[position], titles[position]] {
-                built.starts.append(Int32(built.bytes.count))
-                built.bytes += text
-                built.bytes.append(0)   // a hit never spans two names
+            var built = FoldedNames()
+            built.bytes.reserveCapacity(read.reduce(0) { $0 + $1.bytes.count } + 2 * count)
+            built.starts.reserveCapacity(2 * count)
+            for position in 0..<count {
+                for field in read.indices {
+                    built.starts.append(Int32(built.bytes.count))
+                    let start = Int(read[field].start[position])
+                    built.bytes.append(contentsOf: read[field].bytes[start..<start + Int(read[field].length[position])])
+                    built.bytes.append(0)   // a hit never spans two names
+                }
             }
+            return built
         }
-        names.withLock { $0 = built }
-        return built
     }
 
     // MARK: Orders

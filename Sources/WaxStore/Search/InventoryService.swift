@@ -106,16 +106,17 @@ public final class InventoryService: Sendable {
     public func facets(_ query: ListingQuery, limit: Int? = nil) throws -> Facets {
         try database.read { db in
             let index = try self.index(db)
+            let catalog = try index.catalog(db)
             if query.includeRemoved {
-                let plan = QueryPlan(query.selection, catalog: index.catalog)
-                if plan.isEmpty { return index.catalog.facets(from: FacetTally(), limit: limit) }
+                let plan = QueryPlan(query.selection, catalog: catalog)
+                if plan.isEmpty { return catalog.facets(from: FacetTally(), limit: limit) }
                 let (sql, arguments) = plan.facetSQL
-                return index.catalog.facets(from: try FacetTally.count(db, sql: sql, arguments: arguments, size: index.catalog.idCapacity), limit: limit)
+                return catalog.facets(from: try FacetTally.count(db, sql: sql, arguments: arguments, size: catalog.idCapacity), limit: limit)
             }
             if !query.hasConditions {
-                return index.catalog.facets(from: index.catalog.unfilteredTally, limit: nil).limited(to: limit)
+                return catalog.facets(from: catalog.unfilteredTally, limit: nil).limited(to: limit)
             }
-            return index.catalog.facets(from: index.tally(of: try self.selection(query, index, db)), limit: limit)
+            return catalog.facets(from: index.tally(of: try self.selection(query, index, db), in: catalog), limit: limit)
         }
     }
 
@@ -140,7 +141,7 @@ public final class InventoryService: Sendable {
     func windowIDs(_ query: ListingQuery, _ db: Database) throws -> [Int64] {
         let index = try self.index(db)
         if query.includeRemoved {
-            let plan = QueryPlan(query, catalog: index.catalog)
+            let plan = QueryPlan(query, catalog: try index.catalog(db))
             guard !plan.isEmpty else { return [] }
             let (sql, arguments) = plan.idsSQL
             return try Int64.fetchAll(db, sql: sql, arguments: arguments)
@@ -153,7 +154,7 @@ public final class InventoryService: Sendable {
     private func total(_ query: ListingQuery, _ db: Database) throws -> Int {
         let index = try self.index(db)
         if query.includeRemoved {
-            let plan = QueryPlan(query.selection, catalog: index.catalog)
+            let plan = QueryPlan(query.selection, catalog: try index.catalog(db))
             guard !plan.isEmpty else { return 0 }
             let (sql, arguments) = plan.countSQL
             return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
@@ -164,7 +165,7 @@ public final class InventoryService: Sendable {
 
     private func selection(_ query: ListingQuery, _ index: InventoryIndex, _ db: Database) throws -> Bitset {
         let text = query.text.trimmed
-        var selection = index.select(query, textMatches: text.isEmpty ? nil : try textMatches(text, index, db))
+        var selection = try index.select(query, textMatches: text.isEmpty ? nil : try textMatches(text, index, db), db)
         if query.heldOnly == true {
             // Holds are a handful of rows: their positions, rather than a column in the index.
             var held = Bitset(capacity: index.count)
@@ -207,6 +208,17 @@ public final class InventoryService: Sendable {
         }
     }
 
+    /// Builds on another thread what the first filter or search will need (the facet catalog,
+    /// the folded names: 60–100 ms at 100,000 listings), so that the key that first asks for
+    /// them finds them ready, or waits only for the rest of that one build. The browser calls
+    /// it once its first screen is read.
+    public func prepareInBackground() {
+        Thread.detachNewThread { [self] in
+            // Nothing is lost if it fails: the first question that needs a part builds it.
+            try? database.read { db in try index(db).prepare(db) }
+        }
+    }
+
     private func reloadInBackground() {
         let start = reloadingInBackground.withLock { running in
             defer { running = true }
@@ -216,7 +228,8 @@ public final class InventoryService: Sendable {
         Thread.detachNewThread { [self] in
             defer { reloadingInBackground.withLock { $0 = false } }
             do {
-                _ = try database.read { db in try loadIndex(db, generation: try MirrorDatabase.generation(db)) }
+                // Its catalog and names too: the readers it serves stale meanwhile ask for facets.
+                try database.read { db in try loadIndex(db, generation: try MirrorDatabase.generation(db)).prepare(db) }
             } catch {
                 // The next reader that finds the index stale tries again.
             }

@@ -115,6 +115,7 @@ public final class Session {
         try refreshOutbox()
         knownOrders = try inventory.orderBook.orderIDs()
         try refreshDoubleSales(announce: true)
+        inventory.prepareInBackground()
     }
 
     /// A key: the reducer changes the state, the session reads what it asked for, and what is

@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Answers as of the previous sync for a moment after each commit, rather than every
             // connection waiting on the index reload.
             let inventory = try context.openInventory(staleWhileReloading: true)
+            inventory.prepareInBackground()
             let sync = makeSync(context, inventory: inventory)
             var configuration = APIServer.Configuration()
             configuration.host = host
