@@ -21,11 +21,16 @@ final class InventoryIndex: Sendable {
     /// Position → listing id, newest posted first; listings posted at the same second in the
     /// order they were first stored (as the old app listed them).
     let ids: [Int64]
-    /// Value id per position, one column per `FacetCatalog.countedKinds` entry (0: none).
-    let valueIDs: [[Int32]]
-    let prices: [Double]          // .nan: no price
-    let years: [Int32]            // 0: unknown
-    let conditionRanks: [Int8]    // 0: ungraded
+    /// What filters, counts and numeric sorts read, by position.
+    struct Columns: Sendable {
+        /// Value id per position, one column per `FacetCatalog.countedKinds` entry (0: none).
+        var valueIDs: [[Int32]]
+        var prices: [Double]          // .nan: no price
+        var years: [Int32]            // 0: unknown
+        var conditionRanks: [Int8]    // 0: ungraded
+    }
+    /// Reading the filter columns is two thirds of a scan that reads only the ids.
+    private let columnStore = Lazy<Columns>()
     /// Ascending orders (positions) for each sort, built when first asked for.
     private let orders = Mutex<[SortField: SortOrder]>([:])
     /// Each listing's folded artist and title, for substring search (~40 bytes a listing).
@@ -70,51 +75,73 @@ final class InventoryIndex: Sendable {
         try facetCatalog.value {
             let removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
             var catalog = try FacetCatalog.load(db, generation: generation, removedTotal: removed)
-            catalog.setUnfiltered(FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: everything,
-                                                   capacity: catalog.idCapacity))
+            let columns = try columns(db)
+            catalog.setUnfiltered(FacetTally.count(valueIDs: columns.valueIDs, years: columns.years, prices: columns.prices,
+                                                   selection: everything, capacity: catalog.idCapacity))
             return catalog
         }
     }
 
-    /// Builds what later questions need (the catalog, the ascending ids, the folded names), so
-    /// that the first filter or search does not wait for them. `db` must read this generation.
+    /// Builds what later questions need (the columns, the catalog, the ascending ids, the
+    /// folded names), so that the first filter or search does not wait for them. `db` must
+    /// read this generation.
     func prepare(_ db: Database) throws {
         _ = ascendingIDs
         _ = try catalog(db)
         _ = try foldedNames(db)
     }
 
-    private init(generation: Int64, ids: [Int64], valueIDs: [[Int32]], prices: [Double], years: [Int32], conditionRanks: [Int8]) {
+    private init(generation: Int64, ids: [Int64]) {
         self.generation = generation
         self.ids = ids
-        self.valueIDs = valueIDs
-        self.prices = prices
-        self.years = years
-        self.conditionRanks = conditionRanks
     }
 
-    /// One pass over the covering index, through the C API (a GRDB `Row` per listing would cost
-    /// 1 µs each: 100 ms for a large shop).
+    /// The current listings in the default order: one pass over the covering index, through
+    /// the C API (a GRDB `Row` per listing would cost 1 µs each: 100 ms for a large shop).
     static func load(_ db: Database, generation: Int64) throws -> InventoryIndex {
-        let kinds = FacetCatalog.countedKinds
-        let columns: [ListingColumn] = [.listingID] + kinds.map(\.idColumn) + [.priceValue, .year, .conditionRank]
-        let sql = "SELECT \(ListingColumn.qualified(columns)) "
-            + "FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL ORDER BY l.posted_at DESC, l.seq"
-        // No count(*) first to reserve exactly: walking the index twice cost 10 ms at 100,000
-        // listings, more than the columns' geometric growth costs.
-        var ids: [Int64] = [], prices: [Double] = [], years: [Int32] = [], ranks: [Int8] = []
-        var valueIDs = Array(repeating: [Int32](), count: kinds.count)
-        try SQLiteRows.step(db, sql: sql) { handle in
-            ids.append(sqlite3_column_int64(handle, 0))
-            for k in 0..<kinds.count {
-                valueIDs[k].append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, Int32(k + 1))))
-            }
+        // No count(*) first to reserve exactly: walking the index twice cost more than the
+        // array's geometric growth.
+        var ids: [Int64] = []
+        try SQLiteRows.step(db, sql: scanSQL([.listingID])) { handle in ids.append(sqlite3_column_int64(handle, 0)) }
+        return InventoryIndex(generation: generation, ids: ids)
+    }
+
+    private static func scanSQL(_ columns: [ListingColumn]) -> String {
+        "SELECT \(ListingColumn.qualified(columns)) FROM listings l INDEXED BY l_scan WHERE l.removed_at IS NULL ORDER BY l.posted_at DESC, l.seq"
+    }
+
+    /// The filter columns, read along the same covering index in the same order. `db` must
+    /// read this generation: a listing out of step with `ids` is an error, never a misplaced
+    /// value.
+    func columns(_ db: Database) throws -> Columns {
+        try columnStore.value {
+            let kinds = FacetCatalog.countedKinds
+            var columns = Columns(valueIDs: Array(repeating: [], count: kinds.count), prices: [], years: [], conditionRanks: [])
+            for k in kinds.indices { columns.valueIDs[k].reserveCapacity(count) }
+            columns.prices.reserveCapacity(count)
+            columns.years.reserveCapacity(count)
+            columns.conditionRanks.reserveCapacity(count)
+            var position = 0
             let base = Int32(kinds.count + 1)
-            prices.append(sqlite3_column_type(handle, base) == SQLITE_NULL ? .nan : sqlite3_column_double(handle, base))
-            years.append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, base + 1)))
-            ranks.append(Int8(truncatingIfNeeded: sqlite3_column_int64(handle, base + 2)))
+            try SQLiteRows.step(db, sql: Self.scanSQL([.listingID] + kinds.map(\.idColumn) + [.priceValue, .year, .conditionRank])) { handle in
+                guard position < ids.count, sqlite3_column_int64(handle, 0) == ids[position] else { throw IndexOutOfStep(generation: generation) }
+                position += 1
+                for k in 0..<kinds.count {
+                    columns.valueIDs[k].append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, Int32(k + 1))))
+                }
+                columns.prices.append(sqlite3_column_type(handle, base) == SQLITE_NULL ? .nan : sqlite3_column_double(handle, base))
+                columns.years.append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, base + 1)))
+                columns.conditionRanks.append(Int8(truncatingIfNeeded: sqlite3_column_int64(handle, base + 2)))
+            }
+            guard position == ids.count else { throw IndexOutOfStep(generation: generation) }
+            return columns
         }
-        return InventoryIndex(generation: generation, ids: ids, valueIDs: valueIDs, prices: prices, years: years, conditionRanks: ranks)
+    }
+
+    /// A part of an index was asked for through a transaction that sees another generation.
+    struct IndexOutOfStep: Error, CustomStringConvertible {
+        let generation: Int64
+        var description: String { "the mirror changed while its index (generation \(generation)) was being read: try again" }
     }
 
     var everything: Bitset { Bitset(capacity: count, full: true) }
@@ -133,7 +160,7 @@ final class InventoryIndex: Sendable {
             guard !ids.isEmpty else { return Bitset(capacity: count) }
             var wanted = Bitset(capacity: catalog.idCapacity)
             for id in ids { wanted.insert(Int(id)) }
-            let values = valueIDs[column]
+            let values = try columns(db).valueIDs[column]
             var keep = Bitset(capacity: count)
             selection.forEach { position in
                 if wanted.contains(Int(values[position])) { keep.insert(position) }
@@ -145,6 +172,8 @@ final class InventoryIndex: Sendable {
             let minYear = query.minYear.map(Int32.init) ?? .min, maxYear = query.maxYear.map(Int32.init) ?? .max
             let checkPrice = query.minPrice != nil || query.maxPrice != nil
             let checkYear = query.minYear != nil || query.maxYear != nil
+            let columns = try columns(db)
+            let prices = columns.prices, years = columns.years
             var keep = Bitset(capacity: count)
             selection.forEach { position in
                 if checkPrice {
@@ -228,8 +257,10 @@ final class InventoryIndex: Sendable {
     }
 
     /// Value-id counts over a selection.
-    func tally(of selection: Bitset, in catalog: FacetCatalog) -> FacetTally {
-        FacetTally.count(valueIDs: valueIDs, years: years, prices: prices, selection: selection, capacity: catalog.idCapacity)
+    func tally(of selection: Bitset, _ db: Database) throws -> FacetTally {
+        let columns = try columns(db)
+        return FacetTally.count(valueIDs: columns.valueIDs, years: columns.years, prices: columns.prices, selection: selection,
+                                capacity: try catalog(db).idCapacity)
     }
 
     // MARK: Substrings
@@ -343,11 +374,14 @@ final class InventoryIndex: Sendable {
         case .posted:
             return nil
         case .price:
-            order = numericOrder { self.prices[$0].isNaN ? nil : self.prices[$0] }
+            let prices = try columns(db).prices
+            order = numericOrder { prices[$0].isNaN ? nil : prices[$0] }
         case .year:
-            order = numericOrder { self.years[$0] == 0 ? nil : Double(self.years[$0]) }
+            let years = try columns(db).years
+            order = numericOrder { years[$0] == 0 ? nil : Double(years[$0]) }
         case .condition:
-            order = numericOrder { self.conditionRanks[$0] == 0 ? nil : Double(self.conditionRanks[$0]) }
+            let ranks = try columns(db).conditionRanks
+            order = numericOrder { ranks[$0] == 0 ? nil : Double(ranks[$0]) }
         case .artist, .title, .location:
             // The text keys live in their own indexes (l_<column>), already sorted byte-wise as
             // SQLite does; those without one come after, by id.

@@ -116,7 +116,7 @@ public final class InventoryService: Sendable {
             if !query.hasConditions {
                 return catalog.facets(from: catalog.unfilteredTally, limit: nil).limited(to: limit)
             }
-            return catalog.facets(from: index.tally(of: try self.selection(query, index, db), in: catalog), limit: limit)
+            return catalog.facets(from: try index.tally(of: try self.selection(query, index, db), db), limit: limit)
         }
     }
 
@@ -198,6 +198,9 @@ public final class InventoryService: Sendable {
             let cached = indexCache.withLock { $0 }
             if let cached, cached.generation == generation { return cached }
             let fresh = try InventoryIndex.load(db, generation: generation)
+            // Served stale, an index is asked about through transactions that see a later
+            // generation than its own: it is completed now, from its own.
+            if staleWhileReloading { try fresh.prepare(db) }
             indexLoadCount.withLock { $0 += 1 }
             // A reader on an older snapshot than the cache gets its own index, uncached.
             if cached.map({ $0.generation < generation }) ?? true {
@@ -228,8 +231,7 @@ public final class InventoryService: Sendable {
         Thread.detachNewThread { [self] in
             defer { reloadingInBackground.withLock { $0 = false } }
             do {
-                // Its catalog and names too: the readers it serves stale meanwhile ask for facets.
-                try database.read { db in try loadIndex(db, generation: try MirrorDatabase.generation(db)).prepare(db) }
+                _ = try database.read { db in try loadIndex(db, generation: try MirrorDatabase.generation(db)) }
             } catch {
                 // The next reader that finds the index stale tries again.
             }
