@@ -30,10 +30,14 @@ enum Measure {
         return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// Peak resident set size of this process, from /proc (VmHWM), in MB.
-    static var peakRSSMegabytes: Double {
+    /// Peak resident set size of this process (VmHWM), in MB.
+    static var peakRSSMegabytes: Double { statusMegabytes("VmHWM:") }
+    /// Resident memory now (VmRSS), in MB.
+    static var rssMegabytes: Double { statusMegabytes("VmRSS:") }
+
+    private static func statusMegabytes(_ key: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
         return kb / 1024
     }

@@ -218,8 +218,13 @@ public final class InventoryService: Sendable {
     public func prepareInBackground() {
         Thread.detachNewThread { [self] in
             // Nothing is lost if it fails: the first question that needs a part builds it.
-            try? database.read { db in try index(db).prepare(db) }
+            try? prepare()
         }
+    }
+
+    /// The same, on the caller's thread.
+    public func prepare() throws {
+        try database.read { db in try index(db).prepare(db) }
     }
 
     private func reloadInBackground() {
