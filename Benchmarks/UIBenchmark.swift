@@ -55,6 +55,21 @@ enum UIBenchmark {
         let (_, prepareSeconds) = try Measure.seconds { try inventory.prepare() }
         print("  prepared for filters and search \(Measure.fmt(prepareSeconds * 1000)) ms after the first frame; RSS \(Measure.fmt(rssAtFirstFrame, 1)) MB at the first frame, \(Measure.fmt(Measure.peakRSSMegabytes, 1)) MB prepared")
 
+        if arguments.contains("--parts") {
+            // Each part on its own, in the order prepare builds them, with the memory it adds,
+            // on a second open of the file (the session's own were built in the background).
+            let inventory = try InventoryService.open(at: database)
+            _ = try inventory.count(ListingQuery())
+            var cheap = ListingQuery(text: "")
+            cheap.minPrice = 0
+            for (part, ask) in [("filter columns", { _ = try inventory.count(cheap) }),
+                                ("facet catalog", { _ = try inventory.facets(ListingQuery(), limit: 1) }),
+                                ("folded names", { _ = try inventory.count(ListingQuery(text: "zqxj")) })] as [(String, () throws -> Void)] {
+                let before = Measure.rssMegabytes
+                let (_, seconds) = try Measure.seconds(ask)
+                print("  \(part): \(Measure.fmt(seconds * 1000)) ms, +\(Measure.fmt(Measure.rssMegabytes - before, 1)) MB resident, peak \(Measure.fmt(Measure.peakRSSMegabytes, 1)) MB")
+            }
+        }
         var all = Samples()
         var byStep: [(String, Samples)] = []
         for round in 0..<repeats {
