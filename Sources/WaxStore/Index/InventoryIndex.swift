@@ -48,6 +48,15 @@ final class InventoryIndex: Sendable {
     struct AscendingIDs: Sendable {
         let ids: [Int64]
         let positions: [Int32]
+
+        func position(of id: Int64) -> Int32? {
+            var low = 0, high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            return low < ids.count && ids[low] == id ? positions[low] : nil
+        }
     }
 
     var ascendingIDs: AscendingIDs {
@@ -59,15 +68,10 @@ final class InventoryIndex: Sendable {
         }
     }
 
-    /// The position of a current listing.
+    /// The position of a current listing. (A loop over many ids takes `ascendingIDs` once
+    /// instead: each call here takes a lock.)
     func position(ofID id: Int64) -> Int32? {
-        let ascending = ascendingIDs
-        var low = 0, high = ascending.ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ascending.ids[middle] < id { low = middle + 1 } else { high = middle }
-        }
-        return low < ascending.ids.count && ascending.ids[low] == id ? ascending.positions[low] : nil
+        ascendingIDs.position(of: id)
     }
 
     /// The facet catalog of this generation, from `db` (which must read this generation).
@@ -330,10 +334,11 @@ final class InventoryIndex: Sendable {
             // where each position's text lies; then the two are interleaved by position. One
             // small array per name instead cost 13 MB more at the peak for 100,000 listings.
             var read: [(bytes: [UInt8], start: [Int32], length: [Int32])] = []
+            let ascending = ascendingIDs
             for column in [ListingColumn.artistKey, .titleKey] {
                 var bytes: [UInt8] = [], start = [Int32](repeating: 0, count: count), length = [Int32](repeating: 0, count: count)
                 try SQLiteRows.step(db, sql: "SELECT listing_id, \(column.name) FROM listings INDEXED BY l_\(column.name) WHERE removed_at IS NULL") { handle in
-                    guard let position = self.position(ofID: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
+                    guard let position = ascending.position(of: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
                     start[Int(position)] = Int32(bytes.count)
                     length[Int(position)] = sqlite3_column_bytes(handle, 1)
                     bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
@@ -389,9 +394,10 @@ final class InventoryIndex: Sendable {
             var positions: [Int32] = []
             positions.reserveCapacity(count)
             var present = 0
+            let ascending = ascendingIDs
             for (condition, order) in [("\(column) IS NOT NULL", "\(column), listing_id"), ("\(column) IS NULL", "listing_id")] {
                 try SQLiteRows.step(db, sql: "SELECT listing_id FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL AND \(condition) ORDER BY \(order)") { handle in
-                    if let position = self.position(ofID: sqlite3_column_int64(handle, 0)) { positions.append(position) }
+                    if let position = ascending.position(of: sqlite3_column_int64(handle, 0)) { positions.append(position) }
                 }
                 if condition.hasSuffix("NOT NULL") { present = positions.count }
             }
