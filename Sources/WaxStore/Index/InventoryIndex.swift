@@ -49,13 +49,24 @@ final class InventoryIndex: Sendable {
         let ids: [Int64]
         let positions: [Int32]
 
+        /// Guesses where `id` lies from its value first, then halves: listing ids spread
+        /// evenly enough that a guess or two land close, where 17 halvings of 100,000 ids were
+        /// 17 cache misses each (most of the time of building the folded names). A bad guess
+        /// only narrows the range, so a lopsided spread costs a few probes more, never a miss.
         func position(of id: Int64) -> Int32? {
-            var low = 0, high = ids.count
+            var low = 0, high = ids.count   // the id, if here, is in low..<high
+            var guesses = 0
             while low < high {
-                let middle = (low + high) / 2
-                if ids[middle] < id { low = middle + 1 } else { high = middle }
+                var middle = (low + high) / 2
+                let first = ids[low], last = ids[high - 1]
+                if guesses < 3, first < last, first <= id, id <= last {
+                    guesses += 1
+                    let fraction = (Double(id) - Double(first)) / (Double(last) - Double(first))   // no overflow, whatever the ids
+                    middle = low + Int(fraction * Double(high - 1 - low))
+                }
+                if ids[middle] < id { low = middle + 1 } else if ids[middle] > id { high = middle } else { return positions[middle] }
             }
-            return low < ids.count && ids[low] == id ? positions[low] : nil
+            return nil
         }
     }
 
