@@ -64,7 +64,7 @@ enum UIBenchmark {
             cheap.minPrice = 0
             for (part, ask) in [("filter columns", { _ = try inventory.count(cheap) }),
                                 ("facet catalog", { _ = try inventory.facets(ListingQuery(), limit: 1) }),
-                                ("folded names", { _ = try inventory.count(ListingQuery(text: "zqxj")) })] as [(String, () throws -> Void)] {
+                                ("folded titles", { _ = try inventory.count(ListingQuery(text: "zqxj")) })] as [(String, () throws -> Void)] {
                 let before = Measure.rssMegabytes
                 let (_, seconds) = try Measure.seconds(ask)
                 print("  \(part): \(Measure.fmt(seconds * 1000)) ms, +\(Measure.fmt(Measure.rssMegabytes - before, 1)) MB resident, peak \(Measure.fmt(Measure.peakRSSMegabytes, 1)) MB")

@@ -104,7 +104,11 @@ struct FacetCatalog: Sendable {
     /// Ids of the values of `kind` whose folded text contains one of the folded needles. For
     /// genres, styles and formats a value is a list, and it matches when one of its entries does.
     func resolve(_ kind: FacetKind, needles: [String]) -> [Int64] {
-        let folded = needles.map { Array(TextFold.fold($0.trimmed).utf8) }
+        resolve(kind, folded: needles.map { Array(TextFold.fold($0.trimmed).utf8) })
+    }
+
+    /// The same, with needles already folded.
+    func resolve(_ kind: FacetKind, folded: [[UInt8]]) -> [Int64] {
         guard let values = kinds[kind] else { return [] }
         if folded.contains(where: \.isEmpty) { return values.ids.map(Int64.init) }
         return values.keyBytes.withUnsafeBytes { bytes in

@@ -14,7 +14,7 @@ import Synchronization
 /// themselves: rows are still read from SQLite one window at a time.
 ///
 /// The first screen needs only the order and the count, so everything else (the facet
-/// catalog, the ids in ascending order, the folded names, the sort orders) is built when first
+/// catalog, the ids in ascending order, the folded titles, the sort orders) is built when first
 /// asked for, or ahead of time by `prepare`, off the first frame's path.
 final class InventoryIndex: Sendable {
     let generation: Int64
@@ -33,8 +33,8 @@ final class InventoryIndex: Sendable {
     private let columnStore = Lazy<Columns>()
     /// Ascending orders (positions) for each sort, built when first asked for.
     private let orders = Mutex<[SortField: SortOrder]>([:])
-    /// Each listing's folded artist and title, for substring search (~40 bytes a listing).
-    private let names = Lazy<FoldedNames>()
+    /// Each listing's folded title, for substring search (~25 bytes a listing).
+    private let titles = Lazy<FoldedTitles>()
     /// Every filter value and its count over the whole inventory (40 ms at 100,000 listings,
     /// and needed only once a filter or the filter pane is used).
     private let facetCatalog = Lazy<FacetCatalog>()
@@ -51,7 +51,7 @@ final class InventoryIndex: Sendable {
 
         /// Guesses where `id` lies from its value first, then halves: listing ids spread
         /// evenly enough that a guess or two land close, where 17 halvings of 100,000 ids were
-        /// 17 cache misses each (most of the time of building the folded names). A bad guess
+        /// 17 cache misses each (most of the time of building the folded titles). A bad guess
         /// only narrows the range, so a lopsided spread costs a few probes more, never a miss.
         func position(of id: Int64) -> Int32? {
             var low = 0, high = ids.count   // the id, if here, is in low..<high
@@ -98,12 +98,12 @@ final class InventoryIndex: Sendable {
     }
 
     /// Builds what later questions need (the columns, the catalog, the ascending ids, the
-    /// folded names), so that the first filter or search does not wait for them. `db` must
+    /// folded titles), so that the first filter or search does not wait for them. `db` must
     /// read this generation.
     func prepare(_ db: Database) throws {
         _ = ascendingIDs
         _ = try catalog(db)
-        _ = try foldedNames(db)
+        _ = try foldedTitles(db)
     }
 
     private init(generation: Int64, ids: [Int64]) {
@@ -280,15 +280,16 @@ final class InventoryIndex: Sendable {
 
     // MARK: Substrings
 
-    /// Every current listing's folded artist and title, laid out by position as
-    /// `artist 0x00 title 0x00`, so that one `memmem` pass over 3 MB finds every hit.
-    struct FoldedNames: Sendable {
+    /// Every current listing's folded title, laid out by position as `title 0x00`, so that
+    /// one `memchr` pass over a few megabytes finds every hit. Artists are not here: a shop has
+    /// a tenth as many artists as listings, and the facet catalog holds each one's folded name.
+    struct FoldedTitles: Sendable {
         var bytes: [UInt8] = []
-        /// Where entry `e` starts (entry `2p` is position p's artist, `2p + 1` its title).
+        /// Where position p's title starts.
         var starts: [Int32] = []
 
-        /// The entry that holds byte `offset`.
-        func entry(at offset: Int) -> Int {
+        /// The position whose title holds byte `offset`.
+        func position(at offset: Int) -> Int {
             var low = 0, high = starts.count
             while high - low > 1 {
                 let middle = (low + high) / 2
@@ -298,36 +299,52 @@ final class InventoryIndex: Sendable {
         }
     }
 
-    /// Positions whose folded artist or title contains `needle` (folded): the old app's
-    /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
-    func substringMatches(_ needle: String, _ db: Database) throws -> Bitset {
-        substringMatches(needle, in: try foldedNames(db))
-    }
+    /// What a substring search reads, taken from the index once so that the scan itself
+    /// needs no database (it runs beside the full-text query, on another thread).
+    struct SubstringSearch: Sendable {
+        let count: Int
+        let titles: FoldedTitles
+        let catalog: FacetCatalog
+        /// Each position's artist value id.
+        let artists: [Int32]
 
-    func substringMatches(_ needle: String, in names: FoldedNames) -> Bitset {
-        let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty else { return everything }
-        guard !pattern.contains(0) else { return Bitset(capacity: count) }   // the separator
-        var found = Bitset(capacity: count)
-        names.bytes.withUnsafeBytes { bytes in
-            pattern.withUnsafeBytes { needle in
-                guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
-                var offset = 0
-                while let hit = Self.find(needleBase, needle.count, in: base, from: offset, to: bytes.count) {
-                    let entry = names.entry(at: hit)
-                    found.insert(entry / 2)
-                    // On to the next listing: this one is found.
-                    let next = entry / 2 * 2 + 2
-                    offset = next < names.starts.count ? Int(names.starts[next]) : bytes.count
+        /// Positions whose folded artist or title contains `needle` (folded): the old app's
+        /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
+        func matches(_ needle: String) -> Bitset {
+            let pattern = Array(needle.utf8)
+            guard !pattern.isEmpty else { return Bitset(capacity: count, full: true) }
+            guard !pattern.contains(0) else { return Bitset(capacity: count) }   // the separator
+            var found = Bitset(capacity: count)
+            titles.bytes.withUnsafeBytes { bytes in
+                pattern.withUnsafeBytes { needle in
+                    guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
+                    var offset = 0
+                    while let hit = InventoryIndex.find(needleBase, needle.count, in: base, from: offset, to: bytes.count) {
+                        let position = titles.position(at: hit)
+                        found.insert(position)
+                        // On to the next listing: this one is found.
+                        offset = position + 1 < titles.starts.count ? Int(titles.starts[position + 1]) : bytes.count
+                    }
                 }
             }
+            let artistIDs = catalog.resolve(.artist, folded: [pattern])
+            guard !artistIDs.isEmpty else { return found }
+            var wanted = Bitset(capacity: catalog.idCapacity)
+            for id in artistIDs { wanted.insert(Int(id)) }
+            for (position, id) in artists.enumerated() where wanted.contains(Int(id)) { found.insert(position) }
+            return found
         }
-        return found
+    }
+
+    func substringSearch(_ db: Database) throws -> SubstringSearch {
+        let artistColumn = FacetCatalog.countedKinds.firstIndex(of: .artist)!
+        return SubstringSearch(count: count, titles: try foldedTitles(db), catalog: try catalog(db),
+                               artists: try columns(db).valueIDs[artistColumn])
     }
 
     /// The first offset at or after `start` where the needle occurs: `memchr` (vectorised) to
     /// the needle's first byte, then `memcmp`. (Glibc's `memmem` is not visible to Swift.)
-    private static func find(_ needle: UnsafeRawPointer, _ length: Int, in haystack: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+    fileprivate static func find(_ needle: UnsafeRawPointer, _ length: Int, in haystack: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
         let first = Int32(needle.load(as: UInt8.self))
         var offset = start
         while end - offset >= length {
@@ -339,33 +356,28 @@ final class InventoryIndex: Sendable {
         return nil
     }
 
-    func foldedNames(_ db: Database) throws -> FoldedNames {
-        try names.value {
-            // Each key index is read once (covering: no row is read) into one buffer, noting
-            // where each position's text lies; then the two are interleaved by position. One
-            // small array per name instead cost 13 MB more at the peak for 100,000 listings.
-            var read: [(bytes: [UInt8], start: [Int32], length: [Int32])] = []
+    func foldedTitles(_ db: Database) throws -> FoldedTitles {
+        try titles.value {
+            // The key index is read once (covering: no row is read) into one buffer, noting
+            // where each position's title lies; then laid out by position. One small array per
+            // title instead cost 13 MB more at the peak for 100,000 listings.
             let ascending = ascendingIDs
-            for column in [ListingColumn.artistKey, .titleKey] {
-                var bytes: [UInt8] = [], start = [Int32](repeating: 0, count: count), length = [Int32](repeating: 0, count: count)
-                try SQLiteRows.step(db, sql: "SELECT listing_id, \(column.name) FROM listings INDEXED BY l_\(column.name) WHERE removed_at IS NULL") { handle in
-                    guard let position = ascending.position(of: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
-                    start[Int(position)] = Int32(bytes.count)
-                    length[Int(position)] = sqlite3_column_bytes(handle, 1)
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
-                }
-                read.append((bytes, start, length))
+            var read: [UInt8] = [], start = [Int32](repeating: 0, count: count), length = [Int32](repeating: 0, count: count)
+            try SQLiteRows.step(db, sql: "SELECT listing_id, \(ListingColumn.titleKey.name) FROM listings INDEXED BY l_\(ListingColumn.titleKey.name) WHERE removed_at IS NULL") { handle in
+                guard let position = ascending.position(of: sqlite3_column_int64(handle, 0)), let text = sqlite3_column_text(handle, 1) else { return }
+                let bytes = Int(sqlite3_column_bytes(handle, 1))
+                start[Int(position)] = Int32(read.count)
+                length[Int(position)] = Int32(bytes)
+                read.append(contentsOf: UnsafeBufferPointer(start: text, count: bytes))
             }
-            var built = FoldedNames()
-            built.bytes.reserveCapacity(read.reduce(0) { $0 + $1.bytes.count } + 2 * count)
-            built.starts.reserveCapacity(2 * count)
+            var built = FoldedTitles()
+            built.bytes.reserveCapacity(read.count + count)
+            built.starts.reserveCapacity(count)
             for position in 0..<count {
-                for field in read.indices {
-                    built.starts.append(Int32(built.bytes.count))
-                    let start = Int(read[field].start[position])
-                    built.bytes.append(contentsOf: read[field].bytes[start..<start + Int(read[field].length[position])])
-                    built.bytes.append(0)   // a hit never spans two names
-                }
+                built.starts.append(Int32(built.bytes.count))
+                let from = Int(start[position])
+                built.bytes.append(contentsOf: read[from..<from + Int(length[position])])
+                built.bytes.append(0)   // a hit never spans two titles
             }
             return built
         }

@@ -211,10 +211,10 @@ public final class InventoryService: Sendable {
         }
     }
 
-    /// Builds on another thread what the first filter or search will need (the facet catalog,
-    /// the folded names: 60–100 ms at 100,000 listings), so that the key that first asks for
-    /// them finds them ready, or waits only for the rest of that one build. The browser calls
-    /// it once its first screen is read.
+    /// Builds on another thread what the first filter or search will need (the filter columns,
+    /// the facet catalog, the folded titles: 150–250 ms at 100,000 listings), so that the key
+    /// that first asks for them finds them ready, or waits only for the rest of that one build.
+    /// The browser calls it once its first screen is read.
     public func prepareInBackground() {
         Thread.detachNewThread { [self] in
             // Nothing is lost if it fails: the first question that needs a part builds it.
@@ -251,10 +251,10 @@ public final class InventoryService: Sendable {
         if let cached = textCache.withLock({ $0[text] }), cached.generation == index.generation { return cached.positions }
         // The substring scan runs beside the full-text query: on two cores a search costs the
         // longer of the two, not their sum.
-        let names = try index.foldedNames(db), needle = TextFold.fold(text)
+        let search = try index.substringSearch(db), needle = TextFold.fold(text)
         let substring = Mutex<Bitset?>(nil)
         let scanned = DispatchGroup()
-        Self.substringQueue.async(group: scanned) { substring.withLock { $0 = index.substringMatches(needle, in: names) } }
+        Self.substringQueue.async(group: scanned) { substring.withLock { $0 = search.matches(needle) } }
         var words: Bitset?
         if let match = FullTextQuery.match(text) {
             var mapper = InventoryIndex.AscendingMapper(index)
