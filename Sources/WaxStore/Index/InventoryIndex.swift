@@ -290,14 +290,13 @@ final class InventoryIndex: Sendable {
         /// Where position p's title starts.
         var starts: [Int32] = []
 
-        /// The position whose title holds byte `offset`.
-        func position(at offset: Int) -> Int {
-            var low = 0, high = starts.count
-            while high - low > 1 {
-                let middle = (low + high) / 2
-                if Int(starts[middle]) <= offset { low = middle } else { high = middle }
-            }
-            return low
+        /// The position whose title holds byte `offset`, at or after `from` (hits come in
+        /// ascending order, so a walk from the last one beats a binary search: a one-letter
+        /// needle hits nearly every title).
+        func position(at offset: Int, from: Int) -> Int {
+            var position = from
+            while position + 1 < starts.count, Int(starts[position + 1]) <= offset { position += 1 }
+            return position
         }
     }
 
@@ -320,9 +319,9 @@ final class InventoryIndex: Sendable {
             titles.bytes.withUnsafeBytes { bytes in
                 pattern.withUnsafeBytes { needle in
                     guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
-                    var offset = 0
+                    var offset = 0, position = 0
                     while let hit = InventoryIndex.find(needleBase, needle.count, in: base, from: offset, to: bytes.count) {
-                        let position = titles.position(at: hit)
+                        position = titles.position(at: hit, from: position)
                         found.insert(position)
                         // On to the next listing: this one is found.
                         offset = position + 1 < titles.starts.count ? Int(titles.starts[position + 1]) : bytes.count
