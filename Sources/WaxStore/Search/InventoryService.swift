@@ -66,10 +66,12 @@ public final class InventoryService: Sendable {
 
     public func listing(id: Int64) throws -> Listing? {
         try database.read { db in
-            try Row.fetchOne(db, sql: """
+            // A cached statement: the detail pane reads one listing per key, and preparing this
+            // join of 60 columns (GRDB authorizes each) cost more than running it.
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT \(Listing.selection(withRelease: true)) FROM \(Listing.from(withRelease: true))
                 WHERE l.listing_id = ?
-                """, arguments: [id]).map { Listing(row: $0, withRelease: true) }
+                """), arguments: [id]).map { Listing(row: $0, withRelease: true) }
         }
     }
 
