@@ -18,7 +18,7 @@ public final class MirrorDatabase: Sendable {
     /// Page cache of each reading connection (KiB). Reads are windows, counts come from the
     /// in-memory index, and the kernel's page cache holds the file anyway; a browser keeps
     /// every reader's cache resident, so they stay at SQLite's default size.
-    static let readerCacheKiB = 2_000
+    static let readerCacheKiB = 512
     /// Page cache while a bulk write rebuilds indexes, which each read the whole table.
     static let bulkCacheKiB = 160_000
 
