@@ -16,8 +16,9 @@ public final class MirrorDatabase: Sendable {
     /// all over the FTS and secondary indexes.
     static let cacheKiB = 8_000
     /// Page cache of each reading connection (KiB). Reads are windows, counts come from the
-    /// in-memory index, and the kernel's page cache holds the file anyway; a browser keeps
-    /// every reader's cache resident, so they stay at SQLite's default size.
+    /// in-memory index, the index's scans read each page once, and the kernel's page cache
+    /// holds the file anyway; a browser keeps every reader's cache resident, so they stay a
+    /// quarter of SQLite's default (measured: 1.5 MB less per browser, no key slower).
     static let readerCacheKiB = 512
     /// Page cache while a bulk write rebuilds indexes, which each read the whole table.
     static let bulkCacheKiB = 160_000
