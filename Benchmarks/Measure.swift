@@ -34,6 +34,9 @@ enum Measure {
     static var peakRSSMegabytes: Double { statusMegabytes("VmHWM:") }
     /// Resident memory now (VmRSS), in MB.
     static var rssMegabytes: Double { statusMegabytes("VmRSS:") }
+    /// The part of it that is this process's own (RssAnon): the rest is program and library
+    /// pages, shared by every process running them (every staff member's wax on one server).
+    static var anonymousRSSMegabytes: Double { statusMegabytes("RssAnon:") }
 
     private static func statusMegabytes(_ key: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -96,6 +96,7 @@ enum UIBenchmark {
               + "target p99 ≤ \(Int(targets.p99)) ms \(verdict(all.p99 <= targets.p99)), max ≤ \(Int(targets.max)) ms \(verdict(all.max <= targets.max))")
         let rss = Measure.peakRSSMegabytes
         print("peak RSS               \(Measure.fmt(rss, 1)) MB (before opening the mirror \(Measure.fmt(rssBefore, 1)) MB)   target ≤ \(Int(targets.rss)) MB  \(verdict(rss <= targets.rss))")
+        print("  its own memory now   \(Measure.fmt(Measure.anonymousRSSMegabytes, 1)) MB (RssAnon; the rest is program and library pages every wax on the server shares)")
     }
 
     /// What a staff member does, as keys. Each round starts from the plain list and ends there.
