@@ -152,6 +152,9 @@ public final class Session {
             seen = counters
             if changed.contains(.listings) {
                 try perform(.reload)
+                // The new generation's index has only what this reload needed: the rest is
+                // built off this thread, before the next filter, search or sort asks for it.
+                inventory.prepareInBackground()
                 // Another wax committed: the sync it was running is over.
                 state.sync.busy = nil
             } else if changed.contains(.holds) && state.query.heldOnly == true {
