@@ -81,6 +81,7 @@ enum StoreBenchmark {
             _ = try reopened.search(query)
         }
         try measure("search one-word prefix", target: targets.search, oneWord, cold)
+        try measure("  floor: FTS5 alone", target: targets.search, oneWord) { _ = try reopened.fullTextOnlyCount($0.text) }
         try measure("search two words", target: targets.search, twoWords, cold)
         try measure("search one word, again", target: targets.search, oneWord) { _ = try reopened.search($0) }
         try measure("search artist filter", target: targets.search, artist) { _ = try reopened.search($0) }
