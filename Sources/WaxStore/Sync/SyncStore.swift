@@ -82,9 +82,10 @@ public struct SyncStore: Sendable {
     /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
     /// lands or none of it does.
     public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
+        var clock = PhaseClock()
         var snapshot = snapshot
         for index in snapshot.listings.indices { snapshot.listings[index].canonicalize() }
-        var clock = PhaseClock()
+        clock.lap("canonical form")
         var counts = try database.write(changing: [.listings, .holds]) { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
