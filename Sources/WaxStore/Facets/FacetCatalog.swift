@@ -116,24 +116,10 @@ struct FacetCatalog: Sendable {
                 values.keys(ofValue: v).contains { k in
                     let start = Int(values.keyStarts[k]), end = Int(values.keyStarts[k + 1]) - 1
                     let key = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                    return folded.contains { needle in needle.withUnsafeBytes { Self.contains(key, $0) } }
+                    return folded.contains { needle in needle.withUnsafeBytes { ByteSearch.contains(key, $0) } }
                 } ? Int64(values.ids[v]) : nil
             }
         }
-    }
-
-    /// Byte substring search (glibc's memmem is not visible from Swift).
-    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        let n = needle.count, h = haystack.count
-        guard n > 0 else { return true }
-        guard n <= h, let hb = haystack.baseAddress, let nb = needle.baseAddress else { return false }
-        let first = needle[0]
-        var i = 0
-        while i <= h - n {
-            if haystack[i] == first && memcmp(hb + i, nb, n) == 0 { return true }
-            i += 1
-        }
-        return false
     }
 
     /// Turns per-id counts into per-value counts for each kind, splitting genre and style lists

@@ -322,7 +322,7 @@ final class InventoryIndex: Sendable {
                 pattern.withUnsafeBytes { needle in
                     guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
                     var offset = 0, position = 0
-                    while let hit = InventoryIndex.find(needleBase, needle.count, in: base, from: offset, to: bytes.count) {
+                    while let hit = ByteSearch.firstOffset(of: needleBase, needle.count, in: base, from: offset, to: bytes.count) {
                         position = titles.position(at: hit, from: position)
                         found.insert(position)
                         // On to the next listing: this one is found.
@@ -343,20 +343,6 @@ final class InventoryIndex: Sendable {
         let artistColumn = FacetCatalog.countedKinds.firstIndex(of: .artist)!
         return SubstringSearch(count: count, titles: try foldedTitles(db), catalog: try catalog(db),
                                artists: try columns(db).valueIDs[artistColumn])
-    }
-
-    /// The first offset at or after `start` where the needle occurs: `memchr` (vectorised) to
-    /// the needle's first byte, then `memcmp`. (Glibc's `memmem` is not visible to Swift.)
-    fileprivate static func find(_ needle: UnsafeRawPointer, _ length: Int, in haystack: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
-        let first = Int32(needle.load(as: UInt8.self))
-        var offset = start
-        while end - offset >= length {
-            guard let candidate = memchr(haystack + offset, first, end - offset - length + 1) else { return nil }
-            let at = haystack.distance(to: UnsafeRawPointer(candidate))
-            if memcmp(haystack + at, needle, length) == 0 { return at }
-            offset = at + 1
-        }
-        return nil
     }
 
     func foldedTitles(_ db: Database) throws -> FoldedTitles {
