@@ -177,14 +177,7 @@ final class InventoryIndex: Sendable {
             let catalog = try catalog(db)
             let ids = catalog.resolve(kind, needles: needles)
             guard !ids.isEmpty else { return Bitset(capacity: count) }
-            var wanted = Bitset(capacity: catalog.idCapacity)
-            for id in ids { wanted.insert(Int(id)) }
-            let values = try columns(db).valueIDs[column]
-            var keep = Bitset(capacity: count)
-            selection.forEach { position in
-                if wanted.contains(Int(values[position])) { keep.insert(position) }
-            }
-            selection = keep
+            selection = Self.members(of: selection, holding: ids, in: try columns(db).valueIDs[column], idCapacity: catalog.idCapacity)
         }
         if query.minPrice != nil || query.maxPrice != nil || query.minYear != nil || query.maxYear != nil {
             let minPrice = query.minPrice ?? -.infinity, maxPrice = query.maxPrice ?? .infinity
@@ -208,6 +201,17 @@ final class InventoryIndex: Sendable {
             selection = keep
         }
         return selection
+    }
+
+    /// The members of `selection` whose value in `column` (value ids by position) is one of `ids`.
+    static func members(of selection: Bitset, holding ids: [Int64], in column: [Int32], idCapacity: Int) -> Bitset {
+        var wanted = Bitset(capacity: idCapacity)
+        for id in ids { wanted.insert(Int(id)) }
+        var keep = Bitset(capacity: selection.capacity)
+        selection.forEach { position in
+            if wanted.contains(Int(column[position])) { keep.insert(position) }
+        }
+        return keep
     }
 
     /// Maps ids arriving in ascending order to positions, by walking `ascendingIDs` along.
@@ -305,7 +309,6 @@ final class InventoryIndex: Sendable {
     /// What a substring search reads, taken from the index once so that the scan itself
     /// needs no database (it runs beside the full-text query, on another thread).
     struct SubstringSearch: Sendable {
-        let count: Int
         let titles: FoldedTitles
         let catalog: FacetCatalog
         /// Each position's artist value id.
@@ -314,10 +317,11 @@ final class InventoryIndex: Sendable {
         /// Positions whose folded artist or title contains `needle` (folded): the old app's
         /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
         func matches(_ needle: String) -> Bitset {
+            let everything = Bitset(capacity: artists.count, full: true)
             let pattern = Array(needle.utf8)
-            guard !pattern.isEmpty else { return Bitset(capacity: count, full: true) }
-            guard !pattern.contains(0) else { return Bitset(capacity: count) }   // the separator
-            var found = Bitset(capacity: count)
+            guard !pattern.isEmpty else { return everything }
+            guard !pattern.contains(0) else { return Bitset(capacity: artists.count) }   // the separator
+            var found = Bitset(capacity: artists.count)
             titles.bytes.withUnsafeBytes { bytes in
                 pattern.withUnsafeBytes { needle in
                     guard let base = bytes.baseAddress, let needleBase = needle.baseAddress else { return }
@@ -332,16 +336,14 @@ final class InventoryIndex: Sendable {
             }
             let artistIDs = catalog.resolve(.artist, folded: [pattern])
             guard !artistIDs.isEmpty else { return found }
-            var wanted = Bitset(capacity: catalog.idCapacity)
-            for id in artistIDs { wanted.insert(Int(id)) }
-            for (position, id) in artists.enumerated() where wanted.contains(Int(id)) { found.insert(position) }
+            found.formUnion(InventoryIndex.members(of: everything, holding: artistIDs, in: artists, idCapacity: catalog.idCapacity))
             return found
         }
     }
 
     func substringSearch(_ db: Database) throws -> SubstringSearch {
         let artistColumn = FacetCatalog.countedKinds.firstIndex(of: .artist)!
-        return SubstringSearch(count: count, titles: try foldedTitles(db), catalog: try catalog(db),
+        return SubstringSearch(titles: try foldedTitles(db), catalog: try catalog(db),
                                artists: try columns(db).valueIDs[artistColumn])
     }
 
