@@ -50,5 +50,8 @@ enum Measure {
         return arguments[i + 1]
     }
 
+    /// How a figure stands against its goal, as every benchmark prints it.
+    static func verdict(_ met: Bool) -> String { met ? "ok" : "OVER" }
+
     static func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 }

@@ -110,7 +110,7 @@ enum ServeBenchmark {
         samples.values = result.latencies
         print("requests              \(result.latencies.count) in \(Measure.fmt(result.seconds, 1)) s: \(Measure.fmt(Double(result.latencies.count) / result.seconds, 0))/s")
         print("latency p50           \(Measure.fmt(samples.p50)) ms")
-        print("latency p99           \(Measure.fmt(samples.p99)) ms   target ≤ 50 ms  \(samples.p99 <= 50 ? "ok" : "OVER")")
+        print("latency p99           \(Measure.fmt(samples.p99)) ms   target ≤ 50 ms  \(Measure.verdict(samples.p99 <= 50))")
         print("latency max           \(Measure.fmt(samples.max)) ms")
         print("errors                \(result.errors)   target 0")
         var near = Samples()

@@ -25,7 +25,7 @@ enum StoreBenchmark {
         let (parsed, parseSeconds) = try Measure.seconds { try CSVImport.parse(csv) }
         let (outcome, applySeconds) = try Measure.seconds { try inventory.importer.importListings(parsed.records, releases: parsed.releases) }
         guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
-        let importGoal = count >= 1_000_000 ? "   target ≤ 30 s \(parseSeconds + applySeconds <= 30 ? "ok" : "OVER")" : ""
+        let importGoal = count >= 1_000_000 ? "   target ≤ 30 s \(Measure.verdict(parseSeconds + applySeconds <= 30))" : ""
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)\(importGoal)")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
         try inventory.database.close()
@@ -37,7 +37,7 @@ enum StoreBenchmark {
         let large = count >= 1_000_000
         let targets = (first: large ? 300.0 : 100, search: large ? 30.0 : 10, facets: large ? 60.0 : 30)
         let (_, firstSeconds) = try Measure.seconds { try reopened.count(ListingQuery(text: "", limit: 1)) }
-        print("first query (the order) \(Measure.fmt(firstSeconds * 1000)) ms   target ≤ \(Int(targets.first)) ms  \(firstSeconds * 1000 <= targets.first ? "ok" : "OVER")")
+        print("first query (the order) \(Measure.fmt(firstSeconds * 1000)) ms   target ≤ \(Int(targets.first)) ms  \(Measure.verdict(firstSeconds * 1000 <= targets.first))")
         // What the browser builds in the background after its first frame.
         let (_, prepareSeconds) = try Measure.seconds { try reopened.prepare() }
         print("prepared               \(Measure.fmt(prepareSeconds * 1000)) ms (filter columns, facet catalog, folded titles)")
@@ -72,7 +72,7 @@ enum StoreBenchmark {
                     print("    \(label.isEmpty ? "(everything)" : label): p50 \(Measure.fmt(perQuery[i].p50)) max \(Measure.fmt(perQuery[i].max))")
                 }
             }
-            let verdict = samples.p99 <= target ? "ok" : "OVER"
+            let verdict = Measure.verdict(samples.p99 <= target)
             print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms   target p99 ≤ \(Int(target)) ms \(verdict)")
         }
         // Text answers are kept while the mirror is unchanged: measure each text as a new one.

@@ -38,8 +38,7 @@ enum UIBenchmark {
         // Issue #21's goals; a shop of a million listings has its own.
         let large = session.state.total >= 1_000_000
         let targets = (frame: large ? 300.0 : 100, p99: 8.0, max: 16.0, rss: large ? 150.0 : 45)
-        func verdict(_ ok: Bool) -> String { ok ? "ok" : "OVER" }
-        print("start to first frame   \(Measure.fmt(frame.values[0])) ms   target ≤ \(Int(targets.frame)) ms  \(verdict(frame.values[0] <= targets.frame))")
+        print("start to first frame   \(Measure.fmt(frame.values[0])) ms   target ≤ \(Int(targets.frame)) ms  \(Measure.verdict(frame.values[0] <= targets.frame))")
         if arguments.contains("--verbose") {
             // Where the first frame's time goes, on a second open of the same file.
             var parts = Samples()
@@ -93,9 +92,9 @@ enum UIBenchmark {
             print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms  (\(samples.values.count) keys)")
         }
         print("keystroke to frame     p50 \(Measure.fmt(all.p50)) ms  p99 \(Measure.fmt(all.p99)) ms  max \(Measure.fmt(all.max)) ms  (\(all.values.count) keys)   "
-              + "target p99 ≤ \(Int(targets.p99)) ms \(verdict(all.p99 <= targets.p99)), max ≤ \(Int(targets.max)) ms \(verdict(all.max <= targets.max))")
+              + "target p99 ≤ \(Int(targets.p99)) ms \(Measure.verdict(all.p99 <= targets.p99)), max ≤ \(Int(targets.max)) ms \(Measure.verdict(all.max <= targets.max))")
         let rss = Measure.peakRSSMegabytes
-        print("peak RSS               \(Measure.fmt(rss, 1)) MB (before opening the mirror \(Measure.fmt(rssBefore, 1)) MB)   target ≤ \(Int(targets.rss)) MB  \(verdict(rss <= targets.rss))")
+        print("peak RSS               \(Measure.fmt(rss, 1)) MB (before opening the mirror \(Measure.fmt(rssBefore, 1)) MB)   target ≤ \(Int(targets.rss)) MB  \(Measure.verdict(rss <= targets.rss))")
         print("  its own memory now   \(Measure.fmt(Measure.anonymousRSSMegabytes, 1)) MB (RssAnon; the rest is program and library pages every wax on the server shares)")
     }
 
