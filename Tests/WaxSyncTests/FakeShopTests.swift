@@ -43,4 +43,55 @@ import WaxTestSupport
             #expect(answered == ports.count, "\(answered) of \(ports.count) fakes answered")
         }
     }
+
+    /// A stopped fake never takes a connection meant for the socket that gets its listening
+    /// descriptor's number next. FlyingFox's `stop` closed the listening socket while the fake's
+    /// accept loop was still to run (woken, and waiting for one of Swift's shared threads);
+    /// on a busy machine another fake's socket took the number first, and the stopped fake
+    /// accepted that socket's connections and answered them with its own shop. CI: a sync
+    /// mirrored another test's shop, and a listing of the test's own fake was missing from its
+    /// mirror.
+    ///
+    /// Here the shared threads are kept busy while the fake stops, as the load did: its socket
+    /// must stay open until its accept loop has run. Then a socket that takes the number (when
+    /// this test's is the one that does) gets its own connection.
+    @Test func aStoppedFakeNeverAcceptsForTheSocketThatTakesItsNumber() async throws {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 1, listings: 1)
+        let stopped = FakeDiscogsServer(configuration: configuration)
+        let stoppedPort = try #require(try await stopped.start().port)
+        let number = try #require(RawListener.descriptor(listeningOn: stoppedPort))
+        struct Outcome { var closedWhileBusy: Bool, descriptor: Int32, accepted: Bool, answer: String }
+        let outcome: Result<Outcome, any Error> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let busy = SharedThreadsBusy()
+                let madeBusy = busy.start()
+                defer { busy.end() }
+                // Stopping runs on a queue of its own, so it goes on while the shared threads are busy.
+                let stopping = Task(executorPreference: QueueExecutor()) { await stopped.stop() }
+                func closed() -> Bool { (try? RawConnection(port: stoppedPort)) == nil }
+                var closedWhileBusy = false
+                for _ in 0..<300 where madeBusy {
+                    if closed() { closedWhileBusy = true; break }
+                    usleep(1_000)
+                }
+                busy.end()
+                while !closed() { usleep(1_000) }
+                continuation.resume(returning: Result {
+                    let listener = try RawListener(at: number)
+                    let client = try RawConnection(port: listener.port)
+                    usleep(200_000)   // a stale accept loop would take the connection now
+                    let accepted = listener.accept(within: 30)
+                    withExtendedLifetime(stopping) {}
+                    return Outcome(closedWhileBusy: closedWhileBusy, descriptor: listener.descriptor, accepted: accepted,
+                                   answer: accepted ? "" : client.exchange(
+                                    "GET /_fake/stats HTTP/1.1\r\nHost: x\r\nUser-Agent: wax-tests/1.0\r\nConnection: close\r\n\r\n"))
+                })
+            }
+        }
+        let seen = try outcome.get()
+        #expect(!seen.closedWhileBusy, "the stopping fake closed its listening socket before its accept loop could run")
+        #expect(seen.descriptor != number || seen.accepted,
+                "the stopped fake took a connection made to descriptor \(number), and answered: \(seen.answer.prefix(40))")
+    }
 }

@@ -11,10 +11,10 @@ import Synchronization
 public final class FakeDiscogsServer: Sendable {
     public let configuration: FakeConfiguration
     let state: Mutex<FakeState>
-    private let server: Mutex<HTTPServer?> = Mutex(nil)
+    private let pool: Mutex<FakeSocketPool?> = Mutex(nil)
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let base = Mutex("")
-    private let executor = FakeExecutor(label: "fake-discogs")
+    let executor = FakeExecutor(label: "fake-discogs")
     private let stopping = Mutex(false)
 
     public init(configuration: FakeConfiguration = FakeConfiguration()) {
@@ -26,10 +26,13 @@ public final class FakeDiscogsServer: Sendable {
     @discardableResult
     public func start(port: UInt16 = 0) async throws -> URL {
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: port)
-        let server = HTTPServer(address: address, timeout: 30, pool: FakeSocketPool(), logger: .disabled,
+        let pool = FakeSocketPool()
+        self.pool.withLock { $0 = pool }
+        let server = HTTPServer(address: address, timeout: 30, pool: pool, logger: .disabled,
                                 handler: FakeRoutes(server: self))
-        self.server.withLock { $0 = server }
-        // Every connection task is a child of this one, and so runs on the fake's own threads.
+        // The server's own work runs on the fake's executor; FlyingFox's accept loop and
+        // connections run in a task it makes itself, on Swift's shared threads, and each answer
+        // hops back (FakeRoutes).
         task.withLock {
             $0 = Task(executorPreference: executor) { [weak self] in
                 do {
@@ -51,11 +54,19 @@ public final class FakeDiscogsServer: Sendable {
         return URL(string: url)!
     }
 
+    /// Stops answering and closes every socket, each after its last use.
+    ///
+    /// FlyingFox's own `stop` closes the listening socket first, while its accept loop may still
+    /// be about to call `accept` on that descriptor number (woken, and waiting for a thread on a
+    /// busy machine). The number goes to the next socket opened in the process (another fake's),
+    /// and the stopped fake accepted that socket's connections and answered with its own shop.
+    /// Instead every wait is ended first; the accept loop and the connections then end on their
+    /// own, and FlyingFox closes the listening socket once its accept loop is done.
     public func stop() async {
-        guard let server = server.withLock({ $0 }) else { return }
+        guard let task = task.withLock({ $0 }) else { return }
         stopping.withLock { $0 = true }
-        await server.stop(timeout: 1)
-        task.withLock { $0?.cancel() }
+        pool.withLock { $0 }?.shutDown()
+        _ = await task.result
     }
 
     public var baseURL: URL { URL(string: base.withLock { $0 })! }

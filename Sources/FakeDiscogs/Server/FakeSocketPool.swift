@@ -57,7 +57,7 @@ public final class FakeSocketPool: AsyncSocketPool, Sendable {
     /// Until the server stops (its task is cancelled); then the thread ends and every wait
     /// still open is cancelled.
     public func run() async throws {
-        defer { stop() }
+        defer { shutDown() }
         while true { try await Task.sleep(for: .seconds(86_400)) }
     }
 
@@ -98,7 +98,9 @@ public final class FakeSocketPool: AsyncSocketPool, Sendable {
         _ = write(wake[1], &byte, 1)
     }
 
-    private func stop() {
+    /// Ends every wait and refuses new ones, so that nothing waits on a descriptor number
+    /// after its socket is closed: the number is given to the next socket opened in the process.
+    public func shutDown() {
         let waiters = state.withLock { state -> [Waiter] in
             state.stopped = true
             defer { state.waiters = [:] }
