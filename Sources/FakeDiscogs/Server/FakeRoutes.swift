@@ -11,7 +11,13 @@ struct FakeRoutes: HTTPHandler {
 
     enum Caller { case owner, visitor(String), anonymous }
 
+    /// Each answer is made on the fake's own executor: FlyingFox runs its connections in a
+    /// task of its own making, which does not keep the preference the fake started it with.
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withTaskExecutorPreference(server.executor) { try await answer(request) }
+    }
+
+    private func answer(_ request: HTTPRequest) async throws -> HTTPResponse {
         if configuration.latency > 0 { try? await Task.sleep(for: .seconds(configuration.latency)) }
         let path = request.path
         if path.hasPrefix("/_fake/") { return control(request) }
