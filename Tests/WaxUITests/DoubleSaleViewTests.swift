@@ -28,7 +28,7 @@ import WaxTestSupport
         let sale = try #require(try inventory.outbox.actions(openOnly: true).first)
         // Discogs comes back: the sender finds it sold online (refused), then the poll brings the order.
         try inventory.outboxQueue.markSending(sale.id)
-        try inventory.outboxQueue.refuse(sale.id, as: .conflict, message: "SOLD ON DISCOGS TOO: listing \(sale.listingID) was bought online",
+        try inventory.outboxQueue.refuse(sale.id, as: .conflict, message: "SOLD ON DISCOGS TOO: listing \(sale.listingID ?? 0) was bought online",
                              discogs: nil)
         _ = try inventory.orderBook.applyOrders([order("7777777-1", buying: 2, buyer: "vinyl_fan")], now: ShopFixture.now)
         for session in [alice, bob] {
