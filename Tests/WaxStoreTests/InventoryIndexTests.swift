@@ -32,6 +32,43 @@ import WaxTestSupport
             #expect(ascending.position(of: id) == nil, "\(id) is not stored")
         }
     }
+
+    /// A filter column answers the same whatever width its codes take: a byte up to 255 values
+    /// of a kind, two bytes up to 65,535, four beyond. Small test shops only ever need a byte.
+    @Test(arguments: [(3, ValueColumn.Width.byte), (255, .byte), (256, .pair), (65_535, .pair), (65_536, .word)])
+    func aColumnFindsAndCountsItsValuesAtEveryWidth(kindValues: Int, width: ValueColumn.Width) {
+        var random = SeededRandom(seed: 11)
+        // The kind's value ids are spread among other kinds' (ids are shared by every kind).
+        let kindIDs = (0..<kindValues).map { Int32(2 * $0 + 5) }
+        let idCapacity = 2 * kindValues + 6
+        let listings = 3_000
+        var column = ValueColumn(valueIDs: kindIDs, capacity: listings)
+        #expect(column.width == width)
+        var idAt: [Int32] = []
+        for _ in 0..<listings {
+            // The last value is always among them: the widest code must survive its narrowing.
+            let code = idAt.count == 6 ? kindValues : Int(random.next() % UInt64(kindValues + 1))   // 0: none
+            column.append(code)
+            idAt.append(code == 0 ? 0 : kindIDs[code - 1])
+        }
+        #expect(column.count == listings)
+        var selection = Bitset(capacity: listings)
+        for position in stride(from: 0, to: listings, by: 3) { selection.insert(position) }
+        let wanted: [Int64] = [Int64(kindIDs[0]), Int64(kindIDs[kindValues - 1]), 4]   // 4: another kind's id
+        let members = column.members(of: selection, holding: wanted, idCapacity: idCapacity)
+        var expected = Bitset(capacity: listings)
+        selection.forEach { if idAt[$0] != 0 && wanted.contains(Int64(idAt[$0])) { expected.insert($0) } }
+        #expect(members.words == expected.words && members.count > 0)
+
+        var counts = [Int32](repeating: 0, count: idCapacity)
+        counts.withUnsafeMutableBufferPointer { column.count(into: $0, selection: selection, everything: false) }
+        var expectedCounts = [Int32](repeating: 0, count: idCapacity)
+        selection.forEach { if idAt[$0] != 0 { expectedCounts[Int(idAt[$0])] += 1 } }
+        #expect(counts == expectedCounts)
+        var all = [Int32](repeating: 0, count: idCapacity)
+        all.withUnsafeMutableBufferPointer { column.count(into: $0, selection: Bitset(capacity: listings, full: true), everything: true) }
+        #expect(all.reduce(0, +) == Int32(idAt.filter { $0 != 0 }.count) && all[Int(kindIDs[kindValues - 1])] > 0)
+    }
 }
 
 /// Substrings of titles are found in the index's folded titles, substrings of artists in the

@@ -183,24 +183,13 @@ struct FacetTally {
     }
 
     /// Counts the value ids of the in-memory columns over a selection of positions.
-    static func count(valueIDs: [[Int32]], years: [Int32], prices: [Double], selection: Bitset, capacity: Int) -> FacetTally {
+    static func count(values: [ValueColumn], years: [Int16], prices: [Double], selection: Bitset, capacity: Int) -> FacetTally {
         var tally = FacetTally(counts: Array(repeating: 0, count: capacity))
         // Years are small numbers: an array beats a dictionary in a loop over every listing.
         var byYear = [Int](repeating: 0, count: 4_096)
         let everything = selection.count == years.count
         tally.counts.withUnsafeMutableBufferPointer { counts in
-            for column in valueIDs {
-                column.withUnsafeBufferPointer { values in
-                    if everything {   // the unfiltered catalog, built at every generation
-                        for id in values where id > 0 && Int(id) < counts.count { counts[Int(id)] += 1 }
-                    } else {
-                        selection.forEach { position in
-                            let id = Int(values[position])
-                            if id > 0 && id < counts.count { counts[id] += 1 }
-                        }
-                    }
-                }
-            }
+            for column in values { column.count(into: counts, selection: selection, everything: everything) }
             years.withUnsafeBufferPointer { years in
                 byYear.withUnsafeMutableBufferPointer { byYear in
                     if everything {

@@ -24,10 +24,10 @@ final class InventoryIndex: Sendable {
     let ids: [Int64]
     /// What filters, counts and numeric sorts read, by position.
     struct Columns: Sendable {
-        /// Value id per position, one column per `FacetCatalog.countedKinds` entry (0: none).
-        var valueIDs: [[Int32]]
+        /// Each position's value, one column per `FacetCatalog.countedKinds` entry.
+        var values: [ValueColumn]
         var prices: [Double]          // .nan: no price
-        var years: [Int32]            // 0: unknown
+        var years: [Int16]            // 0: unknown
         var conditionRanks: [Int8]    // 0: ungraded
     }
     /// Reading these along with the ids made a scan four times as long as the ids alone (about
@@ -93,7 +93,7 @@ final class InventoryIndex: Sendable {
             let removed = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NOT NULL") ?? 0
             var catalog = try FacetCatalog.load(db, generation: generation, removedTotal: removed)
             let columns = try columns(db)
-            catalog.setUnfiltered(FacetTally.count(valueIDs: columns.valueIDs, years: columns.years, prices: columns.prices,
+            catalog.setUnfiltered(FacetTally.count(values: columns.values, years: columns.years, prices: columns.prices,
                                                    selection: everything, capacity: catalog.idCapacity))
             return catalog
         }
@@ -135,8 +135,21 @@ final class InventoryIndex: Sendable {
     func columns(_ db: Database) throws -> Columns {
         try columnStore.value {
             let kinds = FacetCatalog.countedKinds
-            var columns = Columns(valueIDs: Array(repeating: [], count: kinds.count), prices: [], years: [], conditionRanks: [])
-            for k in kinds.indices { columns.valueIDs[k].reserveCapacity(count) }
+            // Each kind's values are coded by their place among the kind's values; an id of no
+            // known value (there is none in a consistent mirror) reads as none, as it always did.
+            let maxID = try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM facet_values") ?? 0
+            var codeOfID = [Int32](repeating: 0, count: maxID + 1)
+            var columnOfID = [Int8](repeating: -1, count: maxID + 1)
+            var kindIDs = [[Int32]](repeating: [], count: kinds.count)
+            try SQLiteRows.step(db, sql: "SELECT id, kind FROM facet_values ORDER BY id") { handle in
+                let id = Int(sqlite3_column_int64(handle, 0))
+                guard id > 0, id <= maxID, let kind = FacetKind(rawValue: SQLiteRows.text(handle, 1)),
+                      let column = kinds.firstIndex(of: kind) else { return }
+                kindIDs[column].append(Int32(id))
+                codeOfID[id] = Int32(kindIDs[column].count)
+                columnOfID[id] = Int8(column)
+            }
+            var columns = Columns(values: kindIDs.map { ValueColumn(valueIDs: $0, capacity: count) }, prices: [], years: [], conditionRanks: [])
             columns.prices.reserveCapacity(count)
             columns.years.reserveCapacity(count)
             columns.conditionRanks.reserveCapacity(count)
@@ -146,10 +159,12 @@ final class InventoryIndex: Sendable {
                 guard position < ids.count, sqlite3_column_int64(handle, 0) == ids[position] else { throw IndexOutOfStep(generation: generation) }
                 position += 1
                 for k in 0..<kinds.count {
-                    columns.valueIDs[k].append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, Int32(k + 1))))
+                    let id = Int(sqlite3_column_int64(handle, Int32(k + 1)))
+                    let known = id > 0 && id <= maxID && columnOfID[id] == k
+                    columns.values[k].append(known ? Int(codeOfID[id]) : 0)
                 }
                 columns.prices.append(sqlite3_column_type(handle, base) == SQLITE_NULL ? .nan : sqlite3_column_double(handle, base))
-                columns.years.append(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, base + 1)))
+                columns.years.append(Int16(clamping: sqlite3_column_int64(handle, base + 1)))
                 columns.conditionRanks.append(Int8(truncatingIfNeeded: sqlite3_column_int64(handle, base + 2)))
             }
             guard position == ids.count else { throw IndexOutOfStep(generation: generation) }
@@ -177,7 +192,7 @@ final class InventoryIndex: Sendable {
             let catalog = try catalog(db)
             let ids = catalog.resolve(kind, needles: needles)
             guard !ids.isEmpty else { return Bitset(capacity: count) }
-            selection = Self.members(of: selection, holding: ids, in: try columns(db).valueIDs[column], idCapacity: catalog.idCapacity)
+            selection = try columns(db).values[column].members(of: selection, holding: ids, idCapacity: catalog.idCapacity)
         }
         if query.minPrice != nil || query.maxPrice != nil || query.minYear != nil || query.maxYear != nil {
             let minPrice = query.minPrice ?? -.infinity, maxPrice = query.maxPrice ?? .infinity
@@ -193,7 +208,7 @@ final class InventoryIndex: Sendable {
                     guard !price.isNaN, price >= minPrice, price <= maxPrice else { return }
                 }
                 if checkYear {
-                    let year = years[position]
+                    let year = Int32(years[position])
                     guard year != 0, year >= minYear, year <= maxYear else { return }
                 }
                 keep.insert(position)
@@ -201,17 +216,6 @@ final class InventoryIndex: Sendable {
             selection = keep
         }
         return selection
-    }
-
-    /// The members of `selection` whose value in `column` (value ids by position) is one of `ids`.
-    static func members(of selection: Bitset, holding ids: [Int64], in column: [Int32], idCapacity: Int) -> Bitset {
-        var wanted = Bitset(capacity: idCapacity)
-        for id in ids { wanted.insert(Int(id)) }
-        var keep = Bitset(capacity: selection.capacity)
-        selection.forEach { position in
-            if wanted.contains(Int(column[position])) { keep.insert(position) }
-        }
-        return keep
     }
 
     /// Maps ids arriving in ascending order to positions, by walking `ascendingIDs` along.
@@ -282,7 +286,7 @@ final class InventoryIndex: Sendable {
     /// Value-id counts over a selection.
     func tally(of selection: Bitset, _ db: Database) throws -> FacetTally {
         let columns = try columns(db)
-        return FacetTally.count(valueIDs: columns.valueIDs, years: columns.years, prices: columns.prices, selection: selection,
+        return FacetTally.count(values: columns.values, years: columns.years, prices: columns.prices, selection: selection,
                                 capacity: try catalog(db).idCapacity)
     }
 
@@ -312,7 +316,7 @@ final class InventoryIndex: Sendable {
         let titles: FoldedTitles
         let catalog: FacetCatalog
         /// Each position's artist value id.
-        let artists: [Int32]
+        let artists: ValueColumn
 
         /// Positions whose folded artist or title contains `needle` (folded): the old app's
         /// `title ILIKE '%q%' OR artist ILIKE '%q%'`, which wax's free text must still find.
@@ -336,7 +340,7 @@ final class InventoryIndex: Sendable {
             }
             let artistIDs = catalog.resolve(.artist, folded: [pattern])
             guard !artistIDs.isEmpty else { return found }
-            found.formUnion(InventoryIndex.members(of: everything, holding: artistIDs, in: artists, idCapacity: catalog.idCapacity))
+            found.formUnion(artists.members(of: everything, holding: artistIDs, idCapacity: catalog.idCapacity))
             return found
         }
     }
@@ -344,7 +348,7 @@ final class InventoryIndex: Sendable {
     func substringSearch(_ db: Database) throws -> SubstringSearch {
         let artistColumn = FacetCatalog.countedKinds.firstIndex(of: .artist)!
         return SubstringSearch(titles: try foldedTitles(db), catalog: try catalog(db),
-                               artists: try columns(db).valueIDs[artistColumn])
+                               artists: try columns(db).values[artistColumn])
     }
 
     func foldedTitles(_ db: Database) throws -> FoldedTitles {

@@ -22,7 +22,7 @@ struct LabelsCommand: AsyncParsableCommand {
     @Option(help: "Write to this file instead (- for standard output).") var output: String?
 
     func run() async throws {
-        try await Failure.reporting {
+        try Failure.reporting {
             let context = try AppContext.load()
             let inventory = try context.openInventory()
             let stickers: [Sticker]
