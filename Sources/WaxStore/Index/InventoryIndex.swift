@@ -10,7 +10,7 @@ import Synchronization
 /// row: 30–100 ms over a 100,000-listing shop, for each count and each facet. Here the same
 /// questions are bit tests over arrays: a filter is a set of value ids, a selection is a bitset
 /// of positions, a count is a popcount, a page in any order is a walk along a precomputed
-/// permutation. It holds ids, numbers and folded titles (about 110 bytes a listing with every
+/// permutation. It holds ids, numbers and folded titles (about 85 bytes a listing with every
 /// part built), never the listings themselves: rows are still read from SQLite one window at
 /// a time.
 ///
