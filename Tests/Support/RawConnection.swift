@@ -13,29 +13,30 @@ public final class RawConnection: @unchecked Sendable {
     public init(port: Int, host: String = "127.0.0.1", from source: String? = nil) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError("socket: \(String(cString: strerror(errno)))") }
-        /// `bind` or `connect` to an IPv4 address, or the socket closed and an error naming it.
-        func attach(_ what: String, _ host: String, port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            inet_pton(AF_INET, host, &address.sin_addr)
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard result == 0 else {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw RawConnectionError("\(what): \(reason)")
-            }
-        }
-        if let source { try attach("bind \(source)", source, port: 0, bind) }
+        if let source { try Self.attach(fd, "bind \(source)", source, port: 0, bind) }
         // A server whose accept queue is full drops the SYN, and a blocking connect retries for
         // up to two minutes: give up after a few seconds instead (Linux applies SO_SNDTIMEO to
         // connect).
         var limit = timeval(tv_sec: Self.connectTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        try attach("connect", host, port: port, connect)
+        try Self.attach(fd, "connect", host, port: port, connect)
         self.fd = fd
+    }
+
+    /// `bind` or `connect` to an IPv4 address, or the socket closed and an error naming it.
+    static func attach(_ fd: Int32, _ what: String, _ host: String, port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw RawConnectionError("\(what): \(reason)")
+        }
     }
 
     static let connectTimeout = 5
@@ -162,20 +163,3 @@ extension Array where Element == UInt8 {
     }
 }
 
-extension RawConnection {
-    /// Sends `request` and reads until the peer closes (at most 10 s), on the calling thread.
-    public func exchange(_ request: String) -> String {
-        let bytes = Array(request.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var limit = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            out += buffer[0..<count]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

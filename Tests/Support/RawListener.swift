@@ -14,15 +14,10 @@ public final class RawListener: Sendable {
     public init(at number: Int32) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError("socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        try RawConnection.attach(fd, "bind", "127.0.0.1", port: 0, bind)
+        guard listen(fd, 16) == 0 else {
             close(fd)
-            throw RawConnectionError("bind/listen: \(String(cString: strerror(errno)))")
+            throw RawConnectionError("listen: \(String(cString: strerror(errno)))")
         }
         let moved = fd == number ? -1 : fcntl(fd, F_DUPFD, number)
         if moved >= 0 { close(fd) }

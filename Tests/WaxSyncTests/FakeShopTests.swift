@@ -61,7 +61,7 @@ import WaxTestSupport
         let stopped = FakeDiscogsServer(configuration: configuration)
         let stoppedPort = try #require(try await stopped.start().port)
         let number = try #require(RawListener.descriptor(listeningOn: stoppedPort))
-        struct Outcome { var closedWhileBusy: Bool, descriptor: Int32, accepted: Bool, answer: String }
+        struct Outcome { var closedWhileBusy: Bool, descriptor: Int32, accepted: Bool, client: RawConnection, stopping: Task<Void, Never> }
         let outcome: Result<Outcome, any Error> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 let busy = SharedThreadsBusy()
@@ -82,16 +82,20 @@ import WaxTestSupport
                     let client = try RawConnection(port: listener.port)
                     usleep(200_000)   // a stale accept loop would take the connection now
                     let accepted = listener.accept(within: 30)
-                    withExtendedLifetime(stopping) {}
-                    return Outcome(closedWhileBusy: closedWhileBusy, descriptor: listener.descriptor, accepted: accepted,
-                                   answer: accepted ? "" : client.exchange(
-                                    "GET /_fake/stats HTTP/1.1\r\nHost: x\r\nUser-Agent: wax-tests/1.0\r\nConnection: close\r\n\r\n"))
+                    return Outcome(closedWhileBusy: closedWhileBusy, descriptor: listener.descriptor, accepted: accepted, client: client,
+                                   stopping: stopping)
                 })
             }
         }
         let seen = try outcome.get()
+        var answer = ""
+        if !seen.accepted {   // who took it, then?
+            await seen.client.send("GET /_fake/stats HTTP/1.1\r\nHost: x\r\nUser-Agent: wax-tests/1.0\r\nConnection: close\r\n\r\n")
+            answer = String(decoding: await seen.client.readAll(timeout: 10), as: UTF8.self)
+        }
         #expect(!seen.closedWhileBusy, "the stopping fake closed its listening socket before its accept loop could run")
         #expect(seen.descriptor != number || seen.accepted,
-                "the stopped fake took a connection made to descriptor \(number), and answered: \(seen.answer.prefix(40))")
+                "the stopped fake took a connection made to descriptor \(number), and answered: \(answer.prefix(40))")
+        await seen.stopping.value
     }
 }
