@@ -315,7 +315,7 @@ final class InventoryIndex: Sendable {
     struct SubstringSearch: Sendable {
         let titles: FoldedTitles
         let catalog: FacetCatalog
-        /// Each position's artist value id.
+        /// Each position's artist.
         let artists: ValueColumn
 
         /// Positions whose folded artist or title contains `needle` (folded): the old app's
