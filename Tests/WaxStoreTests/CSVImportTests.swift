@@ -186,6 +186,30 @@ import WaxTestSupport
         #expect(parsed.errors.first?.reason.contains("already appeared on line 2") == true)
     }
 
+    /// A file large enough to be read in pieces on every core, each row turned into its listing
+    /// where it was read: duplicates across pieces, bad rows and line numbers come out as they
+    /// would from one piece, in file order.
+    @Test func aLargeFileIsReadInPiecesWithEveryRowErrorAndDuplicateInFileOrder() throws {
+        let rows = 45_000
+        var text = "\r\n\r\n\(Self.header)\r\n"   // blank lines before the header: it is on line 3
+        for i in 1...rows {
+            let id = i == 40_000 ? 7 : i                          // repeats row 7's id near the end
+            let price = i == 12_345 ? "cheap" : "\(i % 90 + 1).50"
+            text += "\(id),Artist \(i % 311),Title \(i),Label,CAT \(i),LP,\(i + 100),For Sale,\(price),2025-01-01 10:00:00,"
+                + "\"Plays fine,\nsecond line of \(i)\",M,M,Y,,,1,,1\r\n"
+        }
+        #expect(text.utf8.count > 5 << 20, "large enough to be cut into pieces (from 4 MB, one per MB)")
+        let parsed = try parse(text)
+        // Row i starts on line 4 + 2(i - 1): the header is line 3, each comment spans two lines.
+        #expect(parsed.totalRows == rows)
+        #expect(parsed.errors.map(\.line) == [4 + 2 * 12_344, 4 + 2 * 39_999])
+        #expect(parsed.errors.last?.reason == "listing_id 7 already appeared on line \(4 + 2 * 6)")
+        #expect(parsed.records.count == rows - 2)
+        let ids = parsed.records.map(\.listingID)
+        #expect(ids == (1...rows).filter { $0 != 12_345 && $0 != 40_000 }.map(Int64.init))
+        #expect(parsed.records.last?.comments == "Plays fine,\nsecond line of \(rows)")
+    }
+
     @Test func clearingEmptiesTheMirrorInTheSameTransaction() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()

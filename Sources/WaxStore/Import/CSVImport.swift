@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Reads the two CSV shapes a shop has: the old Flask app's 39-column export (what the "CSV
 /// system" wrote) and Discogs' own inventory export. The shape is told by the header.
@@ -46,11 +45,17 @@ public enum CSVImport {
     ]
 
     public static func parse(_ data: Data) throws -> Parsed {
-        let (records, encoding) = try CSVReader.parse(data)
-        var rows = records[...]
-        guard let first = rows.popFirst() else { throw CSVReader.FileError.empty }
+        try CSVReader.withText(data) { text, encoding in Result { try parse(text, encoding: encoding) } }.get().get()
+    }
+
+    /// Reads the header, then the rows on every core, each turned into its records on the
+    /// thread that read it; then, in file order, refuses a listing id seen on an earlier line.
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, encoding: CSVReader.Encoding) throws -> Parsed {
+        var first: Result<CSVReader.Record, CSVReader.RowError>?
+        let afterHeader = CSVReader.parseRecords(text, firstLine: 1) { first = $0; return false }
         let header: [String]
         switch first {
+        case nil: throw CSVReader.FileError.empty
         case .success(let record): header = record.fields.map { $0.trimmed.lowercased() }
         case .failure(let error): throw error
         }
@@ -63,21 +68,35 @@ public enum CSVImport {
         } else {
             throw HeaderError(header: header)
         }
-        var parsed = Parsed(format: format, totalRows: rows.count, records: [], releases: [], errors: [], encoding: encoding)
-        parsed.records.reserveCapacity(rows.count)
+        let columns = Fields.index(header)
+        let rows = UnsafeBufferPointer(rebasing: text[afterHeader.end...])
+        // Room for every line at once: a piece's array doubling its way up copied it over and over.
+        let pieces = CSVReader.read(rows, firstLine: afterHeader.lastLine, into: { bytes in
+            var piece = [Converted]()
+            piece.reserveCapacity(CSVReader.mostRecords(in: bytes))
+            return piece
+        }) { piece, row in
+            piece.append(convert(row, header: header, columns: columns, format: format))
+        }
+        let total = pieces.reduce(0) { $0 + $1.count }
+        var parsed = Parsed(format: format, totalRows: total, records: [], releases: [], errors: [], encoding: encoding)
+        parsed.records.reserveCapacity(total)
         var seen: [Int64: Int] = [:]
+        seen.reserveCapacity(total)
         var releasesSeen = Set<Int64>()
-        for converted in convert(rows, header: header, format: format) {
-            do {
-                let (line, listing, release) = try converted.get()
-                if let earlier = seen[listing.listingID] {
-                    throw CSVReader.RowError(line: line, reason: "listing_id \(listing.listingID) already appeared on line \(earlier)")
+        for piece in pieces {
+            for converted in piece {
+                do {
+                    let (line, listing, release) = try converted.get()
+                    if let earlier = seen[listing.listingID] {
+                        throw CSVReader.RowError(line: line, reason: "listing_id \(listing.listingID) already appeared on line \(earlier)")
+                    }
+                    seen[listing.listingID] = line
+                    parsed.records.append(listing)
+                    if let release, releasesSeen.insert(release.releaseID).inserted { parsed.releases.append(release) }
+                } catch let error as CSVReader.RowError {
+                    parsed.errors.append(error)
                 }
-                seen[listing.listingID] = line
-                parsed.records.append(listing)
-                if let release, releasesSeen.insert(release.releaseID).inserted { parsed.releases.append(release) }
-            } catch let error as CSVReader.RowError {
-                parsed.errors.append(error)
             }
         }
         return parsed
@@ -85,40 +104,26 @@ public enum CSVImport {
 
     private typealias Converted = Result<(line: Int, listing: ListingRecord, release: ReleaseRecord?), CSVReader.RowError>
 
-    /// Turns rows into records on every core (a third of a 100,000-row import was this), in
-    /// chunks whose results are put back in file order: what follows reads them in order.
-    private static func convert(_ rows: ArraySlice<Result<CSVReader.Record, CSVReader.RowError>>, header: [String],
-                                format: Format) -> [Converted] {
-        let columns = Fields.index(header)
-        @Sendable func one(_ row: Result<CSVReader.Record, CSVReader.RowError>) -> Converted {
-            let record: CSVReader.Record
-            switch row {
-            case .failure(let error): return .failure(error)
-            case .success(let read): record = read
-            }
-            guard record.fields.count == header.count else {
-                return .failure(CSVReader.RowError(line: record.line, reason: "\(record.fields.count) columns where the header has \(header.count)"))
-            }
-            do {
-                let fields = Fields(index: columns, record: record)
-                let (listing, release) = format == .waxExport ? try waxRow(fields) : (try discogsRow(fields), nil)
-                return .success((record.line, listing, release))
-            } catch let error as CSVReader.RowError {
-                return .failure(error)
-            } catch {
-                return .failure(CSVReader.RowError(line: record.line, reason: "\(error)"))
-            }
+    /// One row as its listing (and the release details it carries), or why it is not one.
+    private static func convert(_ row: Result<CSVReader.Record, CSVReader.RowError>, header: [String], columns: [String: Int],
+                                format: Format) -> Converted {
+        let record: CSVReader.Record
+        switch row {
+        case .failure(let error): return .failure(error)
+        case .success(let read): record = read
         }
-        let chunkSize = 4_096
-        guard rows.count > chunkSize else { return rows.map(one) }
-        let starts = Array(stride(from: rows.startIndex, to: rows.endIndex, by: chunkSize))
-        let done = Mutex<[Int: [Converted]]>([:])
-        DispatchQueue.concurrentPerform(iterations: starts.count) { chunk in
-            let start = starts[chunk]
-            let converted = rows[start..<min(start + chunkSize, rows.endIndex)].map(one)
-            done.withLock { $0[chunk] = converted }
+        guard record.fields.count == header.count else {
+            return .failure(CSVReader.RowError(line: record.line, reason: "\(record.fields.count) columns where the header has \(header.count)"))
         }
-        return done.withLock { chunks in (0..<starts.count).flatMap { chunks[$0] ?? [] } }
+        do {
+            let fields = Fields(index: columns, record: record)
+            let (listing, release) = format == .waxExport ? try waxRow(fields) : (try discogsRow(fields), nil)
+            return .success((record.line, listing, release))
+        } catch let error as CSVReader.RowError {
+            return .failure(error)
+        } catch {
+            return .failure(CSVReader.RowError(line: record.line, reason: "\(error)"))
+        }
     }
 
     /// Typed access to one row's cells by column name.

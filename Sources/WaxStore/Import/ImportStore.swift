@@ -39,7 +39,6 @@ public struct ImportStore: Sendable {
     /// there are listings to put in their place: an import whose every row failed must not
     /// empty the mirror.
     public func importListings(_ records: [ListingRecord], releases: [ReleaseRecord] = [], clearFirst: Bool = false) throws -> ImportOutcome {
-        let records = records.map(\.canonicalized)
         let clearFirst = clearFirst && !records.isEmpty
         var clock = PhaseClock()
         var outcome = try database.write { db in
@@ -66,6 +65,8 @@ public struct ImportStore: Sendable {
                     try db.execute(sql: "DELETE FROM listing_raw; DELETE FROM listings;")
                 }
                 for record in records {
+                    // One at a time: a canonical copy of a million listings was 600 MB.
+                    let record = record.canonicalized
                     if let old = existing[record.listingID] {
                         var comparable = record
                         if comparable.rawJSON == nil { comparable.rawJSON = raws[record.listingID] }
