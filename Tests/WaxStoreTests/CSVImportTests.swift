@@ -210,6 +210,24 @@ import WaxTestSupport
         #expect(parsed.records.last?.comments == "Plays fine,\nsecond line of \(rows)")
     }
 
+    /// Rows are written in id order (fast), yet listings listed in the same second keep the
+    /// file's order in the default order, as they did when rows were written as they came.
+    @Test func listingsOfTheSameSecondKeepTheFilesOrderWhateverTheirIDs() throws {
+        for rows in [5, 2_500] {   // a few rows, and enough to be a bulk write
+            let ids = (0..<rows).map { 1_000 + $0 * 7_919 % rows }   // every id once, scattered
+            var text = "\(Self.header)\n"
+            for id in ids { text += "\(id),A,T,L,C,LP,10,For Sale,5,2025-01-01 10:00:00,,M,M,Y,,,1,,1\n" }
+            let parsed = try parse(text)
+            let dir = TemporaryDirectory()
+            let inventory = try dir.inventory()
+            #expect(try inventory.importer.importListings(parsed.records).imported == rows)
+            let shown = try inventory.search(ListingQuery(limit: nil)).map(\.id)
+            try #require(shown.count == rows)
+            let firstOutOfPlace = ids.indices.first { shown[$0] != Int64(ids[$0]) }
+            #expect(firstOutOfPlace == nil, "\(rows) rows: out of the file's order from row \(firstOutOfPlace ?? -1)")
+        }
+    }
+
     @Test func clearingEmptiesTheMirrorInTheSameTransaction() throws {
         let dir = TemporaryDirectory()
         let inventory = try dir.inventory()

@@ -54,9 +54,25 @@ final class ListingWriter {
     }
 
     private func nextSeq() throws -> Int64 {
+        try reserveSeqs(1)
+    }
+
+    /// Sets aside `count` first-stored numbers and returns the first: a bulk write numbers its
+    /// rows in the order it was given them, then writes them in `writingOrder`.
+    func reserveSeqs(_ count: Int) throws -> Int64 {
         let next = try nextSeqValue ?? (Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM listings") ?? 0) + 1
-        nextSeqValue = next + 1
+        nextSeqValue = next + Int64(count)
         return next
+    }
+
+    /// The order to write `ids`' rows in: by listing id. Written so, the table and its full-text
+    /// index are appended to. A shop's own order is random by id, and a million rows written in
+    /// it split pages all over a table larger than the cache: the rows took 41 s instead of 18,
+    /// and 8 GB were written for a 1 GB mirror.
+    static func writingOrder(_ ids: [Int64]) -> [Int] {
+        var order = Array(ids.indices)
+        if zip(ids, ids.dropFirst()).contains(where: { $0 > $1 }) { order.sort { ids[$0] < ids[$1] } }
+        return order
     }
 
     /// Where release `id` came from, or nil when the mirror does not have it.
@@ -78,17 +94,18 @@ final class ListingWriter {
             "ON CONFLICT(listing_id) DO UPDATE SET \(updates)"
     }()
 
-    /// Inserts or replaces a listing. `first_seen_at` and `seq` are kept for existing rows.
+    /// Inserts or replaces a listing. `first_seen_at` and `seq` are kept for existing rows; a new
+    /// one gets `seq`, or the next number.
     /// `exportedAt` is the old app's `export_timestamp` for a row a sync writes (a CSV's own
     /// comes in the record); `updatedAt`, when given, keeps a row's time (a migration
     /// re-deriving columns changes nothing a person would call an update).
     func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: RemovalReason? = nil, exportedAt: String? = nil,
-                updatedAt: String? = nil) throws {
+                updatedAt: String? = nil, seq: Int64? = nil) throws {
         listingsWereEmpty = false
         let lists = try releaseLists(for: r.releaseID)
         let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), barcodes: lists.barcodes,
                           removedAt: removedAt, removedReason: removedReason?.text, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
-                          updatedAt: updatedAt ?? now, seq: try nextSeq())
+                          updatedAt: updatedAt ?? now, seq: try seq ?? nextSeq())
         var b = listingBinder
         for column in ListingColumn.allCases { try bind(column, of: r, row, into: &b) }
         try b.run(db)

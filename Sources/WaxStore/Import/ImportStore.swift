@@ -58,15 +58,19 @@ public struct ImportStore: Sendable {
             // refreshes the genres of the listings already holding it.
             clock.lap("compare")
             let writer = try ListingWriter(db, scale: .bulk)
-            for release in releases { try writer.upsert(release) }
+            // In id order, like the listings below (the file's order is random by release id).
+            for index in ListingWriter.writingOrder(releases.map(\.releaseID)) { try writer.upsert(releases[index]) }
             clock.lap("releases")
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 if clearFirst {
                     try db.execute(sql: "DELETE FROM listing_raw; DELETE FROM listings;")
                 }
-                for record in records {
+                // New rows are numbered in file order (the order ties in time keep), written in id order.
+                let firstSeq = try writer.reserveSeqs(records.count)
+                for index in ListingWriter.writingOrder(records.map(\.listingID)) {
+                    let seq = firstSeq + Int64(index)
                     // One at a time: a canonical copy of a million listings was 600 MB.
-                    let record = record.canonicalized
+                    let record = records[index].canonicalized
                     if let old = existing[record.listingID] {
                         var comparable = record
                         if comparable.rawJSON == nil { comparable.rawJSON = raws[record.listingID] }
@@ -74,10 +78,10 @@ public struct ImportStore: Sendable {
                             outcome.unchanged += 1
                             continue
                         }
-                        try writer.upsert(comparable)
+                        try writer.upsert(comparable, seq: seq)
                         outcome.updated += 1
                     } else {
-                        try writer.upsert(record)
+                        try writer.upsert(record, seq: seq)
                         outcome.imported += 1
                     }
                 }

@@ -140,9 +140,12 @@ public struct SyncStore: Sendable {
             let bulk = changedIDs.count + newCount + removals.count > FullTextIndex.bulkThreshold
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 let writer = try ListingWriter(db, now: now, scale: bulk ? .bulk : .few)
-                for listing in listings {
+                // New rows are numbered in Discogs' order (the order ties in time keep), written in id order.
+                let firstSeq = try writer.reserveSeqs(listings.count)
+                for index in ListingWriter.writingOrder(listings.map(\.listingID)) {
+                    let listing = listings[index]
                     guard stored[listing.listingID] != nil else {
-                        try writer.upsert(listing, exportedAt: exported)
+                        try writer.upsert(listing, exportedAt: exported, seq: firstSeq + Int64(index))
                         if recordAdditions { try record(listing.listingID, .added, nil, nil, nil) }
                         counts.added += 1
                         continue
