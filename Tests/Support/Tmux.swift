@@ -55,27 +55,22 @@ public final class Tmux: Sendable {
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
     public func waitFor(_ text: String, timeout: TimeInterval = 120) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try await screen()
-            if last.contains(text) { return last }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TmuxTimeout(waitedFor: text, screen: last)
+        try await waitUntil(text, timeout: timeout) { $0.contains(text) }
     }
 
-    /// Waits until the screen no longer shows `text`; returns the screen.
+    /// Waits until the whole screen passes `test`; returns that screen. A screen can be caught
+    /// mid-paint (after a clear, before the rows), so a test of what is gone also names what
+    /// must be there.
     @discardableResult
-    public func waitForAbsence(of text: String, timeout: TimeInterval = 120) async throws -> String {
+    public func waitUntil(_ description: String, timeout: TimeInterval = 120, _ test: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = try await screen()
-            if !last.contains(text) { return last }
+            if test(last) { return last }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TmuxTimeout(waitedFor: "no \"\(text)\"", screen: last)
+        throw TmuxTimeout(waitedFor: description, screen: last)
     }
 
     public func resize(columns: Int, rows: Int) async throws {

@@ -108,8 +108,9 @@ struct BrowserEndToEndTests {
             try await tmux.waitFor("copied https://www.discogs.com/sell/item/")
             try await tmux.send("C-l")
             // The message stays until the next key only; the repainted screen is whole.
-            let screen = try await tmux.waitForAbsence(of: "copied")
-            #expect(screen.contains("showing 520 of 520 · row 1") && screen.contains("? help"))
+            try await tmux.waitUntil("the repainted screen, without the message") { screen in
+                !screen.contains("copied") && screen.contains("showing 520 of 520 · row 1") && screen.contains("? help")
+            }
             try await tmux.send("q")
             #expect(try await tmux.exitStatus() == 0)
         }
