@@ -33,6 +33,28 @@ import WaxTestSupport
         }
     }
 
+    /// Full-text matches come in ascending id order and are mapped by walking along; one that
+    /// came out of order must still be found, not skipped because the walk has passed it.
+    @Test(arguments: ["ascending", "descending", "shuffled"])
+    func matchesMapToTheirPositionsInWhateverOrderTheyCome(order: String) {
+        var random = SeededRandom(seed: 5)
+        let ids = (0..<2_000).map { Int64($0) * 7 + 100 }
+        let positions = (0..<Int32(ids.count)).shuffled(using: &random)
+        let ascending = InventoryIndex.AscendingIDs(ids: ids, positions: positions)
+        // Every third listing matches, and ids no listing has come between them.
+        var matches = stride(from: 0, to: ids.count, by: 3).map { ids[$0] } + [1, 101, 99_999]
+        switch order {
+        case "ascending": matches.sort()
+        case "descending": matches.sort(by: >)
+        default: matches.shuffle(using: &random)
+        }
+        var mapper = InventoryIndex.AscendingMapper(ascending, count: ids.count)
+        for id in matches { mapper.add(id) }
+        var expected = Bitset(capacity: ids.count)
+        for i in stride(from: 0, to: ids.count, by: 3) { expected.insert(Int(positions[i])) }
+        #expect(mapper.positions.words == expected.words)
+    }
+
     /// A filter column answers the same whatever width its codes take: a byte up to 255 values
     /// of a kind, two bytes up to 65,535, four beyond. Small test shops only ever need a byte.
     @Test(arguments: [(3, ValueColumn.Width.byte), (255, .byte), (256, .pair), (65_535, .pair), (65_536, .word)])
@@ -68,6 +90,44 @@ import WaxTestSupport
         var all = [Int32](repeating: 0, count: idCapacity)
         all.withUnsafeMutableBufferPointer { column.count(into: $0, selection: Bitset(capacity: listings, full: true), everything: true) }
         #expect(all.reduce(0, +) == Int32(idAt.filter { $0 != 0 }.count) && all[Int(kindIDs[kindValues - 1])] > 0)
+    }
+}
+
+/// The byte search jumps with `memchr` to each candidate first byte: every needle length, every
+/// start and end of the range, hits at the very start and end and partial matches everywhere
+/// must give what a byte-by-byte search gives.
+@Suite struct ByteSearchTests {
+    @Test func itFindsWhatAByteByByteSearchFinds() {
+        var random = SeededRandom(seed: 21)
+        // Three letters, so that partial matches (first and last byte in place, a middle one
+        // not) are everywhere.
+        let haystack = (0..<300).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 3) }
+        func naive(_ needle: [UInt8], from start: Int, to end: Int) -> Int? {
+            guard end - start >= needle.count else { return nil }
+            return (start...(end - needle.count)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
+        }
+        var checked = 0, found = 0
+        for length in [1, 2, 3, 4, 5, 8, 31, 32, 33, 40] {
+            for _ in 0..<40 {
+                // Half the needles are cut from the haystack (they occur), half are random.
+                let needle: [UInt8]
+                if random.next() % 2 == 0 {
+                    let at = Int(random.next() % UInt64(haystack.count - length))
+                    needle = Array(haystack[at..<at + length])
+                } else {
+                    needle = (0..<length).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 3) }
+                }
+                let start = Int(random.next() % 80), end = haystack.count - Int(random.next() % 80)
+                let got = haystack.withUnsafeBytes { bytes in
+                    needle.withUnsafeBytes { ByteSearch.firstOffset(of: $0.baseAddress!, length, in: bytes.baseAddress!, from: start, to: end) }
+                }
+                let expected = naive(needle, from: start, to: end)
+                #expect(got == expected, "needle \(String(decoding: needle, as: UTF8.self)) in \(start)..<\(end)")
+                checked += 1
+                if expected != nil { found += 1 }
+            }
+        }
+        #expect(found > checked / 3 && found < checked, "both hits and misses were tried")
     }
 }
 

@@ -218,19 +218,28 @@ final class InventoryIndex: Sendable {
         return selection
     }
 
-    /// Maps ids arriving in ascending order to positions, by walking `ascendingIDs` along.
+    /// Maps ids to positions, by walking `ascendingIDs` along while they arrive in ascending
+    /// order (as FTS5 gives them), by a search for one that comes out of order.
     struct AscendingMapper {
         let ascending: AscendingIDs
         var cursor = 0
         var positions: Bitset
 
         init(_ index: InventoryIndex) {
-            ascending = index.ascendingIDs
-            positions = Bitset(capacity: index.count)
+            self.init(index.ascendingIDs, count: index.count)
+        }
+
+        init(_ ascending: AscendingIDs, count: Int) {
+            self.ascending = ascending
+            positions = Bitset(capacity: count)
         }
 
         mutating func add(_ id: Int64) {
             let ids = ascending.ids
+            if cursor > 0 && ids[cursor - 1] >= id {
+                if let position = ascending.position(of: id) { positions.insert(Int(position)) }
+                return
+            }
             while cursor < ids.count && ids[cursor] < id { cursor += 1 }
             if cursor < ids.count && ids[cursor] == id { positions.insert(Int(ascending.positions[cursor])) }
         }

@@ -288,6 +288,12 @@ public final class InventoryService: Sendable {
         }
     }
 
+    /// How many current listings the substring scan alone finds for `text` (the other half of a
+    /// search, run beside the full text: benchmarks print it to say which half a search waits on).
+    public func substringOnlyCount(_ text: String) throws -> Int {
+        try database.read { db in try index(db).substringSearch(db).matches(TextFold.fold(text)).count }
+    }
+
     /// Drops the recent text answers, so that a benchmark measures a search as a new text costs.
     public func forgetRecentTextMatches() {
         textCache.withLock { $0.removeAll() }
