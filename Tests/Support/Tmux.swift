@@ -52,10 +52,13 @@ public final class Tmux: Sendable {
         try await run(["capture-pane", "-p", "-e", "-t", "wax"])
     }
 
-    /// Waits until the screen shows `text`; returns the screen.
+    /// Waits until one screen shows every one of `texts`; returns that screen. (A frame reaches
+    /// tmux in pieces, so texts waited for one by one could come from different frames.)
     @discardableResult
-    public func waitFor(_ text: String, timeout: TimeInterval = 120) async throws -> String {
-        try await waitUntil(text, timeout: timeout) { $0.contains(text) }
+    public func waitFor(_ texts: String..., timeout: TimeInterval = 120) async throws -> String {
+        try await waitUntil(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
+            texts.allSatisfy { screen.contains($0) }
+        }
     }
 
     /// Waits until the whole screen passes `test`; returns that screen. A screen can be caught

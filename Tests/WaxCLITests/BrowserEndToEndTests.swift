@@ -22,27 +22,25 @@ struct BrowserEndToEndTests {
             try await tmux.waitFor("showing 520 of 520")
             try await tmux.send("/")
             try await tmux.type("bjork")
-            var screen = try await tmux.waitFor("showing 1 of 520")
-            #expect(screen.contains("Björk") && screen.contains("Alarm Call"))
+            try await tmux.waitFor("showing 1 of 520", "Björk", "Alarm Call")
             try await tmux.send("Enter", "Enter")                    // keep the search, open the detail
             // "Discogs" is a detail label only; the list has no such column.
-            screen = try await tmux.waitFor("https://www.discogs.com/sell/item/3749023570")
-            #expect(screen.contains("Listing    3749023570"))
+            try await tmux.waitFor("https://www.discogs.com/sell/item/3749023570", "Listing    3749023570")
             try await tmux.send("Escape", "Escape")                  // back to the list, then clear the search
             try await tmux.waitFor("showing 520 of 520")
             try await tmux.send("?")
-            screen = try await tmux.waitFor("wax — keys")
-            #expect(screen.contains("Search as you type"))
+            try await tmux.waitFor("wax — keys", "Search as you type")
             try await tmux.send("Escape")
             try await tmux.resize(columns: 80, rows: 24)
-            screen = try await tmux.waitFor("sort: posted ↓")
-            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(lines.allSatisfy { $0.count <= 80 })
-            #expect(lines.first?.contains("showing 520 of 520") == true)
+            try await tmux.waitUntil("the list at 80 columns, its first line the count") { screen in
+                let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+                return screen.contains("sort: posted ↓") && lines.allSatisfy { $0.count <= 80 }
+                    && lines.first?.contains("showing 520 of 520") == true
+            }
             try await tmux.send("q")
             #expect(try await tmux.exitStatus() == 0)
             // The terminal is restored: the alternate screen is gone, no curses remains on it.
-            screen = try await tmux.screen()
+            let screen = try await tmux.screen()
             #expect(!screen.contains("showing 520"))
         }
     }
@@ -61,8 +59,9 @@ struct BrowserEndToEndTests {
             try await withCleanup({ await tmux.stop() }) { () async throws in
                 try await tmux.waitFor("The mirror is empty")
                 try await tmux.send("s")
-                let progress = try await tmux.waitFor("⟳")
-                #expect(progress.contains("page") || progress.contains("reading") || progress.contains("starting"))
+                try await tmux.waitUntil("sync progress in the status bar") { screen in
+                    screen.contains("⟳") && ["page", "reading", "starting"].contains { screen.contains($0) }
+                }
                 try await tmux.waitFor("showing 600 of 600", timeout: 300)
                 try await tmux.waitFor("last sync just now", timeout: 300)
                 server.sell(server.liveListings()[0].id)
@@ -128,8 +127,7 @@ struct BrowserEndToEndTests {
         await first.stop()
         let second = try await Tmux([wax.path], environment: environment(), columns: 100, rows: 30)
         try await withCleanup({ await second.stop() }) { () async throws in
-            let screen = try await second.waitFor("showing 2 of 520")
-            #expect(screen.contains("/beenie") && screen.contains("sort: price ↑"))
+            try await second.waitFor("showing 2 of 520", "/beenie", "sort: price ↑")
             try await second.send("q")
             #expect(try await second.exitStatus() == 0)
         }
@@ -210,8 +208,7 @@ struct BrowserEndToEndTests {
                 try await tmux.send("Enter")
                 try await tmux.waitFor("Listing   ")
                 try await tmux.send("Escape")
-                let screen = try await tmux.waitFor("Changes: what recent syncs")
-                #expect(screen.contains("sold on Discogs, order \(order)"))
+                try await tmux.waitFor("Changes: what recent syncs", "sold on Discogs, order \(order)")
                 try await tmux.send("Escape", "q")
                 #expect(try await tmux.exitStatus() == 0)
             }
@@ -237,8 +234,7 @@ struct BrowserEndToEndTests {
             try await tmux.waitFor("showing 400 of 400", timeout: 300)
             try await tmux.waitFor("last sync just now", timeout: 300)
             try await tmux.send("f", "l")
-            let screen = try await tmux.waitFor("[2 Genre]")
-            #expect(screen.contains("Electronic"))                  // genres arrived with release details
+            try await tmux.waitFor("[2 Genre]", "Electronic")       // genres arrived with release details
             try await tmux.send("Escape", "q")
             #expect(try await tmux.exitStatus() == 0)
             let after = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("wax-demo-") }
