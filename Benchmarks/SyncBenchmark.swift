@@ -105,6 +105,12 @@ enum SyncBenchmark {
             let applySeconds = endAt!.timeIntervalSince(applyAt!)
             print("apply \(listings) listings, \(round): \(Measure.fmt(applySeconds)) s (+\(summary.added) ~\(summary.updated) −\(summary.removed)), whole sync \(Measure.fmt(Date().timeIntervalSince(started))) s   target ≤ 3 s")
             print("    " + summary.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
+            if round.hasPrefix("first") {
+                // What writing the same rows (with Discogs' JSON for each) costs SQLite alone.
+                let floor = try WriteFloor.measure(copyOf: home.file("apply.db"), at: home.file("floor.db"))
+                let bare = floor.bareInsertSeconds + floor.bareFullTextSeconds
+                print("    floor: bare insert \(Measure.fmt(floor.bareInsertSeconds)) s + bare FTS \(Measure.fmt(floor.bareFullTextSeconds)) s of the same \(floor.rows) rows → apply is \(Measure.fmt(applySeconds / bare, 1))× that")
+            }
         }
         print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
     }

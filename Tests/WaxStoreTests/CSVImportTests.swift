@@ -277,4 +277,24 @@ import WaxTestSupport
         #expect(figures.bareInsertSeconds >= 0 && figures.bareFullTextSeconds >= 0)
         #expect(!FileManager.default.fileExists(atPath: database.path))
     }
+
+    /// The floor `wax-bench sync` compares a first sync with: every listing of the mirror,
+    /// current or removed, with what Discogs sent for it.
+    @Test func theFloorOfAMirrorHoldsEveryListingWithItsRawJSON() throws {
+        let folder = TemporaryDirectory()
+        let inventory = try InventoryService.open(at: folder.file("mirror.db"))
+        let listings = (1...4).map { id in
+            var listing = ListingRecord(listingID: Int64(id))
+            listing.artist = "Artist \(id)"
+            listing.title = "Title \(id)"
+            listing.rawJSON = #"{"id":\#(id),"release":{"images":[]}}"#
+            return listing
+        }
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: listings, trigger: .test))
+        _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: Array(listings.dropFirst()), removals: [1: "sold"], trigger: .test))
+        let database = folder.file("floor.db")
+        let figures = try WriteFloor.measure(copyOf: folder.file("mirror.db"), at: database)
+        #expect(figures.rows == 4 && figures.indexedRows == 4)
+        #expect(!FileManager.default.fileExists(atPath: database.path))
+    }
 }

@@ -40,6 +40,18 @@ struct SQLiteBinder {
         if let value, !value.isNaN { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
+    mutating func bind(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: bind(nil as Int64?)
+        case .int64(let integer): bind(integer)
+        case .double(let real): bind(real)
+        case .string(let text): bind(text)
+        case .blob(let bytes):
+            defer { index += 1 }
+            bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        }
+    }
+
     /// Runs the statement once with what was bound, then readies it for the next row. Binding
     /// fewer or more values than the statement has parameters is a bug, and fails loudly rather
     /// than writing a value into the wrong column.
