@@ -84,13 +84,15 @@ let package = Package(
         ),
         // Fixtures shared by the test targets: paths to ../shared/data, temp folders, subprocesses.
         .target(name: "WaxTestSupport", dependencies: ["WaxStore"], path: "Tests/Support"),
+        // Swift Testing traits over those fixtures, for the test targets only.
+        .target(name: "WaxTestTraits", dependencies: ["WaxTestSupport"], path: "Tests/Traits"),
         .testTarget(name: "WaxConfigTests", dependencies: ["WaxConfig", "WaxTestSupport"]),
         .testTarget(name: "WaxTextTests", dependencies: ["WaxText"]),
-        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxPresentation", "WaxJSON", "WaxConfig", "WaxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "WaxPresentation", "FakeDiscogs", "WaxConfig", "WaxTestSupport",
+        .testTarget(name: "WaxStoreTests", dependencies: ["WaxStore", "WaxPresentation", "WaxJSON", "WaxConfig", "WaxTestSupport", "WaxTestTraits", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "WaxSyncTests", dependencies: ["WaxSync", "WaxStore", "WaxPresentation", "FakeDiscogs", "WaxConfig", "WaxTestSupport", "WaxTestTraits",
                                                    .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WaxUITests", dependencies: ["WaxUI", "WaxStore", "WaxPresentation", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "WaxServerTests", dependencies: ["WaxServer", "WaxStore", "WaxSync", "WaxConfig", "FakeDiscogs", "WaxTestSupport"]),
-        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxPresentation", "WaxSync", "FakeDiscogs", "WaxTestSupport"]),
+        .testTarget(name: "WaxCLITests", dependencies: ["wax", "fake-discogs", "WaxServer", "WaxStore", "WaxPresentation", "WaxSync", "FakeDiscogs", "WaxTestSupport", "WaxTestTraits"]),
     ]
 )

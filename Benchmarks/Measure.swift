@@ -38,6 +38,25 @@ enum Measure {
     /// pages, shared by every process running them (every staff member's wax on one server).
     static var anonymousRSSMegabytes: Double { statusMegabytes("RssAnon:") }
 
+    /// The resident megabytes of each file this process maps (and `[heap]`, `[anon]` for the
+    /// rest), largest first: which libraries a figure's RSS is made of.
+    static func residentByMapping() -> [(String, Double)] {
+        // Read to the end: /proc files report a size of 0, and a sized read stops short.
+        guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps")).readToEnd(),
+              let smaps = String(data: data, encoding: .utf8) else { return [] }
+        var byName: [String: Double] = [:]
+        var current = "[anon]"
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let first = fields.first, first.contains("-"), fields.count >= 5 {
+                current = fields.count >= 6 ? String(fields[5...].joined(separator: " ").split(separator: "/").last ?? "") : "[anon]"
+            } else if fields.first == "Rss:", fields.count >= 2, let kb = Double(fields[1]) {
+                byName[current, default: 0] += kb / 1024
+            }
+        }
+        return byName.sorted { $0.value > $1.value }
+    }
+
     private static func statusMegabytes(_ key: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),

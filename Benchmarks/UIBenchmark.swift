@@ -39,15 +39,6 @@ enum UIBenchmark {
         let large = session.state.total >= 1_000_000
         let targets = (frame: large ? 300.0 : 100, p99: 8.0, max: 16.0, rss: large ? 150.0 : 45)
         print("start to first frame   \(Measure.fmt(frame.values[0])) ms   target ≤ \(Int(targets.frame)) ms  \(Measure.verdict(frame.values[0] <= targets.frame))")
-        if arguments.contains("--verbose") {
-            // Where the first frame's time goes, on a second open of the same file.
-            var parts = Samples()
-            let inventory = try parts.time { try InventoryService.open(at: database) }
-            _ = try parts.time { try inventory.count(ListingQuery()) }
-            let second = try parts.time { try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench", columns: 120, rows: 35, syncAvailable: false) }
-            _ = parts.time { second.frame }
-            print("  open \(Measure.fmt(parts.values[0])) ms, index \(Measure.fmt(parts.values[1])) ms, session \(Measure.fmt(parts.values[2])) ms, render \(Measure.fmt(parts.values[3])) ms")
-        }
         print("  showing              \(session.state.total) listings")
         // What the first filter or search needs is built in the background once the first
         // frame is up; waiting for it here shows its cost and its memory apart from the keys'.
@@ -71,6 +62,7 @@ enum UIBenchmark {
         }
         var all = Samples()
         var byStep: [(String, Samples)] = []
+        var peakAfterStep: [String: Double] = [:]   // in the first round: which step raised it
         for round in 0..<repeats {
             for (name, keys) in script {
                 var samples = Samples()
@@ -83,19 +75,33 @@ enum UIBenchmark {
                 all.values += samples.values
                 if round == 0 {
                     byStep.append((name, samples))
+                    peakAfterStep[name] = Measure.peakRSSMegabytes
                 } else if let i = byStep.firstIndex(where: { $0.0 == name }) {
                     byStep[i].1.values += samples.values
                 }
             }
         }
         for (name, samples) in byStep {
-            print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms  (\(samples.values.count) keys)")
+            print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) p50 \(Measure.fmt(samples.p50)) ms  p99 \(Measure.fmt(samples.p99)) ms  max \(Measure.fmt(samples.max)) ms  (\(samples.values.count) keys)  peak \(Measure.fmt(peakAfterStep[name] ?? .nan, 1)) MB")
         }
         print("keystroke to frame     p50 \(Measure.fmt(all.p50)) ms  p99 \(Measure.fmt(all.p99)) ms  max \(Measure.fmt(all.max)) ms  (\(all.values.count) keys)   "
               + "target p99 ≤ \(Int(targets.p99)) ms \(Measure.verdict(all.p99 <= targets.p99)), max ≤ \(Int(targets.max)) ms \(Measure.verdict(all.max <= targets.max))")
         let rss = Measure.peakRSSMegabytes
         print("peak RSS               \(Measure.fmt(rss, 1)) MB (before opening the mirror \(Measure.fmt(rssBefore, 1)) MB)   target ≤ \(Int(targets.rss)) MB  \(Measure.verdict(rss <= targets.rss))")
         print("  its own memory now   \(Measure.fmt(Measure.anonymousRSSMegabytes, 1)) MB (RssAnon; the rest is program and library pages every wax on the server shares)")
+        if arguments.contains("--verbose") {
+            // Where the first frame's time goes, on a second open of the same file: last, since a
+            // second index (and its session's preparing in the background) would count in the peak.
+            var parts = Samples()
+            let inventory = try parts.time { try InventoryService.open(at: database) }
+            _ = try parts.time { try inventory.count(ListingQuery()) }
+            let second = try parts.time { try Session(inventory: inventory, runner: nil, inbox: SyncInbox(), shop: "bench", columns: 120, rows: 35, syncAvailable: false) }
+            _ = parts.time { second.frame }
+            print("  open \(Measure.fmt(parts.values[0])) ms, index \(Measure.fmt(parts.values[1])) ms, session \(Measure.fmt(parts.values[2])) ms, render \(Measure.fmt(parts.values[3])) ms")
+        }
+        if arguments.contains("--mappings") {
+            for (name, megabytes) in Measure.residentByMapping().prefix(15) { print("    \(Measure.fmt(megabytes, 1)) MB  \(name)") }
+        }
     }
 
     /// What a staff member does, as keys. Each round starts from the plain list and ends there.

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// The real data the project is tested against, read in place from `../shared/data` (next to the
 /// package root). Tests that need it are skipped, with this message, when it is absent.
@@ -36,11 +35,4 @@ public final class TemporaryDirectory: Sendable {
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
     deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// Skips a test, saying why, when `../shared/data` is not next to the package.
-    public static var needsSharedData: Self {
-        .enabled(if: SharedData.available, "skipped: ../shared/data (the real shop CSV and Discogs samples) is not next to the package root")
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import WaxStore
 import WaxTestSupport
+import WaxTestTraits
 
 /// The real `wax` binary in tmux, used as staff would use it.
 @Suite(.enabled(if: Tmux.available, "skipped: tmux is not installed (apt install tmux)"))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WaxStore
 import WaxTestSupport
+import WaxTestTraits
 
 /// Drives the built `wax` binary the way an operator would.
 @Suite struct CLITests {

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import WaxTestSupport
+import WaxTestTraits
 
 /// `wax serve` run as the shop's server would run it: the real binary, real HTTP, SIGTERM.
 @Suite struct ServeCLITests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WaxStore
 import WaxTestSupport
+import WaxTestTraits
 
 @Suite struct CSVImportTests {
     @Test(.needsSharedData)

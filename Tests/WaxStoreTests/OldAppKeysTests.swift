@@ -3,6 +3,7 @@ import Testing
 import WaxJSON
 @testable import WaxStore
 import WaxTestSupport
+import WaxTestTraits
 
 /// The shop's scripts were written against the old app's JSON: every old key of every listing
 /// of the real CSV must hold what the old app held, with the old type. The CSV is the old app's

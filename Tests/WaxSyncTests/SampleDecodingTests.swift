@@ -3,6 +3,7 @@ import Testing
 import WaxStore
 @testable import WaxSync
 import WaxTestSupport
+import WaxTestTraits
 
 /// The real responses recorded from Discogs (../shared/data/discogs) decode, quirks and all.
 @Suite(.needsSharedData) struct SampleDecodingTests {
