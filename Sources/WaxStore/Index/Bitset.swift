@@ -11,6 +11,15 @@ struct Bitset: Sendable {
         }
     }
 
+    /// A set whose members are the set bits of `words` (64 positions a word, lowest bit
+    /// first), none at or beyond `capacity`.
+    init(capacity: Int, words: [UInt64]) {
+        precondition(words.count == (capacity + 63) / 64, "a bitset of \(capacity) needs \((capacity + 63) / 64) words")
+        self.capacity = capacity
+        self.words = words
+        if capacity % 64 != 0, !self.words.isEmpty { self.words[self.words.count - 1] &= (1 << UInt64(capacity % 64)) - 1 }
+    }
+
     @inline(__always) func contains(_ i: Int) -> Bool {
         i >= 0 && i < capacity && words[i >> 6] & (1 << UInt64(i & 63)) != 0
     }
