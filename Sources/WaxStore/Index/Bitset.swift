@@ -4,11 +4,7 @@ struct Bitset: Sendable {
     let capacity: Int
 
     init(capacity: Int, full: Bool = false) {
-        self.capacity = capacity
-        words = Array(repeating: full ? ~0 : 0, count: (capacity + 63) / 64)
-        if full, capacity % 64 != 0, !words.isEmpty {
-            words[words.count - 1] = (1 << UInt64(capacity % 64)) - 1
-        }
+        self.init(capacity: capacity, words: Array(repeating: full ? ~0 : 0, count: (capacity + 63) / 64))
     }
 
     /// A set whose members are the set bits of `words` (64 positions a word, lowest bit
