@@ -83,9 +83,6 @@ public struct SyncStore: Sendable {
     /// lands or none of it does.
     public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
         var clock = PhaseClock()
-        var snapshot = snapshot
-        for index in snapshot.listings.indices { snapshot.listings[index].canonicalize() }
-        clock.lap("canonical form")
         var counts = try database.write(changing: [.listings, .holds]) { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
@@ -105,14 +102,18 @@ public struct SyncStore: Sendable {
             let creating = Set(try String.fetchAll(db, sql: """
                 SELECT note FROM actions WHERE kind = '\(ActionKind.create.rawValue)' AND state IN (\(ActionState.openSQL)) AND note IS NOT NULL
                 """))
-            let listings: [ListingRecord] = snapshot.listings.compactMap { listing in
-                guard !overlay.leaving.contains(listing.listingID) else { return nil }
-                if !creating.isEmpty, let external = listing.externalID, creating.contains(where: { external.contains("[\($0)]") }) { return nil }
-                guard let fields = overlay.fields[listing.listingID] else { return listing }
-                var local = listing
-                fields.apply(to: &local)
-                return local
+            // One new array, in canonical form, of what the snapshot will write. The caller's
+            // is left as it is: canonicalising a shared array in place copies all of it first
+            // (62 MB for 100,000 listings).
+            var listings: [ListingRecord] = []
+            listings.reserveCapacity(snapshot.listings.count)
+            for var listing in snapshot.listings where !overlay.leaving.contains(listing.listingID) {
+                if !creating.isEmpty, let external = listing.externalID, creating.contains(where: { external.contains("[\($0)]") }) { continue }
+                listing.canonicalize()
+                overlay.fields[listing.listingID]?.apply(to: &listing)
+                listings.append(listing)
             }
+            clock.lap("canonical form")
             // A held listing for sale again on Discogs was released there.
             let releasedElsewhere = listings.filter { held.contains($0.listingID) && overlay.fields[$0.listingID] == nil }.map(\.listingID)
             for id in releasedElsewhere { try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [id]) }

@@ -108,7 +108,7 @@ public final class SyncEngine: Sendable {
         var removals: [Int64: RemovalReason] = [:]
         if snapshot.trustworthy {
             let mirrored = try await onStore { try self.inventory.syncStore.mirroredStatuses() }
-            let missing = mirrored.keys.filter { snapshot.listings[$0] == nil }.sorted()
+            let missing = mirrored.keys.filter { !snapshot.contains($0) }.sorted()
             let verdicts = try await within(requests: missing.count) {
                 try await self.verify(missing, owner: owner, options: options, events: events)
             }
@@ -124,9 +124,9 @@ public final class SyncEngine: Sendable {
             logger.notice("removals deferred: the inventory changed while it was read, or not every page could be read (\(snapshot.unreachable) unreachable)")
         }
 
-        events(.applying(listings: snapshot.listings.count))
-        logger.info("applying \(snapshot.listings.count) listings and \(removals.count) removals")
-        var apply = SnapshotApply(listings: snapshot.inOrder, removals: removals, seller: snapshot.seller,
+        events(.applying(listings: snapshot.count))
+        logger.info("applying \(snapshot.count) listings and \(removals.count) removals")
+        var apply = SnapshotApply(listings: snapshot.records, removals: removals, seller: snapshot.seller,
                                   trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
                                   unreachable: snapshot.unreachable)
         if options.pauseBeforeCommit > 0 {
