@@ -112,6 +112,9 @@ enum SyncBenchmark {
                 print("    floor: bare insert \(Measure.fmt(floor.bareInsertSeconds)) s + bare FTS \(Measure.fmt(floor.bareFullTextSeconds)) s of the same \(floor.rows) rows → apply is \(Measure.fmt(applySeconds / bare, 1))× that")
             }
         }
-        print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB")
+        print("peak RSS              \(Measure.fmt(Measure.peakRSSMegabytes, 0)) MB (the fake Discogs and its shop included)")
+        print("RSS after the syncs    \(Measure.fmt(Measure.rssMegabytes, 0)) MB")
+        MemoryTrim.releaseFreedMemory()
+        print("  after malloc_trim    \(Measure.fmt(Measure.rssMegabytes, 0)) MB")
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import WaxConfig
 
 /// One connection's requests: each is answered by `APIRoutes` on the store's threads, then
 /// written back here on the connection's event loop. A streamed answer is produced a piece at

@@ -36,15 +36,3 @@ struct DescriptorBudget: Sendable, Equatable {
         max(1, min(wanted, soft - Self.reserve - healthReserve))
     }
 }
-
-/// glibc's `malloc_trim`, which Glibc's Swift module does not export: gives memory freed by a
-/// large answer back to the system (a client that read nothing left 1.9 GB resident after it
-/// closed). Nil where the C library has none.
-enum MemoryTrim {
-    private static let trim: (@convention(c) (Int) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
-
-    static func releaseFreedMemory() { _ = trim?(0) }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WaxConfig
 import WaxStore
 
 /// Runs syncs in the background, one at a time in this process, and hands every event to a
@@ -78,6 +79,9 @@ public final class SyncRunner: Sendable {
         options.trigger = trigger
         return Task.detached(priority: .utility) { [engine, sink] in
             _ = try? await engine.run(options, holding: lock, events: sink)
+            // The runner lives in a long-lived wax (the browser, `wax serve`, `sync --watch`):
+            // what a large shop's sync freed goes back to the system, not kept until the next one.
+            MemoryTrim.releaseFreedMemory()
             self.current.withLock { $0 = nil }
         }
     }
