@@ -106,8 +106,9 @@ final class InventoryIndex: Sendable {
         _ = ascendingIDs
         _ = try catalog(db)
         _ = try foldedTitles(db)
-        // A first sort by a field cost 25 ms at 100,000 listings, for 4 bytes a listing.
-        for field in SortField.allCases { _ = try order(field, db) }
+        // A first sort by a field cost 25 ms at 100,000 listings, for 4 bytes a listing. Years
+        // and grades are counted into place on the key that asks (1 ms): not held ahead.
+        for field in SortField.allCases where !Self.countedFields.contains(field) { _ = try order(field, db) }
     }
 
     private init(generation: Int64, ids: [Int64]) {
@@ -417,11 +418,9 @@ final class InventoryIndex: Sendable {
             let prices = try columns(db).prices
             return numericOrder { prices[$0].isNaN ? nil : prices[$0] }
         case .year:
-            let years = try columns(db).years
-            return numericOrder { years[$0] == 0 ? nil : Double(years[$0]) }
+            return countedOrder(try columns(db).years)
         case .condition:
-            let ranks = try columns(db).conditionRanks
-            return numericOrder { ranks[$0] == 0 ? nil : Double(ranks[$0]) }
+            return countedOrder(try columns(db).conditionRanks)
         case .artist, .title, .location:
             // The text keys live in their own indexes (l_<column>), already sorted byte-wise as
             // SQLite does; those without one come after, by id.
@@ -438,6 +437,35 @@ final class InventoryIndex: Sendable {
             }
             return SortOrder(positions: positions, present: present)
         }
+    }
+
+    /// The sorts whose keys take few values (a year, a grade), so that `countedOrder` builds
+    /// them in one pass when first asked for instead of `prepare` holding them ahead.
+    static let countedFields: Set<SortField> = [.year, .condition]
+
+    /// Positions by a key of few values (0: none), missing last, ties by id: a counting sort
+    /// along the ascending ids, which come in id order already. 1 ms at 100,000 listings
+    /// against 25 for comparing positions, and no temporary beyond a count per value.
+    private func countedOrder<Key: FixedWidthInteger>(_ keys: [Key]) -> SortOrder {
+        var low = Int.max, high = Int.min
+        for key in keys where key != 0 {
+            low = Swift.min(low, Int(key))
+            high = Swift.max(high, Int(key))
+        }
+        let values = low <= high ? high - low + 1 : 0
+        // Where each value's positions start; the slot after the last value is for those without one.
+        var next = [Int32](repeating: 0, count: values + 2)
+        func slot(_ key: Key) -> Int { key == 0 ? values : Int(key) - low }
+        for key in keys { next[slot(key) + 1] += 1 }
+        for value in 0...values { next[value + 1] += next[value] }
+        let present = Int(next[values])
+        var positions = [Int32](repeating: 0, count: keys.count)
+        for position in ascendingIDs.positions {
+            let at = slot(keys[Int(position)])
+            positions[Int(next[at])] = position
+            next[at] += 1
+        }
+        return SortOrder(positions: positions, present: present)
     }
 
     /// Positions sorted by a numeric key, missing values last, ties by id. Sorts positions in
