@@ -218,6 +218,8 @@ import WaxTestSupport
         try await withCleanup({ await harness.stop() }) { () async throws in
             let summary = try await harness.sync(harness.options(enrichment: .none))
             #expect(summary.added == 200 && summary.unreachable == 60 && summary.removalsDeferred)
+            // The run's record says so too (what `wax stats` and the changes view show).
+            #expect(try harness.inventory.reports.stats().lastSync?.unreachable == 60)
             #expect(try harness.inventory.listing(id: harness.server.liveListings()[0].id)?.record.location == nil)   // no owner fields
         }
     }

@@ -23,7 +23,8 @@ public struct SnapshotApply: Sendable {
     public var beforeCommit: (@Sendable () -> Void)?
 
     public init(listings: [ListingRecord], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
-                trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0) {
+                trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0,
+                beforeCommit: (@Sendable () -> Void)? = nil) {
         self.listings = listings
         self.removals = removals
         self.seller = seller
@@ -31,6 +32,7 @@ public struct SnapshotApply: Sendable {
         self.startedAt = startedAt
         self.requests = requests
         self.unreachable = unreachable
+        self.beforeCommit = beforeCommit
     }
 }
 
@@ -81,8 +83,13 @@ public struct SyncStore: Sendable {
     /// Applies a snapshot in one transaction: inserts, updates of changed fields (each change
     /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
     /// lands or none of it does.
-    public func applySnapshot(_ snapshot: SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
+    ///
+    /// The listings are put in canonical form where they are, so a caller that hands over the
+    /// only reference to them (see `Handover`) spares a copy of them all (62 MB for 100,000).
+    public func applySnapshot(_ snapshot: consuming SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
         var clock = PhaseClock()
+        var listings = snapshot.listings
+        snapshot.listings = []
         var counts = try database.write(changing: [.listings, .holds]) { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
@@ -102,16 +109,15 @@ public struct SyncStore: Sendable {
             let creating = Set(try String.fetchAll(db, sql: """
                 SELECT note FROM actions WHERE kind = '\(ActionKind.create.rawValue)' AND state IN (\(ActionState.openSQL)) AND note IS NOT NULL
                 """))
-            // One new array, in canonical form, of what the snapshot will write. The caller's
-            // is left as it is: canonicalising a shared array in place copies all of it first
-            // (62 MB for 100,000 listings).
-            var listings: [ListingRecord] = []
-            listings.reserveCapacity(snapshot.listings.count)
-            for var listing in snapshot.listings where !overlay.leaving.contains(listing.listingID) {
-                if !creating.isEmpty, let external = listing.externalID, creating.contains(where: { external.contains("[\($0)]") }) { continue }
-                listing.canonicalize()
-                overlay.fields[listing.listingID]?.apply(to: &listing)
-                listings.append(listing)
+            // What the snapshot will write, in canonical form.
+            listings.removeAll { listing in
+                if overlay.leaving.contains(listing.listingID) { return true }
+                guard !creating.isEmpty, let external = listing.externalID else { return false }
+                return creating.contains { external.contains("[\($0)]") }
+            }
+            for i in listings.indices {
+                listings[i].canonicalize()
+                overlay.fields[listings[i].listingID]?.apply(to: &listings[i])
             }
             clock.lap("canonical form")
             // A held listing for sale again on Discogs was released there.

@@ -23,6 +23,13 @@ struct Snapshot {
         }
     }
 
+    /// The records, leaving none here (nor their index): what the store is handed to apply.
+    mutating func takeRecords() -> [ListingRecord] {
+        slots = [:]
+        defer { records = [] }
+        return records
+    }
+
     mutating func keep(only ids: Set<Int64>) {
         records.removeAll { !ids.contains($0.listingID) }
         slots = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($0.element.listingID, $0.offset) })

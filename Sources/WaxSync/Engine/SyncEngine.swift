@@ -126,15 +126,17 @@ public final class SyncEngine: Sendable {
 
         events(.applying(listings: snapshot.count))
         logger.info("applying \(snapshot.count) listings and \(removals.count) removals")
-        var apply = SnapshotApply(listings: snapshot.records, removals: removals, seller: snapshot.seller,
-                                  trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
-                                  unreachable: snapshot.unreachable)
+        var beforeCommit: (@Sendable () -> Void)?
         if options.pauseBeforeCommit > 0 {
             let pause = options.pauseBeforeCommit
-            apply.beforeCommit = { Thread.sleep(forTimeInterval: pause) }
+            beforeCommit = { Thread.sleep(forTimeInterval: pause) }
         }
-        let frozen = apply
-        let counts = try await onStore { try self.inventory.syncStore.applySnapshot(frozen) }
+        // The store is handed the only reference to the listings (it changes them in place).
+        let unreachable = snapshot.unreachable, seller = snapshot.seller
+        let handover = Handover(SnapshotApply(listings: snapshot.takeRecords(), removals: removals, seller: seller,
+                                              trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
+                                              unreachable: unreachable, beforeCommit: beforeCommit))
+        let counts = try await onStore { try self.inventory.syncStore.applySnapshot(handover.take()) }
         phase("apply")
         summary.applied = counts
 
