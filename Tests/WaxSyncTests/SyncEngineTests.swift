@@ -210,6 +210,21 @@ import WaxTestSupport
         }
     }
 
+    @Test func aSyncHoldsOnlyWhatChangedSinceTheMirrorWasWritten() async throws {
+        let harness = try await SyncHarness.start { $0.inventory = .generated(seed: 13, listings: 260) }
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            try await harness.sync(harness.options(enrichment: .none))
+            let live = harness.server.liveListings()
+            #expect(harness.server.reprice(live[3].id, to: 77) && harness.server.reprice(live[200].id, to: 78))
+            let snapshot = try await harness.engine.takeSnapshot(harness.options(), owner: true, mirror: try harness.inventory.syncStore.fingerprints()) { _ in }
+            #expect(snapshot.count == 260 && snapshot.trustworthy)
+            #expect(Set(snapshot.records.map(\.listingID)) == [live[3].id, live[200].id])
+            let summary = try await harness.sync(harness.options(enrichment: .none))
+            #expect(summary.updated == 2 && summary.unchanged == 258 && summary.removed == 0 && summary.total == 260)
+            #expect(try harness.inventory.listing(id: live[200].id)?.record.priceValue == 78)
+        }
+    }
+
     @Test func aNonOwnerIsToldHowManyListingsItCannotReach() async throws {
         let harness = try await SyncHarness.start({
             $0.inventory = .generated(seed: 11, listings: 260)

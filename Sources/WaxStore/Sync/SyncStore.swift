@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import WaxConfig
 
 /// A verified snapshot from Discogs, ready to apply to the mirror in one transaction.
@@ -10,6 +11,9 @@ public struct SnapshotApply: Sendable {
     /// Listings as Discogs describes them now. Each is inserted, updated (only when a field
     /// really changed) or left alone. Listings not in here are not touched unless removed.
     public var listings: [ListingRecord]
+    /// Listings Discogs described exactly as the mirror held them when the sync read them
+    /// (`MirrorFingerprints`): listed, and left alone.
+    public var unchanged: [Int64]
     /// Listings Discogs confirmed gone, with why.
     public var removals: [Int64: RemovalReason]
     /// The seller object, kept once instead of in every listing's raw JSON.
@@ -22,10 +26,11 @@ public struct SnapshotApply: Sendable {
     /// Called inside the transaction, just before it commits (fault injection in tests).
     public var beforeCommit: (@Sendable () -> Void)?
 
-    public init(listings: [ListingRecord], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
+    public init(listings: [ListingRecord], unchanged: [Int64] = [], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
                 trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0,
                 beforeCommit: (@Sendable () -> Void)? = nil) {
         self.listings = listings
+        self.unchanged = unchanged
         self.removals = removals
         self.seller = seller
         self.trigger = trigger
@@ -33,6 +38,24 @@ public struct SnapshotApply: Sendable {
         self.requests = requests
         self.unreachable = unreachable
         self.beforeCommit = beforeCommit
+    }
+}
+
+/// The content hash of each current listing of the mirror (see `SyncStore.fingerprints`).
+public struct MirrorFingerprints: Sendable {
+    let hashes: [Int64: Int64]
+
+    public static let none = MirrorFingerprints(hashes: [:])
+
+    /// How many current listings the mirror holds.
+    public var count: Int { hashes.count }
+
+    /// Whether the mirror holds `record` as it is, to the last field of Discogs' JSON.
+    public func holds(_ record: ListingRecord) -> Bool {
+        guard let hash = hashes[record.listingID] else { return false }
+        var canonical = record
+        canonical.canonicalize()
+        return ContentHash.of(canonical) == hash
     }
 }
 
@@ -80,6 +103,20 @@ public struct SyncStore: Sendable {
         }
     }
 
+    /// What the mirror holds of each current listing, for a sync to tell as it reads which
+    /// listings Discogs describes exactly as the mirror does: those it keeps as ids alone, so
+    /// that an hourly sync holds what changed, not the whole shop.
+    public func fingerprints() throws -> MirrorFingerprints {
+        try database.read { db in
+            var hashes: [Int64: Int64] = [:]
+            hashes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE removed_at IS NULL") ?? 0)
+            try SQLiteRows.step(db, sql: "SELECT listing_id, content_hash FROM listings WHERE removed_at IS NULL") { handle in
+                hashes[sqlite3_column_int64(handle, 0)] = sqlite3_column_int64(handle, 1)
+            }
+            return MirrorFingerprints(hashes: hashes)
+        }
+    }
+
     /// Applies a snapshot in one transaction: inserts, updates of changed fields (each change
     /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
     /// lands or none of it does.
@@ -120,9 +157,11 @@ public struct SyncStore: Sendable {
                 overlay.fields[listings[i].listingID]?.apply(to: &listings[i])
             }
             clock.lap("canonical form")
+            let unchanged = snapshot.unchanged.filter { !overlay.leaving.contains($0) }
             // A held listing for sale again on Discogs was released there.
-            let releasedElsewhere = listings.filter { held.contains($0.listingID) && overlay.fields[$0.listingID] == nil }.map(\.listingID)
+            let releasedElsewhere = (listings.lazy.map(\.listingID) + unchanged).filter { held.contains($0) && overlay.fields[$0] == nil }
             for id in releasedElsewhere { try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [id]) }
+            counts.unchanged += unchanged.count
             let removals = snapshot.removals.filter { id, _ in
                 !held.contains(id) && overlay.fields[id] == nil && !overlay.leaving.contains(id)
             }

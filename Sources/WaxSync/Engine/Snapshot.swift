@@ -3,36 +3,63 @@ import WaxStore
 
 /// What one read of the inventory found, and whether it can be trusted to say what is gone.
 struct Snapshot {
-    /// In the order first read (oldest listed first): new listings are stored in it, so their
-    /// ties keep Discogs' order. An array with an index of ids beside it, not a dictionary of
-    /// records: a dictionary's buckets are records (166 MB for 100,000, 2.6 times the array),
-    /// and the store takes the array as it is, where a dictionary had to be copied into order.
+    /// The listings to write, in the order first read (oldest listed first): new listings are
+    /// stored in it, so their ties keep Discogs' order. An array with an index of ids beside it,
+    /// not a dictionary of records: a dictionary's buckets are records (166 MB for 100,000, 2.6
+    /// times the array), and the store takes the array as it is.
     private(set) var records: [ListingRecord] = []
+    /// Every listing read: its place in `records`, or `Self.unchanged`.
     private var slots: [Int64: Int] = [:]
+    /// A listing the mirror already holds exactly as read is kept as its id alone: an hourly
+    /// sync of an unchanged shop then holds ids, not 100,000 records and their JSON.
+    private let mirror: MirrorFingerprints
+    private static let unchanged = -1
+    /// How many listings read are priced in each currency (the export has no currency column).
+    private var currencies: [String: Int] = [:]
 
-    var count: Int { records.count }
+    init(mirror: MirrorFingerprints = .none) {
+        self.mirror = mirror
+    }
+
+    var count: Int { slots.count }
 
     func contains(_ id: Int64) -> Bool { slots[id] != nil }
 
     mutating func put(_ record: ListingRecord) {
-        if let slot = slots[record.listingID] {
+        switch slots[record.listingID] {
+        case let slot? where slot != Self.unchanged:
             records[slot] = record
-        } else {
-            slots[record.listingID] = records.count
-            records.append(record)
+        case let slot:
+            // Read again after a page shifted, a listing found unchanged may have changed since.
+            if slot == nil, let currency = record.priceCurrency { currencies[currency, default: 0] += 1 }
+            if mirror.holds(record) {
+                slots[record.listingID] = Self.unchanged
+            } else {
+                slots[record.listingID] = records.count
+                records.append(record)
+            }
         }
-    }
-
-    /// The records, leaving none here (nor their index): what the store is handed to apply.
-    mutating func takeRecords() -> [ListingRecord] {
-        slots = [:]
-        defer { records = [] }
-        return records
     }
 
     mutating func keep(only ids: Set<Int64>) {
         records.removeAll { !ids.contains($0.listingID) }
-        slots = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($0.element.listingID, $0.offset) })
+        slots = slots.filter { ids.contains($0.key) }.mapValues { _ in Self.unchanged }
+        for (slot, record) in records.enumerated() { slots[record.listingID] = slot }
+    }
+
+    /// The currency most listings read are priced in.
+    var mostUsedCurrency: String? { currencies.max { $0.value < $1.value }?.key }
+
+    /// What the store applies, taking the records and the index from here: the store is
+    /// handed the only reference to the records, and changes them in place.
+    mutating func takeApply(removals: [Int64: RemovalReason], trigger: SyncTrigger, startedAt: Date, requests: Int,
+                            beforeCommit: (@Sendable () -> Void)?) -> SnapshotApply {
+        let apply = SnapshotApply(listings: records, unchanged: slots.compactMap { $0.value == Self.unchanged ? $0.key : nil },
+                                  removals: removals, seller: seller, trigger: trigger, startedAt: startedAt,
+                                  requests: requests, unreachable: unreachable, beforeCommit: beforeCommit)
+        records = []
+        slots = [:]
+        return apply
     }
 
     var seller: SellerRecord?
@@ -51,18 +78,19 @@ struct Snapshot {
     var trustworthy: Bool {
         if completedByExport { return true }
         guard !capped, pagesRead >= pages, let first = reportedItems.first else { return false }
-        return reportedItems.allSatisfy { $0 == first } && records.count == first
+        return reportedItems.allSatisfy { $0 == first } && count == first
     }
 
-    var items: Int { reportedItems.last ?? records.count }
-    var unreachable: Int { completedByExport ? 0 : max(0, items - records.count) }
+    var items: Int { reportedItems.last ?? count }
+    var unreachable: Int { completedByExport ? 0 : max(0, items - count) }
 }
 
 extension SyncEngine {
     /// Pages through the seller's inventory (100 a page, oldest first), as far as Discogs allows.
     /// The owner of a large inventory gets the rest from an inventory export.
-    func takeSnapshot(_ options: SyncOptions, owner: Bool, events: @Sendable (SyncEvent) -> Void) async throws -> Snapshot {
-        var snapshot = Snapshot()
+    func takeSnapshot(_ options: SyncOptions, owner: Bool, mirror: MirrorFingerprints,
+                      events: @Sendable (SyncEvent) -> Void) async throws -> Snapshot {
+        var snapshot = Snapshot(mirror: mirror)
         snapshot.owner = owner
         var page = 1
         while true {
@@ -115,8 +143,7 @@ extension SyncEngine {
             throw SyncFailure(.failed, "the inventory export has \(parsed.errors.count) unreadable rows (first: \(parsed.errors[0]))")
         }
         // The export has no currency column: listings it alone describes take the shop's currency.
-        let currency = Dictionary(grouping: snapshot.records.compactMap(\.priceCurrency), by: { $0 })
-            .max { $0.value.count < $1.value.count }?.key
+        let currency = snapshot.mostUsedCurrency
         for var record in parsed.records where record.status == options.status && !snapshot.contains(record.listingID) {
             record.priceCurrency = currency
             snapshot.put(record)

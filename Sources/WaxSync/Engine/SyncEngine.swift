@@ -92,13 +92,14 @@ public final class SyncEngine: Sendable {
         }
         // Every phase has a time bound derived from its work (see `WorkDeadline`), so that a
         // server that keeps answering slowly can't hold the sync lock for ever.
-        let mirrored = try await onStore { try self.inventory.count(ListingQuery()) }
+        let mirror = try await onStore { try self.inventory.syncStore.fingerprints() }
+        let mirrored = mirror.count
         var snapshot = try await within(requests: mirrored / 100 + 2) {
             let identity = try await self.client.identity()
             let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
             events(.identity(username: identity.username, owner: owner))
             phase("identity")
-            return try await self.takeSnapshot(options, owner: owner, events: events)
+            return try await self.takeSnapshot(options, owner: owner, mirror: mirror, events: events)
         }
         let owner = snapshot.owner
         phase("snapshot of \(snapshot.pagesRead) pages")
@@ -131,11 +132,8 @@ public final class SyncEngine: Sendable {
             let pause = options.pauseBeforeCommit
             beforeCommit = { Thread.sleep(forTimeInterval: pause) }
         }
-        // The store is handed the only reference to the listings (it changes them in place).
-        let unreachable = snapshot.unreachable, seller = snapshot.seller
-        let handover = Handover(SnapshotApply(listings: snapshot.takeRecords(), removals: removals, seller: seller,
-                                              trigger: options.trigger, startedAt: started, requests: client.counters.requests - requestsBefore,
-                                              unreachable: unreachable, beforeCommit: beforeCommit))
+        let handover = Handover(snapshot.takeApply(removals: removals, trigger: options.trigger, startedAt: started,
+                                                   requests: client.counters.requests - requestsBefore, beforeCommit: beforeCommit))
         let counts = try await onStore { try self.inventory.syncStore.applySnapshot(handover.take()) }
         phase("apply")
         summary.applied = counts
