@@ -7,8 +7,8 @@ import WaxSync
 import WaxTestSupport
 
 /// Issue #3's figures: `wax sync` against the fake with Discogs' real window (60 requests per
-/// moving 60 s) and 20 ms latency, for 520 and 15,000 listings; and the apply of a
-/// 100,000-listing snapshot.
+/// moving 60 s) and 20 ms latency, for 520 and 15,000 listings; the apply of a 100,000-listing
+/// snapshot; and what `wax sync` of 100,000 listings holds, first and hourly.
 enum SyncBenchmark {
     static func run(_ arguments: [String]) async throws {
         let sizes = Measure.option("--sizes", in: arguments)?.split(separator: ",").compactMap { Int($0) } ?? [520, 15_000]
@@ -21,6 +21,38 @@ enum SyncBenchmark {
             }
         }
         if !arguments.contains("--no-apply") { try await apply(listings: Int(Measure.option("--apply", in: arguments) ?? "") ?? 100_000) }
+        if !arguments.contains("--no-memory") { try await memory(listings: Int(Measure.option("--memory", in: arguments) ?? "") ?? 100_000, wax: wax) }
+    }
+
+    /// `wax sync` of a shop as its owner, each run a child process of its own (the fake without
+    /// limits or latency): its peak RSS on the first sync, which holds the whole shop, and on the
+    /// next ones, which hold what changed (what a browser's hourly sync adds to it).
+    static func memory(listings: Int, wax: URL) async throws {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: 3, listings: listings)
+        configuration.rateLimit = 1_000_000
+        let server = FakeDiscogsServer(configuration: configuration)
+        let url = try await server.start()
+        defer { Task { await server.stop() } }
+        let home = TemporaryDirectory()
+        let env = Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
+            "DISCOGS_SELLER_USERNAME": configuration.seller,
+        ])
+        for round in ["first sync (all new)", "again, nothing changed", "again, 50 sold, 50 repriced, 50 new"] {
+            if round.hasSuffix("new") && !round.hasPrefix("first") {
+                let live = server.liveListings()
+                for listing in live.prefix(50) { server.sell(listing.id) }
+                for listing in live.suffix(50) { server.reprice(listing.id, to: 12.34) }
+                for _ in 0..<50 { server.add() }
+            }
+            let started = Date()
+            let result = try await Subprocess.run(wax, ["sync", "--listings-only", "--json"], environment: env, timeout: 3600)
+            guard result.status == 0 else { throw BenchError("wax sync failed: \(result.stderr)") }
+            let summary = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+            let counts = "+\(summary["added"] ?? "?") ~\(summary["updated"] ?? "?") −\(summary["removed"] ?? "?")"
+            print("wax sync \(listings) listings, \(round): peak RSS \(Measure.fmt(Double(result.peakKiB) / 1024, 0)) MB (\(counts)), \(Measure.fmt(Date().timeIntervalSince(started), 1)) s")
+        }
     }
 
     /// The best a client can do: `requests` sent one after another, each as soon as the previous

@@ -12,6 +12,8 @@ public struct Subprocess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// The child's peak resident memory (`ru_maxrss`), in KiB.
+        public var peakKiB: Int = 0
     }
 
     /// `.build/<config>/NAME`, next to the test bundle.
@@ -93,10 +95,11 @@ public struct Subprocess {
         /// starves the fake Discogs servers other tests run in this process.
         public func wait(timeout: TimeInterval = 300) async throws -> Result {
             var status: Int32 = 0
+            var usage = rusage()
             let deadline = Date().addingTimeInterval(timeout)
             var exited = false
             while !exited {
-                if waitpid(pid, &status, WNOHANG) == pid {
+                if wait4(pid, &status, WNOHANG, &usage) == pid {
                     exited = true
                 } else if Date() > deadline {
                     kill(pid, SIGKILL)
@@ -120,7 +123,8 @@ public struct Subprocess {
             let (stdout, stderr, _) = collected.withLock { $0 }
             // As Foundation's Process reports it: the exit code, or the signal that ended it.
             let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
-            return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+            return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
+                          peakKiB: usage.ru_maxrss)
         }
     }
 
