@@ -25,34 +25,50 @@ enum SyncBenchmark {
     }
 
     /// `wax sync` of a shop as its owner, each run a child process of its own (the fake without
-    /// limits or latency): its peak RSS on the first sync, which holds the whole shop, and on the
+    /// limits or latency): its peak RSS (VmHWM) on the first sync, which holds the whole shop, and on the
     /// next ones, which hold what changed (what a browser's hourly sync adds to it).
     static func memory(listings: Int, wax: URL) async throws {
-        var configuration = FakeConfiguration()
-        configuration.inventory = .generated(seed: 3, listings: listings)
-        configuration.rateLimit = 1_000_000
-        let server = FakeDiscogsServer(configuration: configuration)
-        let url = try await server.start()
+        let (server, url) = try await unlimitedFake(seed: 3, listings: listings)
         defer { Task { await server.stop() } }
+        let configuration = server.configuration
         let home = TemporaryDirectory()
-        let env = Subprocess.isolatedEnvironment(home: home.url, extra: [
-            "DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
-            "DISCOGS_SELLER_USERNAME": configuration.seller,
-        ])
-        for round in ["first sync (all new)", "again, nothing changed", "again, 50 sold, 50 repriced, 50 new"] {
-            if round.hasSuffix("new") && !round.hasPrefix("first") {
-                let live = server.liveListings()
-                for listing in live.prefix(50) { server.sell(listing.id) }
-                for listing in live.suffix(50) { server.reprice(listing.id, to: 12.34) }
-                for _ in 0..<50 { server.add() }
-            }
+        let env = ownerEnvironment(home: home, url: url, configuration)
+        for round in ["first sync (all new)", "again, nothing changed", "again, \(aRoundOfChanges)"] {
+            if round.hasSuffix(aRoundOfChanges) { changeARound(server) }
             let started = Date()
-            let result = try await Subprocess.run(wax, ["sync", "--listings-only", "--json"], environment: env, timeout: 3600)
+            let result = try await Subprocess.run(wax, ["sync", "--listings-only", "--json"], environment: env, timeout: 3600, watchingPeak: true)
             guard result.status == 0 else { throw BenchError("wax sync failed: \(result.stderr)") }
             let summary = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
             let counts = "+\(summary["added"] ?? "?") ~\(summary["updated"] ?? "?") −\(summary["removed"] ?? "?")"
             print("wax sync \(listings) listings, \(round): peak RSS \(Measure.fmt(Double(result.peakKiB) / 1024, 0)) MB (\(counts)), \(Measure.fmt(Date().timeIntervalSince(started), 1)) s")
         }
+    }
+
+    /// A fake shop without rate limit or latency, started.
+    static func unlimitedFake(seed: UInt64, listings: Int) async throws -> (FakeDiscogsServer, URL) {
+        var configuration = FakeConfiguration()
+        configuration.inventory = .generated(seed: seed, listings: listings)
+        configuration.rateLimit = 1_000_000
+        let server = FakeDiscogsServer(configuration: configuration)
+        return (server, try await server.start())
+    }
+
+    /// `wax sync`'s environment for the fake's owner, in a home of its own.
+    static func ownerEnvironment(home: TemporaryDirectory, url: URL, _ configuration: FakeConfiguration) -> [String: String] {
+        Subprocess.isolatedEnvironment(home: home.url, extra: [
+            "DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
+            "DISCOGS_SELLER_USERNAME": configuration.seller,
+        ])
+    }
+
+    /// An hour at the shop, as the hourly sync finds it.
+    static let aRoundOfChanges = "50 sold, 50 repriced, 50 new"
+
+    static func changeARound(_ server: FakeDiscogsServer) {
+        let live = server.liveListings()
+        for listing in live.prefix(50) { server.sell(listing.id) }
+        for listing in live.suffix(50) { server.reprice(listing.id, to: 12.34) }
+        for _ in 0..<50 { server.add() }
     }
 
     /// The best a client can do: `requests` sent one after another, each as soon as the previous
@@ -77,10 +93,7 @@ enum SyncBenchmark {
         let url = try await server.start()
         defer { Task { await server.stop() } }
         let home = TemporaryDirectory()
-        let env = Subprocess.isolatedEnvironment(home: home.url, extra: [
-            "DISCOGS_API_URL": url.absoluteString, "DISCOGS_TOKEN": configuration.ownerToken,
-            "DISCOGS_SELLER_USERNAME": configuration.seller,
-        ])
+        let env = ownerEnvironment(home: home, url: url, configuration)
         let started = Date()
         let result = try await Subprocess.run(wax, ["sync", "--json"] + (mode.isEmpty ? [] : [mode]), environment: env, timeout: 900)
         let wall = Date().timeIntervalSince(started)
@@ -104,12 +117,9 @@ enum SyncBenchmark {
     /// time from `applying` to the end of the transaction, first into an empty mirror, then again
     /// with a few changes (the hourly case).
     static func apply(listings: Int) async throws {
-        var configuration = FakeConfiguration()
-        configuration.inventory = .generated(seed: 2, listings: listings)
-        configuration.rateLimit = 1_000_000
-        let server = FakeDiscogsServer(configuration: configuration)
-        let url = try await server.start()
+        let (server, url) = try await unlimitedFake(seed: 2, listings: listings)
         defer { Task { await server.stop() } }
+        let configuration = server.configuration
         let home = TemporaryDirectory()
         let inventory = try InventoryService.open(at: home.file("apply.db"))
         var clientConfiguration = DiscogsClient.Configuration(baseURL: url, token: Secret(configuration.ownerToken), userAgent: "wax-bench")
@@ -117,13 +127,8 @@ enum SyncBenchmark {
         let engine = SyncEngine(inventory: inventory, client: try DiscogsClient(configuration: clientConfiguration))
         var options = SyncOptions(seller: configuration.seller, trigger: .cli)
         options.enrichment = .none
-        for round in ["first sync (all new)", "again, 50 sold, 50 repriced, 50 new"] {
-            if round.hasPrefix("again") {
-                let live = server.liveListings()
-                for listing in live.prefix(50) { server.sell(listing.id) }
-                for listing in live.suffix(50) { server.reprice(listing.id, to: 12.34) }
-                for _ in 0..<50 { server.add() }
-            }
+        for round in ["first sync (all new)", "again, \(aRoundOfChanges)"] {
+            if round.hasSuffix(aRoundOfChanges) { changeARound(server) }
             let marks = Mutex<(apply: Date?, end: Date?)>((nil, nil))
             let started = Date()
             let summary = try await engine.run(options) { event in

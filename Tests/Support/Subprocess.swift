@@ -12,7 +12,7 @@ public struct Subprocess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
-        /// The child's peak resident memory (`ru_maxrss`), in KiB.
+        /// The child's peak resident memory (VmHWM) in KiB, when `run` was asked to watch it.
         public var peakKiB: Int = 0
     }
 
@@ -35,8 +35,8 @@ public struct Subprocess {
     /// cooperative pool (two threads here), and a blocked thread starves the fake Discogs
     /// servers other tests run in this process.
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
-                           timeout: TimeInterval = 300) async throws -> Result {
-        try await start(executable, arguments, environment: environment).wait(timeout: timeout)
+                           timeout: TimeInterval = 300, watchingPeak: Bool = false) async throws -> Result {
+        try await start(executable, arguments, environment: environment).wait(timeout: timeout, watchingPeak: watchingPeak)
     }
 
     /// Starts a program and returns at once; its output is collected as it comes.
@@ -93,13 +93,18 @@ public struct Subprocess {
         /// Waits for the program to end (killing it after `timeout`). It waits without holding
         /// a thread: tests run on the cooperative pool (two threads here), and a blocked thread
         /// starves the fake Discogs servers other tests run in this process.
-        public func wait(timeout: TimeInterval = 300) async throws -> Result {
+        ///
+        /// `watchingPeak` reads the child's VmHWM while it runs (its last value is the peak):
+        /// `wait4`'s `ru_maxrss` is no use, since exec records the spawning process's own peak
+        /// into it (the child shares its address space until then).
+        public func wait(timeout: TimeInterval = 300, watchingPeak: Bool = false) async throws -> Result {
             var status: Int32 = 0
-            var usage = rusage()
+            var peakKiB = 0
             let deadline = Date().addingTimeInterval(timeout)
             var exited = false
             while !exited {
-                if wait4(pid, &status, WNOHANG, &usage) == pid {
+                if watchingPeak, let peak = Self.highWaterKiB(of: pid) { peakKiB = peak }
+                if waitpid(pid, &status, WNOHANG) == pid {
                     exited = true
                 } else if Date() > deadline {
                     kill(pid, SIGKILL)
@@ -124,7 +129,15 @@ public struct Subprocess {
             // As Foundation's Process reports it: the exit code, or the signal that ended it.
             let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
             return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
-                          peakKiB: usage.ru_maxrss)
+                          peakKiB: peakKiB)
+        }
+
+        /// VmHWM from /proc/PID/status: the peak of the process's own address space; nil once
+        /// it has exited (a zombie has none).
+        static func highWaterKiB(of pid: pid_t) -> Int? {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
     }
 
