@@ -278,10 +278,7 @@ enum HostileBenchmark {
     }
 
     static func residentMegabytes(_ pid: pid_t) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
-        return kb / 1024
+        ProcStatus.kibibytes("VmRSS:", of: pid).map { Double($0) / 1024 } ?? .nan
     }
 
     /// `wax sync` with its real settings against a Discogs that sends one byte every 5 s.

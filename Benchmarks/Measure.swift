@@ -1,4 +1,5 @@
 import Foundation
+import WaxTestSupport
 
 /// Timings in milliseconds and their percentiles.
 struct Samples {
@@ -58,10 +59,7 @@ enum Measure {
     }
 
     private static func statusMegabytes(_ key: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
-        return kb / 1024
+        ProcStatus.kibibytes(key).map { Double($0) / 1024 } ?? .nan
     }
 
     static func option(_ name: String, in arguments: [String]) -> String? {

@@ -103,7 +103,7 @@ public struct Subprocess {
             let deadline = Date().addingTimeInterval(timeout)
             var exited = false
             while !exited {
-                if watchingPeak, let peak = Self.highWaterKiB(of: pid) { peakKiB = peak }
+                if watchingPeak, let peak = ProcStatus.kibibytes("VmHWM:", of: pid) { peakKiB = peak }
                 if waitpid(pid, &status, WNOHANG) == pid {
                     exited = true
                 } else if Date() > deadline {
@@ -130,14 +130,6 @@ public struct Subprocess {
             let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
             return Result(status: code, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
                           peakKiB: peakKiB)
-        }
-
-        /// VmHWM from /proc/PID/status: the peak of the process's own address space; nil once
-        /// it has exited (a zombie has none).
-        static func highWaterKiB(of pid: pid_t) -> Int? {
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
     }
 
