@@ -93,8 +93,7 @@ public final class SyncEngine: Sendable {
         // Every phase has a time bound derived from its work (see `WorkDeadline`), so that a
         // server that keeps answering slowly can't hold the sync lock for ever.
         let mirror = try await onStore { try self.inventory.syncStore.fingerprints() }
-        let mirrored = mirror.count
-        var snapshot = try await within(requests: mirrored / 100 + 2) {
+        var snapshot = try await within(requests: mirror.count / 100 + 2) {
             let identity = try await self.client.identity()
             let owner = identity.username.caseInsensitiveCompare(options.seller) == .orderedSame
             events(.identity(username: identity.username, owner: owner))
