@@ -21,7 +21,7 @@ import WaxTestSupport
         default: ids = []
         }
         let positions = (0..<Int32(ids.count)).shuffled(using: &random)
-        let ascending = InventoryIndex.AscendingIDs(ids: ids, positions: positions)
+        let ascending = InventoryIndex.AscendingIDs(ids: ListingIDs(ids), positions: positions)
         for (i, id) in ids.enumerated() {
             #expect(ascending.position(of: id) == positions[i])
         }
@@ -40,7 +40,7 @@ import WaxTestSupport
         var random = SeededRandom(seed: 5)
         let ids = (0..<2_000).map { Int64($0) * 7 + 100 }
         let positions = (0..<Int32(ids.count)).shuffled(using: &random)
-        let ascending = InventoryIndex.AscendingIDs(ids: ids, positions: positions)
+        let ascending = InventoryIndex.AscendingIDs(ids: ListingIDs(ids), positions: positions)
         // Every third listing matches, and ids no listing has come between them.
         var matches = stride(from: 0, to: ids.count, by: 3).map { ids[$0] } + [1, 101, 99_999]
         switch order {
@@ -53,6 +53,70 @@ import WaxTestSupport
         var expected = Bitset(capacity: ids.count)
         for i in stride(from: 0, to: ids.count, by: 3) { expected.insert(Int(positions[i])) }
         #expect(mapper.positions.words == expected.words)
+    }
+
+    /// Ids are held as four-byte offsets when they span less than 2³² and whole otherwise; in
+    /// either form each comes back as stored, a permutation gives what mapping would, and the
+    /// walk the full-text mapper takes stops where a linear search does.
+    @Test(arguments: [("close", true), ("span 2³² - 1", true), ("span 2³²", false), ("negative", true), ("extremes", false), ("empty", true)])
+    func listingIDsComeBackAsStoredInEitherForm(spread: String, narrow: Bool) {
+        var random = SeededRandom(seed: 3)
+        let ids: [Int64]
+        switch spread {
+        case "close": ids = (0..<3_000).map { 3_600_000_000 + Int64($0) * 37 }
+        case "span 2³² - 1": ids = [4_000_000_000, 4_000_000_000 + Int64(UInt32.max), 4_000_000_100]
+        case "span 2³²": ids = [4_000_000_000, 4_000_000_000 + Int64(UInt32.max) + 1, 4_000_000_100]
+        case "negative": ids = [-5, 12, -2_000_000_000, 7]
+        case "extremes": ids = [.max, .min, 0, 1]
+        default: ids = []
+        }
+        let stored = ListingIDs(ids)
+        #expect(stored.narrow == narrow)
+        #expect(Array(stored) == ids)
+        let order = (0..<Int32(ids.count)).shuffled(using: &random)
+        let permuted = ListingIDs(stored, permutedBy: order)
+        #expect(Array(permuted) == order.map { ids[Int($0)] } && permuted.narrow == narrow)
+
+        #expect(stored.ascendingOrder().map { ids[Int($0)] } == ids.sorted())
+        let ascending = ids.sorted()
+        let walked = ListingIDs(ascending)
+        var probes: [Int64] = [.min, .max, 0]
+        for id in ascending { probes += [id, id &- 1, id &+ 1] }
+        for start in Set([0, ascending.count / 2, ascending.count]) {
+            for probe in probes {
+                let expected = ascending[start...].firstIndex { $0 >= probe } ?? ascending.count
+                #expect(walked.firstIndex(from: start, notBelow: probe) == expected, "from \(start), \(probe)")
+            }
+        }
+    }
+
+    /// Prices are held as cents while every one is a whole number of cents, and whole from the
+    /// first that is not: either way each comes back exactly as read, none as NaN, and the sort
+    /// key orders them as the prices order.
+    @Test(arguments: [("cents", true), ("a third decimal", false), ("beyond 2³¹ cents", false)])
+    func pricesComeBackExactlyAsRead(kind: String, narrow: Bool) {
+        var random = SeededRandom(seed: 9)
+        var prices: [Double?] = (0..<2_000).map { $0 % 17 == 0 ? nil : Double(random.next() % 1_000_000) / 100 }
+        prices += [0, 0.01, 19.99, 21_474_836.47]
+        switch kind {
+        case "a third decimal": prices.insert(12.345, at: 1_000)
+        case "beyond 2³¹ cents": prices.insert(21_474_836.48, at: 1_000)
+        default: break
+        }
+        var column = PriceColumn(capacity: prices.count)
+        for price in prices { column.append(price) }
+        #expect(column.narrow == narrow && column.count == prices.count)
+        for (position, price) in prices.enumerated() {
+            if let price {
+                #expect(column[position] == price, "\(position)")
+            } else {
+                #expect(column[position].isNaN && column.sortKey(at: position) == nil)
+            }
+        }
+        let priced = prices.indices.filter { prices[$0] != nil }
+        let byKey = priced.sorted { (column.sortKey(at: $0)!, $0) < (column.sortKey(at: $1)!, $1) }
+        let byPrice = priced.sorted { (prices[$0]!, $0) < (prices[$1]!, $1) }
+        #expect(byKey == byPrice)
     }
 
     /// A filter column answers the same whatever width its codes take: a byte up to 255 values

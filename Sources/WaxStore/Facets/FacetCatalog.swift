@@ -183,7 +183,7 @@ struct FacetTally {
     }
 
     /// Counts the value ids of the in-memory columns over a selection of positions.
-    static func count(values: [ValueColumn], years: [Int16], prices: [Double], selection: Bitset, capacity: Int) -> FacetTally {
+    static func count(values: [ValueColumn], years: [Int16], prices: PriceColumn, selection: Bitset, capacity: Int) -> FacetTally {
         var tally = FacetTally(counts: Array(repeating: 0, count: capacity))
         // Years are small numbers: an array beats a dictionary in a loop over every listing.
         var byYear = [Int](repeating: 0, count: 4_096)

@@ -10,7 +10,7 @@ import Synchronization
 /// row: 30–100 ms over a 100,000-listing shop, for each count and each facet. Here the same
 /// questions are bit tests over arrays: a filter is a set of value ids, a selection is a bitset
 /// of positions, a count is a popcount, a page in any order is a walk along a precomputed
-/// permutation. It holds ids, numbers and folded titles (about 85 bytes a listing with every
+/// permutation. It holds ids, numbers and folded titles (about 77 bytes a listing with every
 /// part built), never the listings themselves: rows are still read from SQLite one window at
 /// a time.
 ///
@@ -21,12 +21,12 @@ final class InventoryIndex: Sendable {
     let generation: Int64
     /// Position → listing id, newest posted first; listings posted at the same second in the
     /// order they were first stored (as the old app listed them).
-    let ids: [Int64]
+    let ids: ListingIDs
     /// What filters, counts and numeric sorts read, by position.
     struct Columns: Sendable {
         /// Each position's value, one column per `FacetCatalog.countedKinds` entry.
         var values: [ValueColumn]
-        var prices: [Double]          // .nan: no price
+        var prices: PriceColumn
         var years: [Int16]            // 0: unknown
         var conditionRanks: [Int8]    // 0: ungraded
     }
@@ -48,7 +48,7 @@ final class InventoryIndex: Sendable {
     /// rowid, so they map to positions by a merge rather than 80,000 hash lookups, and a
     /// listing's position is a binary search (a dictionary would cost 2.5 MB more per 100,000).
     struct AscendingIDs: Sendable {
-        let ids: [Int64]
+        let ids: ListingIDs
         let positions: [Int32]
 
         /// Guesses where `id` lies from its value first, then halves: listing ids spread
@@ -74,10 +74,8 @@ final class InventoryIndex: Sendable {
 
     var ascendingIDs: AscendingIDs {
         ascending.value {
-            // Sorted in place: a browser's peak memory is its index plus the largest temporary.
-            var order = Array(0..<Int32(ids.count))
-            ids.withUnsafeBufferPointer { ids in order.sort { ids[Int($0)] < ids[Int($1)] } }
-            return AscendingIDs(ids: order.map { ids[Int($0)] }, positions: order)
+            let order = ids.ascendingOrder()
+            return AscendingIDs(ids: ListingIDs(ids, permutedBy: order), positions: order)
         }
     }
 
@@ -111,7 +109,7 @@ final class InventoryIndex: Sendable {
         for field in SortField.allCases where !Self.countedFields.contains(field) { _ = try order(field, db) }
     }
 
-    private init(generation: Int64, ids: [Int64]) {
+    private init(generation: Int64, ids: ListingIDs) {
         self.generation = generation
         self.ids = ids
     }
@@ -123,7 +121,7 @@ final class InventoryIndex: Sendable {
         // array's geometric growth.
         var ids: [Int64] = []
         try SQLiteRows.step(db, sql: scanSQL([.listingID])) { handle in ids.append(sqlite3_column_int64(handle, 0)) }
-        return InventoryIndex(generation: generation, ids: ids)
+        return InventoryIndex(generation: generation, ids: ListingIDs(ids))
     }
 
     private static func scanSQL(_ columns: [ListingColumn]) -> String {
@@ -150,8 +148,7 @@ final class InventoryIndex: Sendable {
                 codeOfID[id] = Int32(kindIDs[column].count)
                 columnOfID[id] = Int8(column)
             }
-            var columns = Columns(values: kindIDs.map { ValueColumn(valueIDs: $0, capacity: count) }, prices: [], years: [], conditionRanks: [])
-            columns.prices.reserveCapacity(count)
+            var columns = Columns(values: kindIDs.map { ValueColumn(valueIDs: $0, capacity: count) }, prices: PriceColumn(capacity: count), years: [], conditionRanks: [])
             columns.years.reserveCapacity(count)
             columns.conditionRanks.reserveCapacity(count)
             var position = 0
@@ -164,7 +161,7 @@ final class InventoryIndex: Sendable {
                     let known = id > 0 && id <= maxID && columnOfID[id] == k
                     columns.values[k].append(known ? Int(codeOfID[id]) : 0)
                 }
-                columns.prices.append(sqlite3_column_type(handle, base) == SQLITE_NULL ? .nan : sqlite3_column_double(handle, base))
+                columns.prices.append(sqlite3_column_type(handle, base) == SQLITE_NULL ? nil : sqlite3_column_double(handle, base))
                 columns.years.append(Int16(clamping: sqlite3_column_int64(handle, base + 1)))
                 columns.conditionRanks.append(Int8(truncatingIfNeeded: sqlite3_column_int64(handle, base + 2)))
             }
@@ -241,7 +238,7 @@ final class InventoryIndex: Sendable {
                 if let position = ascending.position(of: id) { positions.insert(Int(position)) }
                 return
             }
-            while cursor < ids.count && ids[cursor] < id { cursor += 1 }
+            cursor = ids.firstIndex(from: cursor, notBelow: id)
             if cursor < ids.count && ids[cursor] == id { positions.insert(Int(ascending.positions[cursor])) }
         }
     }
@@ -416,7 +413,7 @@ final class InventoryIndex: Sendable {
             return nil
         case .price:
             let prices = try columns(db).prices
-            return numericOrder { prices[$0].isNaN ? nil : prices[$0] }
+            return numericOrder { prices.sortKey(at: $0) }
         case .year:
             return countedOrder(try columns(db).years)
         case .condition:
@@ -473,14 +470,12 @@ final class InventoryIndex: Sendable {
     /// listings instead of 7.
     private func numericOrder(_ key: (Int) -> Double?) -> SortOrder {
         var order = Array(0..<Int32(count))
-        ids.withUnsafeBufferPointer { ids in
-            order.sort { a, b in
-                switch (key(Int(a)), key(Int(b))) {
-                case (nil, nil): return ids[Int(a)] < ids[Int(b)]
-                case (nil, _): return false
-                case (_, nil): return true
-                case (let x?, let y?): return x != y ? x < y : ids[Int(a)] < ids[Int(b)]
-                }
+        order.sort { a, b in
+            switch (key(Int(a)), key(Int(b))) {
+            case (nil, nil): return ids[Int(a)] < ids[Int(b)]
+            case (nil, _): return false
+            case (_, nil): return true
+            case (let x?, let y?): return x != y ? x < y : ids[Int(a)] < ids[Int(b)]
             }
         }
         let present = order.firstIndex { key(Int($0)) == nil } ?? order.count
