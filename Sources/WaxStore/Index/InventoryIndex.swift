@@ -10,7 +10,7 @@ import Synchronization
 /// row: 30–100 ms over a 100,000-listing shop, for each count and each facet. Here the same
 /// questions are bit tests over arrays: a filter is a set of value ids, a selection is a bitset
 /// of positions, a count is a popcount, a page in any order is a walk along a precomputed
-/// permutation. It holds ids, numbers and folded titles (about 77 bytes a listing with every
+/// permutation. It holds ids, numbers and folded titles (about 70 bytes a listing with every
 /// part built), never the listings themselves: rows are still read from SQLite one window at
 /// a time.
 ///
@@ -33,8 +33,11 @@ final class InventoryIndex: Sendable {
     /// Reading these along with the ids made a scan four times as long as the ids alone (about
     /// 70 ms against 17 at 100,000 listings).
     private let columnStore = Lazy<Columns>()
-    /// Ascending orders (positions) for each sort, built when first asked for.
-    private let orders: [SortField: Lazy<SortOrder?>] = Dictionary(uniqueKeysWithValues: SortField.allCases.map { ($0, Lazy()) })
+    /// Where each sort's order comes from, found when first asked for.
+    private let orderSources: [SortField: Lazy<OrderSource>] = Dictionary(uniqueKeysWithValues: SortField.allCases.map { ($0, Lazy()) })
+    /// The one counted order held: counting another costs 1–2 ms at 100,000 listings, so only
+    /// the sort on screen keeps its 4 bytes a listing.
+    private let counted = Mutex<(field: SortField, order: SortOrder)?>(nil)
     /// Each listing's folded title, for substring search (~25 bytes a listing).
     private let titles = Lazy<FoldedTitles>()
     /// Every filter value and its count over the whole inventory (40 ms at 100,000 listings,
@@ -104,9 +107,9 @@ final class InventoryIndex: Sendable {
         _ = ascendingIDs
         _ = try catalog(db)
         _ = try foldedTitles(db)
-        // A first sort by a field cost 25 ms at 100,000 listings, for 4 bytes a listing. Years
-        // and grades are counted into place on the key that asks (1 ms): not held ahead.
-        for field in SortField.allCases where !Self.countedFields.contains(field) { _ = try order(field, db) }
+        // A first sort by a field cost 25 ms at 100,000 listings. What it finds is held (4 bytes
+        // a listing) or, for keys of few values, how to count the order when a key asks (1 ms).
+        for field in SortField.allCases { _ = try orderSource(field, db) }
     }
 
     private init(generation: Int64, ids: ListingIDs) {
@@ -394,75 +397,92 @@ final class InventoryIndex: Sendable {
 
     // MARK: Orders
 
-    /// The positions in ascending order of a field: those with a value first (ties by listing
-    /// id), then the `positions.count - present` without one, by listing id.
-    struct SortOrder: Sendable {
-        var positions: [Int32]
-        var present: Int
+    /// Where a sort's order comes from.
+    enum OrderSource: Sendable {
+        /// The default order: the positions themselves.
+        case positions
+        /// Built once and held, 4 bytes a listing.
+        case held(SortOrder)
+        /// Counted into place when asked for.
+        case counted(CountedKey)
     }
 
     /// The ascending order of `field`, nil for the default order, which is the positions
-    /// themselves. Built on first use, or ahead by `prepare`.
+    /// themselves. Built on first use, or ahead by `prepare`; a counted one again each time
+    /// another counted one was asked for in between.
     func order(_ field: SortField, _ db: Database) throws -> SortOrder? {
-        try orders[field]?.value { try buildOrder(field, db) } ?? nil
+        switch try orderSource(field, db) {
+        case .positions:
+            return nil
+        case .held(let order):
+            return order
+        case .counted(let key):
+            let columns = try columns(db), ascending = ascendingIDs.positions
+            return counted.withLock { held in
+                if let held, held.field == field { return held.order }
+                held = nil   // freed before the next one is counted
+                let order = key.order(columns, along: ascending)
+                held = (field, order)
+                return order
+            }
+        }
     }
 
-    private func buildOrder(_ field: SortField, _ db: Database) throws -> SortOrder? {
+    func orderSource(_ field: SortField, _ db: Database) throws -> OrderSource {
+        // Every field has its entry (the dictionary is built from all of them).
+        try orderSources[field]!.value { try buildOrderSource(field, db) }
+    }
+
+    private func buildOrderSource(_ field: SortField, _ db: Database) throws -> OrderSource {
         switch field {
         case .posted:
-            return nil
+            return .positions
         case .price:
             let prices = try columns(db).prices
-            return numericOrder { prices.sortKey(at: $0) }
+            return .held(numericOrder { prices.sortKey(at: $0) })
         case .year:
-            return countedOrder(try columns(db).years)
+            return .counted(CountedKey(numbers: try columns(db).years, CountedKey.Ranked.year))
         case .condition:
-            return countedOrder(try columns(db).conditionRanks)
-        case .artist, .title, .location:
-            // The text keys live in their own indexes (l_<column>), already sorted byte-wise as
-            // SQLite does; those without one come after, by id.
-            let column = field.column.name
-            var positions: [Int32] = []
-            positions.reserveCapacity(count)
-            var present = 0
-            let ascending = ascendingIDs
-            for (condition, order) in [("\(column) IS NOT NULL", "\(column), listing_id"), ("\(column) IS NULL", "listing_id")] {
-                try SQLiteRows.step(db, sql: "SELECT listing_id FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL AND \(condition) ORDER BY \(order)") { handle in
-                    if let position = ascending.position(of: sqlite3_column_int64(handle, 0)) { positions.append(position) }
-                }
-                if condition.hasSuffix("NOT NULL") { present = positions.count }
-            }
-            return SortOrder(positions: positions, present: present)
+            return .counted(CountedKey(numbers: try columns(db).conditionRanks, CountedKey.Ranked.grade))
+        case .artist:
+            return try textOrder(field, facet: .artist, db)
+        case .location:
+            return try textOrder(field, facet: .location, db)
+        case .title:
+            return try textOrder(field, facet: nil, db)
         }
     }
 
-    /// The sorts whose keys take few values (a year, a grade), so that `countedOrder` builds
-    /// them in one pass when first asked for instead of `prepare` holding them ahead.
-    static let countedFields: Set<SortField> = [.year, .condition]
+    /// The order of a text key, from its index (l_<column>, sorted byte-wise as SQLite does;
+    /// those without one after, by id). A key that is one per value of `facet` is counted when
+    /// asked for instead of held: a first pass ranks the values without holding any order.
+    private func textOrder(_ field: SortField, facet: FacetKind?, _ db: Database) throws -> OrderSource {
+        if let facet, let column = FacetCatalog.countedKinds.firstIndex(of: facet) {
+            var ranking = CodeRanking(column: column, codes: try columns(db).values[column])
+            try scanTextKey(field, db) { position, key in ranking.add(position: position, key: key) }
+            if let key = ranking.key { return .counted(key) }
+        }
+        var positions: [Int32] = []
+        positions.reserveCapacity(count)
+        var present = 0
+        try scanTextKey(field, db) { position, key in
+            positions.append(Int32(position))
+            if key != nil { present = positions.count }
+        }
+        return .held(SortOrder(positions: positions, present: present))
+    }
 
-    /// Positions by a key of few values (0: none), missing last, ties by id: a counting sort
-    /// along the ascending ids, which come in id order already. 1 ms at 100,000 listings
-    /// against 25 for comparing positions, and no temporary beyond a count per value.
-    private func countedOrder<Key: FixedWidthInteger>(_ keys: [Key]) -> SortOrder {
-        var low = Int.max, high = Int.min
-        for key in keys where key != 0 {
-            low = Swift.min(low, Int(key))
-            high = Swift.max(high, Int(key))
+    /// Every current listing's position and key (nil: none) in the key's order, ties by id.
+    private func scanTextKey(_ field: SortField, _ db: Database, _ body: (Int, UnsafeRawBufferPointer?) -> Void) throws {
+        let column = field.column.name
+        let ascending = ascendingIDs
+        for (condition, order, keyed) in [("\(column) IS NOT NULL", "\(column), listing_id", true), ("\(column) IS NULL", "listing_id", false)] {
+            try SQLiteRows.step(db, sql: "SELECT listing_id, \(column) FROM listings INDEXED BY l_\(column) WHERE removed_at IS NULL AND \(condition) ORDER BY \(order)") { handle in
+                guard let position = ascending.position(of: sqlite3_column_int64(handle, 0)) else { return }
+                // An empty key reads as a null pointer: it is still a key, before every other.
+                body(Int(position), keyed ? UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 1), count: Int(sqlite3_column_bytes(handle, 1))) : nil)
+            }
         }
-        let values = low <= high ? high - low + 1 : 0
-        // Where each value's positions start; the slot after the last value is for those without one.
-        var next = [Int32](repeating: 0, count: values + 2)
-        func slot(_ key: Key) -> Int { key == 0 ? values : Int(key) - low }
-        for key in keys { next[slot(key) + 1] += 1 }
-        for value in 0...values { next[value + 1] += next[value] }
-        let present = Int(next[values])
-        var positions = [Int32](repeating: 0, count: keys.count)
-        for position in ascendingIDs.positions {
-            let at = slot(keys[Int(position)])
-            positions[Int(next[at])] = position
-            next[at] += 1
-        }
-        return SortOrder(positions: positions, present: present)
     }
 
     /// Positions sorted by a numeric key, missing values last, ties by id. Sorts positions in

@@ -40,6 +40,15 @@ struct ValueColumn: Sendable {
         }
     }
 
+    /// The code of the listing at `position`.
+    func code(at position: Int) -> Int {
+        switch width {
+        case .byte: Int(bytes[position])
+        case .pair: Int(pairs[position])
+        case .word: Int(words[position])
+        }
+    }
+
     var count: Int {
         switch width {
         case .byte: bytes.count
