@@ -254,6 +254,34 @@ import WaxTestSupport
         }
     }
 
+    /// A prepare that began reading before a commit whose index is cached since prepares
+    /// nothing. A browser's background prepare that waited long for a core used to build an
+    /// index of the older generation for itself alone: a second load per change, which a busy
+    /// CI machine turned into a failing count of loads.
+    @Test func aPrepareOvertakenByACommitLoadsNoIndex() throws {
+        let inventory = try dir.inventory()
+        _ = try inventory.importer.importListings([Fixture.listing(1, artist: "Alpha"), Fixture.listing(2, artist: "Beta")])
+        #expect(try inventory.count(ListingQuery()) == 2)
+        let loads = inventory.indexLoads
+        let (skipped, ownGeneration, older) = try inventory.database.read { db in
+            let seen = try MirrorDatabase.generation(db)   // this transaction reads this generation from now on
+            // Another connection commits, and a reader loads its index (on another queue: a
+            // read inside this one is not allowed on this one).
+            try DispatchQueue(label: "another reader").sync {
+                _ = try inventory.importer.importListings([Fixture.listing(3, artist: "Gamma")])
+                #expect(try inventory.count(ListingQuery()) == 3)
+            }
+            let skipped = try inventory.index(db, skippingOutdated: true) == nil
+            // A reader that needs this generation's answers still gets an index of its own.
+            return (skipped, seen, try inventory.index(db).generation)
+        }
+        #expect(skipped)
+        #expect(older == ownGeneration)
+        #expect(inventory.indexLoads == loads + 2, "the newer index and the older reader's own, and none for the prepare")
+        try inventory.prepare()
+        #expect(inventory.indexLoads == loads + 2)
+    }
+
     @Test func artistsAndTitlesAreFoundAsTheSQLPathFindsThem() throws {
         let inventory = try dir.inventory()
         _ = try inventory.importer.importListings([

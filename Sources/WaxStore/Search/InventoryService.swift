@@ -182,6 +182,13 @@ public final class InventoryService: Sendable {
     /// The index for the generation `db` sees (or, with `staleWhileReloading`, the previous
     /// one while the next loads).
     func index(_ db: Database) throws -> InventoryIndex {
+        // Nil only for a caller that skips an outdated generation.
+        try index(db, skippingOutdated: false)!
+    }
+
+    /// The same, or nil when `skippingOutdated` and an index of a later generation than `db`
+    /// sees is cached already: then an index for `db` would be built for this caller alone.
+    func index(_ db: Database, skippingOutdated: Bool) throws -> InventoryIndex? {
         let generation = try MirrorDatabase.generation(db)
         let cached = indexCache.withLock { $0 }
         if let cached, cached.generation == generation { return cached }
@@ -189,16 +196,17 @@ public final class InventoryService: Sendable {
             reloadInBackground()
             return cached
         }
-        return try loadIndex(db, generation: generation)
+        return try loadIndex(db, generation: generation, skippingOutdated: skippingOutdated)
     }
 
     /// Loads the index once per generation: when a commit lands, the readers that notice it
     /// together (sixteen `wax serve` connections) wait for one load instead of each loading the
     /// same index on two cores.
-    private func loadIndex(_ db: Database, generation: Int64) throws -> InventoryIndex {
+    private func loadIndex(_ db: Database, generation: Int64, skippingOutdated: Bool = false) throws -> InventoryIndex? {
         try indexLoading.withLock { _ in
             let cached = indexCache.withLock { $0 }
             if let cached, cached.generation == generation { return cached }
+            if skippingOutdated, let cached, cached.generation > generation { return nil }
             let fresh = try InventoryIndex.load(db, generation: generation)
             // Served stale, an index is asked about through transactions that see a later
             // generation than its own: it is completed now, from its own.
@@ -225,9 +233,11 @@ public final class InventoryService: Sendable {
         }
     }
 
-    /// The same, on the caller's thread.
+    /// The same, on the caller's thread. One that began reading before a commit whose index is
+    /// cached already (a background prepare that waited long for a core) prepares nothing: the
+    /// newer index's own prepare follows its load.
     public func prepare() throws {
-        try database.read { db in try index(db).prepare(db) }
+        try database.read { db in try index(db, skippingOutdated: true)?.prepare(db) }
     }
 
     private func reloadInBackground() {
