@@ -8,7 +8,7 @@ struct ListingIDs: RandomAccessCollection, Sendable {
     /// Used instead of `offsets` when the ids span 2³² or more.
     private let whole: [Int64]
     /// Whether they are held in four bytes each.
-    private(set) var narrow: Bool
+    let narrow: Bool
 
     init(_ ids: [Int64]) {
         let low = ids.min() ?? 0, high = ids.max() ?? 0
