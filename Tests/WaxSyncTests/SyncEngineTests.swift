@@ -2,7 +2,7 @@ import FakeDiscogs
 import Foundation
 import Testing
 import WaxConfig
-import WaxStore
+@testable import WaxStore
 @testable import WaxSync
 import WaxTestSupport
 
@@ -218,7 +218,7 @@ import WaxTestSupport
             #expect(harness.server.reprice(live[3].id, to: 77) && harness.server.reprice(live[200].id, to: 78))
             let snapshot = try await harness.engine.takeSnapshot(harness.options(), owner: true, mirror: try harness.inventory.syncStore.fingerprints()) { _ in }
             #expect(snapshot.count == 260 && snapshot.trustworthy)
-            #expect(Set(snapshot.records.map(\.listingID)) == [live[3].id, live[200].id])
+            #expect(Set(snapshot.listings.ids) == [live[3].id, live[200].id])
             let summary = try await harness.sync(harness.options(enrichment: .none))
             #expect(summary.updated == 2 && summary.unchanged == 258 && summary.removed == 0 && summary.total == 260)
             #expect(try harness.inventory.listing(id: live[200].id)?.record.priceValue == 78)
@@ -290,6 +290,57 @@ import WaxTestSupport
             harness.clock.advance(by: 1.1)
             let second = try await harness.sync(harness.options(enrichment: .budget))
             #expect(second.releasesPending < first.releasesPending)
+        }
+    }
+
+    /// A first sync spools the shop to a file beside the mirror past `spoolPast` listings; the
+    /// mirror it leaves is the one a sync holding everything in memory leaves, first and hourly.
+    @Test func aShopSpooledToDiskIsMirroredAsOneHeldInMemory() async throws {
+        var dumps: [[String]] = []
+        for spoolPast in [Int.max, 0, 100] {
+            let harness = try await SyncHarness.start { $0.inventory = .generated(seed: 14, listings: 260) }
+            try await withCleanup({ await harness.stop() }) { () async throws in
+                var options = harness.options(enrichment: .none)
+                options.spoolPast = spoolPast
+                let first = try await harness.sync(options)
+                #expect(first.added == 260 && first.total == 260)
+                let live = harness.server.liveListings()
+                #expect(harness.server.reprice(live[7].id, to: 61.5))
+                harness.server.sell(live[100].id)
+                let again = try await harness.sync(options)
+                #expect(again.updated == 1 && again.removed == 1 && again.unchanged == 258)
+                dumps.append(try harness.inventory.database.read { db in
+                    try String.fetchAll(db, sql: """
+                        SELECT l.listing_id || ' ' || l.content_hash || ' ' || l.seq || ' ' || coalesce(l.removed_reason, '') || ' ' || length(r.json)
+                        FROM listings l JOIN listing_raw r USING (listing_id) ORDER BY l.listing_id
+                        """)
+                })
+            }
+        }
+        #expect(dumps.count == 3 && dumps[0].count == 260)
+        #expect(dumps[1] == dumps[0] && dumps[2] == dumps[0])
+    }
+
+    /// A spool that cannot be written fails the sync in one line naming the folder, and leaves
+    /// the mirror as it was.
+    @Test func aSpoolThatCannotBeWrittenLeavesTheMirrorAsItWas() async throws {
+        let harness = try await SyncHarness.start { $0.inventory = .generated(seed: 15, listings: 120) }
+        try await withCleanup({ await harness.stop() }) { () async throws in
+            try await harness.sync(harness.options(enrichment: .none))
+            let generation = try harness.inventory.generation()
+            let live = harness.server.liveListings()
+            #expect(harness.server.reprice(live[0].id, to: 3.21))
+            let folder = TemporaryDirectory()
+            var options = harness.options(enrichment: .none)
+            options.spoolPast = 0
+            options.spoolDirectory = folder.url.appendingPathComponent("not-there")
+            await #expect { try await harness.sync(options) } throws: { error in
+                guard let failure = error as? SyncFailure else { return false }
+                return failure.message.contains("not-there") && failure.message.contains("No such file") && !failure.message.contains("\n")
+            }
+            #expect(try harness.inventory.generation() == generation)
+            #expect(try harness.inventory.listing(id: live[0].id)?.record.priceValue != 3.21)
+            #expect(try harness.inventory.reports.syncRuns().first?.outcome == "failed")
         }
     }
 }

@@ -10,7 +10,7 @@ public enum SyncTrigger: String, Sendable { case startup = "start-up", schedule,
 public struct SnapshotApply: Sendable {
     /// Listings as Discogs describes them now. Each is inserted, updated (only when a field
     /// really changed) or left alone. Listings not in here are not touched unless removed.
-    public var listings: [ListingRecord]
+    public var listings: SnapshotListings
     /// Listings Discogs described exactly as the mirror held them when the sync read them
     /// (`MirrorFingerprints`): listed, and left alone.
     public var unchanged: [Int64]
@@ -27,6 +27,13 @@ public struct SnapshotApply: Sendable {
     public var beforeCommit: (@Sendable () -> Void)?
 
     public init(listings: [ListingRecord], unchanged: [Int64] = [], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
+                trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0,
+                beforeCommit: (@Sendable () -> Void)? = nil) {
+        self.init(listings: SnapshotListings(listings), unchanged: unchanged, removals: removals, seller: seller, trigger: trigger,
+                  startedAt: startedAt, requests: requests, unreachable: unreachable, beforeCommit: beforeCommit)
+    }
+
+    public init(listings: SnapshotListings, unchanged: [Int64] = [], removals: [Int64: RemovalReason] = [:], seller: SellerRecord? = nil,
                 trigger: SyncTrigger, startedAt: Date = Date(), requests: Int = 0, unreachable: Int = 0,
                 beforeCommit: (@Sendable () -> Void)? = nil) {
         self.listings = listings
@@ -121,12 +128,12 @@ public struct SyncStore: Sendable {
     /// recorded in `listing_changes`), removals, and the run's `sync_runs` row. Either all of it
     /// lands or none of it does.
     ///
-    /// The listings are put in canonical form where they are, so a caller that hands over the
-    /// only reference to them (see `Handover`) spares a copy of them all (62 MB for 100,000).
+    /// A large snapshot's listings are read back from its spool one at a time as they are
+    /// written (see `SnapshotListings`); the engine hands over the only reference to them.
     public func applySnapshot(_ snapshot: consuming SnapshotApply, now: Date = Date()) throws -> ApplyCounts {
         var clock = PhaseClock()
         var listings = snapshot.listings
-        snapshot.listings = []
+        snapshot.listings = SnapshotListings()
         var counts = try database.write(changing: [.listings, .holds]) { db in
             var counts = ApplyCounts()
             let stamp = Timestamp.string(now)
@@ -146,20 +153,25 @@ public struct SyncStore: Sendable {
             let creating = Set(try String.fetchAll(db, sql: """
                 SELECT note FROM actions WHERE kind = '\(ActionKind.create.rawValue)' AND state IN (\(ActionState.openSQL)) AND note IS NOT NULL
                 """))
-            // What the snapshot will write, in canonical form.
-            listings.removeAll { listing in
-                if overlay.leaving.contains(listing.listingID) { return true }
-                guard !creating.isEmpty, let external = listing.externalID else { return false }
-                return creating.contains { external.contains("[\($0)]") }
+            if !overlay.leaving.isEmpty { listings.removeAll { overlay.leaving.contains($0) } }
+            if !creating.isEmpty {
+                var adopted: Set<Int64> = []
+                for index in listings.ids.indices {
+                    guard let external = try listings.record(at: index).externalID else { continue }
+                    if creating.contains(where: { external.contains("[\($0)]") }) { adopted.insert(listings.ids[index]) }
+                }
+                listings.removeAll { adopted.contains($0) }
             }
-            for i in listings.indices {
-                listings[i].canonicalize()
-                overlay.fields[listings[i].listingID]?.apply(to: &listings[i])
+            /// A listing as it is written: in canonical form, under staff's actions on their way.
+            func written(_ index: Int) throws -> ListingRecord {
+                var listing = try listings.record(at: index)
+                listing.canonicalize()
+                overlay.fields[listing.listingID]?.apply(to: &listing)
+                return listing
             }
-            clock.lap("canonical form")
             let unchanged = snapshot.unchanged.filter { !overlay.leaving.contains($0) }
             // A held listing for sale again on Discogs was released there.
-            let releasedElsewhere = (listings.lazy.map(\.listingID) + unchanged).filter { held.contains($0) && overlay.fields[$0] == nil }
+            let releasedElsewhere = (listings.ids + unchanged).filter { held.contains($0) && overlay.fields[$0] == nil }
             for id in releasedElsewhere { try db.execute(sql: "DELETE FROM holds WHERE listing_id = ?", arguments: [id]) }
             counts.unchanged += unchanged.count
             let removals = snapshot.removals.filter { id, _ in
@@ -169,8 +181,9 @@ public struct SyncStore: Sendable {
             // On a first sync everything is new: the history would only say so 100,000 times.
             let recordAdditions = !stored.isEmpty
             var changedIDs: [Int64] = []
-            for listing in listings {
-                if let old = stored[listing.listingID], old.hash != ContentHash.of(listing) || old.removed { changedIDs.append(listing.listingID) }
+            for (index, id) in listings.ids.enumerated() {
+                guard let old = stored[id] else { continue }
+                if try old.removed || old.hash != ContentHash.of(written(index)) { changedIDs.append(id) }
             }
             // Full rows only for the few that changed: their field-by-field differences go to history.
             let existing = try StoredListings.existingRecords(db, ids: changedIDs)
@@ -182,24 +195,25 @@ public struct SyncStore: Sendable {
             func record(_ id: Int64, _ change: ListingChange.Kind, _ field: String?, _ old: String?, _ new: String?) throws {
                 try changeStatement.execute(arguments: [counts.syncRunID, id, change.rawValue, field, old, new, stamp])
             }
-            let newCount = listings.count { stored[$0.listingID] == nil }
+            let newCount = listings.ids.count { stored[$0] == nil }
             let bulk = changedIDs.count + newCount + removals.count > FullTextIndex.bulkThreshold
             try FullTextIndex.maintain(db, bulk: bulk, clock: &clock) {
                 let writer = try ListingWriter(db, now: now, scale: bulk ? .bulk : .few)
                 // New rows are numbered in Discogs' order (the order ties in time keep), written in id order.
                 let firstSeq = try writer.reserveSeqs(listings.count)
-                for index in ListingWriter.writingOrder(listings.map(\.listingID)) {
-                    let listing = listings[index]
-                    guard stored[listing.listingID] != nil else {
-                        try writer.upsert(listing, exportedAt: exported, seq: firstSeq + Int64(index))
-                        if recordAdditions { try record(listing.listingID, .added, nil, nil, nil) }
+                for index in ListingWriter.writingOrder(listings.ids) {
+                    let id = listings.ids[index]
+                    guard stored[id] != nil else {
+                        try writer.upsert(try written(index), exportedAt: exported, seq: firstSeq + Int64(index))
+                        if recordAdditions { try record(id, .added, nil, nil, nil) }
                         counts.added += 1
                         continue
                     }
-                    guard let old = existing[listing.listingID] else {
+                    guard let old = existing[id] else {
                         counts.unchanged += 1
                         continue
                     }
+                    let listing = try written(index)
                     try writer.upsert(listing, exportedAt: exported)
                     let differences = TrackedField.differences(from: old.record, to: listing)
                     // Community counts, images and the like are refreshed silently: staff hear
@@ -209,12 +223,12 @@ public struct SyncStore: Sendable {
                         continue
                     }
                     counts.updated += 1
-                    if old.removed { try record(listing.listingID, .updated, "removed", "removed", "listed again") }
+                    if old.removed { try record(id, .updated, "removed", "removed", "listed again") }
                     for difference in differences {
-                        try record(listing.listingID, .updated, difference.field.rawValue, difference.old, difference.new)
+                        try record(id, .updated, difference.field.rawValue, difference.old, difference.new)
                     }
                 }
-                for (id, reason) in removals.sorted(by: { $0.key < $1.key }) {
+            for (id, reason) in removals.sorted(by: { $0.key < $1.key }) {
                     try writer.markRemoved(id, reason: reason)
                     if db.changesCount > 0 {
                         try record(id, .removed, reason.text, nil, nil)

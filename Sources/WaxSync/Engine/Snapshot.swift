@@ -4,11 +4,11 @@ import WaxStore
 /// What one read of the inventory found, and whether it can be trusted to say what is gone.
 struct Snapshot {
     /// The listings to write, in the order first read (oldest listed first): new listings are
-    /// stored in it, so their ties keep Discogs' order. An array with an index of ids beside it,
-    /// not a dictionary of records: a dictionary's buckets are records (166 MB for 100,000, 2.6
-    /// times the array), and the store takes the array as it is.
-    private(set) var records: [ListingRecord] = []
-    /// Every listing read: its place in `records`, or `Self.unchanged`.
+    /// stored in it, so their ties keep Discogs' order. A list with an index of ids beside it,
+    /// not a dictionary of records (its buckets were 2.6 times the records); past a few
+    /// thousand, in a spool file beside the mirror (`SnapshotListings`).
+    private(set) var listings: SnapshotListings
+    /// Every listing read: its place in `listings`, or `Self.unchanged`.
     private var slots: [Int64: Int] = [:]
     /// A listing the mirror already holds exactly as read is kept as its id alone: an hourly
     /// sync of an unchanged shop then holds ids, not 100,000 records and their JSON.
@@ -17,47 +17,48 @@ struct Snapshot {
     /// How many listings read are priced in each currency (the export has no currency column).
     private var currencies: [String: Int] = [:]
 
-    init(mirror: MirrorFingerprints = .none) {
+    init(mirror: MirrorFingerprints = .none, listings: SnapshotListings = SnapshotListings()) {
         self.mirror = mirror
+        self.listings = listings
     }
 
     var count: Int { slots.count }
 
     func contains(_ id: Int64) -> Bool { slots[id] != nil }
 
-    mutating func put(_ record: ListingRecord) {
+    mutating func put(_ record: ListingRecord) throws {
         switch slots[record.listingID] {
         case let slot? where slot != Self.unchanged:
-            records[slot] = record
+            try listings.replace(at: slot, with: record)
         case let slot:
             // Read again after a page shifted, a listing found unchanged may have changed since.
             if slot == nil, let currency = record.priceCurrency { currencies[currency, default: 0] += 1 }
             if mirror.holds(record) {
                 slots[record.listingID] = Self.unchanged
             } else {
-                slots[record.listingID] = records.count
-                records.append(record)
+                try listings.append(record)
+                slots[record.listingID] = listings.count - 1
             }
         }
     }
 
     mutating func keep(only ids: Set<Int64>) {
-        records.removeAll { !ids.contains($0.listingID) }
+        listings.removeAll { !ids.contains($0) }
         slots = slots.filter { ids.contains($0.key) }.mapValues { _ in Self.unchanged }
-        for (slot, record) in records.enumerated() { slots[record.listingID] = slot }
+        for (slot, id) in listings.ids.enumerated() { slots[id] = slot }
     }
 
     /// The currency most listings read are priced in.
     var mostUsedCurrency: String? { currencies.max { $0.value < $1.value }?.key }
 
-    /// What the store applies, taking the records and the index from here: the store is
-    /// handed the only reference to the records, and changes them in place.
+    /// What the store applies, taking the listings and the index from here: the store is
+    /// handed the only reference to them.
     mutating func takeApply(removals: [Int64: RemovalReason], trigger: SyncTrigger, startedAt: Date, requests: Int,
                             beforeCommit: (@Sendable () -> Void)?) -> SnapshotApply {
-        let apply = SnapshotApply(listings: records, unchanged: slots.compactMap { $0.value == Self.unchanged ? $0.key : nil },
+        let apply = SnapshotApply(listings: listings, unchanged: slots.compactMap { $0.value == Self.unchanged ? $0.key : nil },
                                   removals: removals, seller: seller, trigger: trigger, startedAt: startedAt,
                                   requests: requests, unreachable: unreachable, beforeCommit: beforeCommit)
-        records = []
+        listings = SnapshotListings()
         slots = [:]
         return apply
     }
@@ -90,7 +91,8 @@ extension SyncEngine {
     /// The owner of a large inventory gets the rest from an inventory export.
     func takeSnapshot(_ options: SyncOptions, owner: Bool, mirror: MirrorFingerprints,
                       events: @Sendable (SyncEvent) -> Void) async throws -> Snapshot {
-        var snapshot = Snapshot(mirror: mirror)
+        var snapshot = Snapshot(mirror: mirror, listings: SnapshotListings(spoolingPast: options.spoolPast,
+                                                                           in: options.spoolDirectory ?? databasePath.deletingLastPathComponent()))
         snapshot.owner = owner
         var page = 1
         while true {
@@ -107,7 +109,7 @@ extension SyncEngine {
             snapshot.pages = max(result.pages, page)
             snapshot.reportedItems.append(result.items)
             snapshot.seller = snapshot.seller ?? result.seller
-            for listing in result.listings { snapshot.put(listing) }
+            for listing in result.listings { try snapshot.put(listing) }
             events(.page(page, of: snapshot.pages, listings: snapshot.count))
             // Follow what Discogs reports (never a fixed count): stop when there is no next page.
             guard result.next != nil || page < result.pages, !result.listings.isEmpty else { break }
@@ -146,7 +148,7 @@ extension SyncEngine {
         let currency = snapshot.mostUsedCurrency
         for var record in parsed.records where record.status == options.status && !snapshot.contains(record.listingID) {
             record.priceCurrency = currency
-            snapshot.put(record)
+            try snapshot.put(record)
         }
         let exported = Set(parsed.records.filter { $0.status == options.status }.map(\.listingID))
         snapshot.keep(only: exported)

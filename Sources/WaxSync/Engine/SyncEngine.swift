@@ -115,7 +115,7 @@ public final class SyncEngine: Sendable {
             for (id, verdict) in verdicts {
                 switch verdict {
                 case .gone(let reason): removals[id] = reason
-                case .stillListed(let record): snapshot.put(record)
+                case .stillListed(let record): try snapshot.put(record)
                 }
             }
             phase("verification")

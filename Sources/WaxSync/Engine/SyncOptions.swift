@@ -23,6 +23,11 @@ public struct SyncOptions: Sendable {
     public var releaseBatch = 25
     public var exportPollInterval: TimeInterval = 2
     public var exportTimeout: TimeInterval = 900
+    /// Listings a snapshot holds in memory before it writes them all to a spool file: an hourly
+    /// sync's few changes stay in memory, a first sync's shop goes to disk (`SnapshotListings`).
+    public var spoolPast = 5_000
+    /// Where the spool file goes (nil: the mirror's folder).
+    public var spoolDirectory: URL?
     /// Fault injection for tests: hold the apply transaction open this long before committing.
     public var pauseBeforeCommit: TimeInterval = 0
 
