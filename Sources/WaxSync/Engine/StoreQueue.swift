@@ -17,8 +17,9 @@ struct StoreQueue: Sendable {
 }
 
 /// A value for work on the store queue, moved there rather than captured: a capture is a second
-/// reference, and an array with two is copied whole by whoever changes it (the store puts a
-/// snapshot's listings in canonical form where they are: 62 MB for 100,000 listings).
+/// reference, and an array with two is copied whole by whoever changes it (the store drops from
+/// a snapshot's listings those staff are acting on; a first sync's 100,000 records held in
+/// memory were copied so: 62 MB).
 final class Handover<Value: Sendable>: Sendable {
     private let slot: Mutex<Value?>
 
