@@ -28,6 +28,18 @@ extension MirrorDatabase {
         try read { try Int64.fetchAll($0, sql: "SELECT listing_id FROM current_listings") }
     }
 
+    /// Each full-text index's pending-terms buffer (FTS5's `hashsize`) as its configuration
+    /// holds it, nil where it was never set (FTS5's default).
+    public func fullTextHashSizes() throws -> [String: Int?] {
+        try read { db in
+            var sizes: [String: Int?] = [:]
+            for table in ["listings_fts", "removed_fts"] {
+                sizes[table] = try Int.fetchOne(db, sql: "SELECT v FROM \(table)_config WHERE k = 'hashsize'")
+            }
+            return sizes
+        }
+    }
+
     /// Bytes used by the file (pages × page size), WAL excluded.
     public func sizeInBytes() throws -> Int {
         try read { db in
