@@ -33,6 +33,16 @@ enum Measure {
 
     /// Peak resident set size of this process (VmHWM), in MB.
     static var peakRSSMegabytes: Double { statusMegabytes("VmHWM:") }
+    /// Starts the peak (VmHWM) again from the resident memory now, so that a later
+    /// `peakRSSMegabytes` is the peak of what ran since (Linux: `/proc/self/clear_refs`).
+    /// False where the kernel refuses.
+    @discardableResult
+    static func resetPeakRSS() -> Bool {
+        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? file.close() }
+        return (try? file.write(contentsOf: Data("5".utf8))) != nil
+    }
+
     /// Resident memory now (VmRSS), in MB.
     static var rssMegabytes: Double { statusMegabytes("VmRSS:") }
     /// The part of it that is this process's own (RssAnon): the rest is program and library

@@ -102,12 +102,15 @@ extension StoreBenchmark {
         print("generated CSV         \(csv.count / 1_000_000) MB in \(Measure.fmt(generateSeconds)) s")
 
         let inventory = try InventoryService.open(at: path)
+        let rssBeforeParse = Measure.rssMegabytes, peakReset = Measure.resetPeakRSS()
         let (parsed, parseSeconds) = try Measure.seconds { try CSVImport.parse(csv) }
+        let parsePeak = Measure.peakRSSMegabytes - rssBeforeParse
         let (outcome, applySeconds) = try Measure.seconds { try inventory.importer.importListings(parsed.records, releases: parsed.releases) }
         guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
         let importGoal = count >= 1_000_000 ? "   target ≤ 30 s \(Measure.verdict(parseSeconds + applySeconds <= 30))" : ""
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)\(importGoal)")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
+        if peakReset { print("  parse peak          +\(Measure.fmt(parsePeak, 0)) MB over the CSV's bytes (the rows, held for the write)") }
         try inventory.database.close()
         try floors(csv: csv, in: dir, parseSeconds: parseSeconds, applySeconds: applySeconds, phases: outcome.phases)
     }

