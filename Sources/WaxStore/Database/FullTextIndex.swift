@@ -60,9 +60,11 @@ enum FullTextIndex {
     /// terms never come near 1 MB.
     static let rebuildHashBytes = 8 << 20
     static let defaultHashBytes = 1 << 20
+    /// The two indexes: current listings, and removed ones (`--include-removed`).
+    static let tables = ["listings_fts", "removed_fts"]
 
     static func rebuild(_ db: Database) throws {
-        for table in ["listings_fts", "removed_fts"] {
+        for table in tables {
             try db.execute(sql: """
             INSERT INTO \(table)(\(table), rank) VALUES ('hashsize', \(rebuildHashBytes));
             INSERT INTO \(table)(\(table)) VALUES ('rebuild');

@@ -33,7 +33,7 @@ extension MirrorDatabase {
     public func fullTextHashSizes() throws -> [String: Int?] {
         try read { db in
             var sizes: [String: Int?] = [:]
-            for table in ["listings_fts", "removed_fts"] {
+            for table in FullTextIndex.tables {
                 sizes[table] = try Int.fetchOne(db, sql: "SELECT v FROM \(table)_config WHERE k = 'hashsize'")
             }
             return sizes
