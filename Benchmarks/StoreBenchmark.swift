@@ -25,7 +25,7 @@ enum StoreBenchmark {
             guard FileManager.default.fileExists(atPath: existing.path) else { throw BenchError("no mirror at \(existing.path)") }
             print("wax-bench store: the queries on \(existing.lastPathComponent), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         } else {
-            try importAndFloors(count: count, seed: seed, into: path, dir: dir)
+            try importAndFloors(count: count, seed: seed, into: path, dir: dir, fillsAlone: !arguments.contains("--through-wal"))
         }
         let reopened = try InventoryService.open(at: path)
         let size = Double(try reopened.database.sizeInBytes()) / 1_000_000
@@ -96,12 +96,14 @@ enum StoreBenchmark {
 
 extension StoreBenchmark {
     /// A generated shop's CSV parsed and written to `path`, then the same rows through SQLite alone.
-    static func importAndFloors(count: Int, seed: UInt64, into path: URL, dir: URL) throws {
+    static func importAndFloors(count: Int, seed: UInt64, into path: URL, dir: URL, fillsAlone: Bool) throws {
         print("wax-bench store: \(count) listings, seed \(seed), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let (csv, generateSeconds) = Measure.seconds { ShopCSV.make(ShopGenerator(seed: seed, listings: count)) }
         print("generated CSV         \(csv.count / 1_000_000) MB in \(Measure.fmt(generateSeconds)) s")
 
-        let inventory = try InventoryService.open(at: path)
+        // As `wax import` opens it: an empty mirror is filled without the WAL (`--through-wal`:
+        // as any other write, for comparison).
+        let inventory = try InventoryService.open(at: path, fillsAlone: fillsAlone)
         let rssBeforeParse = Measure.rssMegabytes, peakReset = Measure.resetPeakRSS()
         let (parsed, parseSeconds) = try Measure.seconds { try CSVImport.parse(csv) }
         let parsePeak = Measure.peakRSSMegabytes - rssBeforeParse
@@ -109,18 +111,21 @@ extension StoreBenchmark {
         guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
         let importGoal = count >= 1_000_000 ? "   target ≤ 30 s \(Measure.verdict(parseSeconds + applySeconds <= 30))" : ""
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)\(importGoal)")
+        print("  write through       \(outcome.journal == .wal ? "the WAL" : "the rollback journal (an empty mirror filled alone)")")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
         if peakReset { print("  parse peak          +\(Measure.fmt(parsePeak, 0)) MB over the CSV's bytes (the rows, held for the write)") }
         try inventory.database.close()
-        try floors(csv: csv, in: dir, parseSeconds: parseSeconds, applySeconds: applySeconds, phases: outcome.phases)
+        try floors(csv: csv, in: dir, parseSeconds: parseSeconds, applySeconds: applySeconds, phases: outcome.phases, journal: outcome.journal)
     }
 }
 
 extension StoreBenchmark {
     /// The same rows through SQLite alone, in the same run: what an import cannot beat.
-    static func floors(csv: Data, in dir: URL, parseSeconds: Double, applySeconds: Double, phases: [ImportOutcome.Phase]) throws {
+    static func floors(csv: Data, in dir: URL, parseSeconds: Double, applySeconds: Double, phases: [ImportOutcome.Phase],
+                       journal: WriteJournal) throws {
         let total = parseSeconds + applySeconds
-        let floor = try WriteFloor.measure(csv: csv, at: dir.appendingPathComponent("floor.db"))
+        // Through the same journal as the import: the floor is what SQLite alone costs the same way.
+        let floor = try WriteFloor.measure(csv: csv, at: dir.appendingPathComponent("floor.db"), journal: journal)
         print("  floor: bare insert  \(Measure.fmt(floor.bareInsertSeconds)) s (the CSV's fields as text, one statement, no index)")
         print("  floor: bare FTS     \(Measure.fmt(floor.bareFullTextSeconds)) s (an FTS5 index of the same searchable fields)")
         let rows = phases.first { $0.name == "rows" }?.seconds ?? .nan

@@ -266,17 +266,18 @@ import WaxTestTraits
 /// The floor `wax-bench store` compares an import with: every row of the CSV, in a bare
 /// table and its full-text index, and nothing left behind.
 @Suite struct WriteFloorTests {
-    @Test func theFloorHoldsEveryRowAndCleansUp() throws {
+    @Test(arguments: [WriteJournal.wal, .rollback])
+    func theFloorHoldsEveryRowAndCleansUp(journal: WriteJournal) throws {
         let folder = TemporaryDirectory()
         var csv = CSVReader.line(CSVImport.waxColumns)
         for id in 1...3 {
             csv += CSVReader.line(CSVImport.waxColumns.map { $0 == "listing_id" ? String(id) : $0 == "comments" ? "VG+, \"clean\"\nlabel" : "x" })
         }
         let database = folder.file("floor.db")
-        let figures = try WriteFloor.measure(csv: Data(csv.utf8), at: database)
+        let figures = try WriteFloor.measure(csv: Data(csv.utf8), at: database, journal: journal)
         #expect(figures.rows == 3 && figures.indexedRows == 3)
         #expect(figures.bareInsertSeconds >= 0 && figures.bareFullTextSeconds >= 0)
-        #expect(!FileManager.default.fileExists(atPath: database.path))
+        for suffix in ["", "-wal", "-shm", "-journal"] { #expect(!FileManager.default.fileExists(atPath: database.path + suffix)) }
     }
 
     /// The floor `wax-bench sync` compares a first sync with: every listing of the mirror,
@@ -294,7 +295,7 @@ import WaxTestTraits
         _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: listings, trigger: .test))
         _ = try inventory.syncStore.applySnapshot(SnapshotApply(listings: Array(listings.dropFirst()), removals: [1: "sold"], trigger: .test))
         let database = folder.file("floor.db")
-        let figures = try WriteFloor.measure(copyOf: folder.file("mirror.db"), at: database)
+        let figures = try WriteFloor.measure(copyOf: folder.file("mirror.db"), at: database, journal: .wal)
         #expect(figures.rows == 4 && figures.indexedRows == 4)
         #expect(!FileManager.default.fileExists(atPath: database.path))
     }

@@ -11,6 +11,9 @@ public final class MirrorDatabase: Sendable {
     private let reader: any DatabaseReader
     /// Why the mirror is read-only here (a read-only filesystem, a full disk), if it is.
     public let readOnlyReason: String?
+    /// Opened by a command that fills the mirror and does nothing else meanwhile: an empty
+    /// mirror is then filled without the WAL (`EmptyMirrorFill`).
+    private let fillsAlone: Bool
 
     /// Page cache of the writing connection (KiB): an incremental sync's updates touch pages
     /// all over the FTS and secondary indexes.
@@ -26,11 +29,12 @@ public final class MirrorDatabase: Sendable {
     /// How long a writer waits for another process's write to finish before giving up.
     static let busyTimeout: TimeInterval = 15
 
-    private init(path: URL, pool: DatabasePool) {
+    private init(path: URL, pool: DatabasePool, fillsAlone: Bool) {
         self.path = path
         self.pool = pool
         self.reader = pool
         self.readOnlyReason = nil
+        self.fillsAlone = fillsAlone
     }
 
     private init(path: URL, reader: any DatabaseReader, readOnlyReason: String) {
@@ -38,14 +42,17 @@ public final class MirrorDatabase: Sendable {
         self.pool = nil
         self.reader = reader
         self.readOnlyReason = readOnlyReason
+        self.fillsAlone = false
     }
 
     /// Opens (creating folders and file as needed) and migrates the mirror at `path`. When the
     /// file can't be written (a read-only filesystem, a full disk) but can be read, it is opened
     /// read-only: searches and stats keep working, and writes say why they can't.
-    public static func open(at path: URL) throws -> MirrorDatabase {
+    /// `fillsAlone`: this process fills the mirror and does nothing else meanwhile (`wax import`,
+    /// a one-shot `wax sync`), so an empty mirror may be filled without the WAL.
+    public static func open(at path: URL, fillsAlone: Bool = false) throws -> MirrorDatabase {
         do {
-            return try openForWriting(at: path)
+            return try openForWriting(at: path, fillsAlone: fillsAlone)
         } catch let error as StoreError {
             guard error.allowsReading, FileManager.default.fileExists(atPath: path.path),
                   let database = openForReading(at: path, because: error) else { throw error }
@@ -53,7 +60,7 @@ public final class MirrorDatabase: Sendable {
         }
     }
 
-    private static func openForWriting(at path: URL) throws -> MirrorDatabase {
+    private static func openForWriting(at path: URL, fillsAlone: Bool) throws -> MirrorDatabase {
         do {
             try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -83,7 +90,7 @@ public final class MirrorDatabase: Sendable {
         } catch {
             throw StoreError(error, path: path.path)
         }
-        let database = MirrorDatabase(path: path, pool: pool)
+        let database = MirrorDatabase(path: path, pool: pool, fillsAlone: fillsAlone)
         try database.migrate()
         return database
     }
@@ -137,11 +144,41 @@ public final class MirrorDatabase: Sendable {
         return try naming {
             try pool.write { db in
                 let result = try body(db)
-                for counter in changes.counters {
-                    try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", arguments: [counter])
-                }
+                try Self.count(changes, db)
                 return result
             }
+        }
+    }
+
+    /// A write that may fill an empty mirror (an import, a sync's apply), told how it reached
+    /// the file: without the WAL when this process opened the mirror to fill it alone and it
+    /// holds no listing (`EmptyMirrorFill`), else as any write.
+    func fill<T>(changing changes: MirrorChanges, _ body: (Database, WriteJournal) throws -> T) throws -> T {
+        let pool = try writable()
+        guard fillsAlone else { return try write(changing: changes) { try body($0, .wal) } }
+        return try naming {
+            // This process's own idle readers hold the file open too.
+            pool.releaseMemory()
+            return try pool.writeWithoutTransaction { db in
+                let journal: WriteJournal = try EmptyMirrorFill.enter(db) ? .rollback : .wal
+                defer { if journal == .rollback { EmptyMirrorFill.leave(db) } }
+                try db.beginTransaction(.immediate)
+                do {
+                    let result = try body(db, journal)
+                    try Self.count(changes, db)
+                    try db.commit()
+                    return result
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func count(_ changes: MirrorChanges, _ db: Database) throws {
+        for counter in changes.counters {
+            try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", arguments: [counter])
         }
     }
 

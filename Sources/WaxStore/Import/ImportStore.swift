@@ -8,6 +8,8 @@ public struct ImportOutcome: Sendable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var cleared = 0
+    /// How the rows reached the file (an empty mirror filled alone skips the WAL).
+    public var journal = WriteJournal.wal
     /// Seconds spent in each step, for `wax-bench` and the log.
     public var phases: [Phase] = []
 
@@ -41,8 +43,9 @@ public struct ImportStore: Sendable {
     public func importListings(_ records: [ListingRecord], releases: [ReleaseRecord] = [], clearFirst: Bool = false) throws -> ImportOutcome {
         let clearFirst = clearFirst && !records.isEmpty
         var clock = PhaseClock()
-        var outcome = try database.write { db in
+        var outcome = try database.fill(changing: .listings) { db, journal in
             var outcome = ImportOutcome()
+            outcome.journal = journal
             let existing: [Int64: StoredListings.Fingerprint]
             if clearFirst {
                 outcome.cleared = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings") ?? 0

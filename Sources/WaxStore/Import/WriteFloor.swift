@@ -19,21 +19,22 @@ public enum WriteFloor {
     }
 
     /// Measures both floors for a CSV in a fresh database at `url` (removed afterwards), with
-    /// the mirror's own settings (WAL, page and cache size).
-    public static func measure(csv: Data, at url: URL) throws -> Figures {
+    /// the mirror's own settings (page and cache size) and the journal the write it is set
+    /// against went through.
+    public static func measure(csv: Data, at url: URL, journal: WriteJournal) throws -> Figures {
         let parsed = try CSVReader.parse(csv)
         let rows = parsed.records.compactMap { try? $0.get().fields }
         guard let header = rows.first else { return Figures(bareInsertSeconds: 0, bareFullTextSeconds: 0) }
         // The old app's names for the columns wax's full text indexes.
         let searchable = ["artist_names", "release_title", "label_names", "catalog_number", "genres", "styles", "location", "comments"]
         return try measure(header: header, rows: rows.dropFirst().map { $0.map { $0.databaseValue } },
-                           searchable: searchable, at: url)
+                           searchable: searchable, at: url, journal: journal)
     }
 
     /// Measures both floors for what the mirror at `mirror` holds (its listings with what
     /// Discogs sent for each): the rows a first sync writes, against what writing them costs
     /// SQLite alone. The rows are read into memory first: only their writing is timed.
-    public static func measure(copyOf mirror: URL, at url: URL) throws -> Figures {
+    public static func measure(copyOf mirror: URL, at url: URL, journal: WriteJournal) throws -> Figures {
         var configuration = Configuration()
         configuration.readonly = true
         let source = try DatabaseQueue(path: mirror.path, configuration: configuration)
@@ -44,14 +45,19 @@ public enum WriteFloor {
             return (statement.columnNames, try Row.fetchAll(statement).map { Array($0.databaseValues) })
         }
         try source.close()
-        return try measure(header: header, rows: rows, searchable: FullTextIndex.columns, at: url)
+        return try measure(header: header, rows: rows, searchable: FullTextIndex.columns, at: url, journal: journal)
     }
 
-    private static func measure(header: [String], rows: [[DatabaseValue]], searchable: [String], at url: URL) throws -> Figures {
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) } }
+    private static func measure(header: [String], rows: [[DatabaseValue]], searchable: [String], at url: URL,
+                                journal: WriteJournal) throws -> Figures {
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: url.path + suffix) } }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+            switch journal {
+            case .wal: try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            case .rollback: try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL")
+            }
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.bulkCacheKiB)")
         }
         let queue = try DatabaseQueue(path: url.path, configuration: configuration)

@@ -26,8 +26,9 @@ public final class InventoryService: Sendable {
         self.staleWhileReloading = staleWhileReloading
     }
 
-    public static func open(at path: URL, staleWhileReloading: Bool = false) throws -> InventoryService {
-        InventoryService(database: try MirrorDatabase.open(at: path), staleWhileReloading: staleWhileReloading)
+    /// `fillsAlone`: see `MirrorDatabase.open`.
+    public static func open(at path: URL, staleWhileReloading: Bool = false, fillsAlone: Bool = false) throws -> InventoryService {
+        InventoryService(database: try MirrorDatabase.open(at: path, fillsAlone: fillsAlone), staleWhileReloading: staleWhileReloading)
     }
 
     // MARK: The feature stores

@@ -81,6 +81,8 @@ public struct SellerRecord: Sendable, Equatable {
 public struct ApplyCounts: Sendable, Equatable {
     /// Seconds spent in each step of the transaction.
     public var phases: [ImportOutcome.Phase] = []
+    /// How the rows reached the file (an empty mirror filled alone skips the WAL).
+    public var journal = WriteJournal.wal
     public var syncRunID: Int64 = 0
     public var added = 0
     public var updated = 0
@@ -134,8 +136,9 @@ public struct SyncStore: Sendable {
         var clock = PhaseClock()
         var listings = snapshot.listings
         snapshot.listings = SnapshotListings()
-        var counts = try database.write(changing: [.listings, .holds]) { db in
+        var counts = try database.fill(changing: [.listings, .holds]) { db, journal in
             var counts = ApplyCounts()
+            counts.journal = journal
             let stamp = Timestamp.string(now)
             // The old app's `export_timestamp` of the rows this snapshot writes.
             let exported = LegacyTimestamp.string(snapshot.startedAt)

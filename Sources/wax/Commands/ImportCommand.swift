@@ -68,7 +68,7 @@ struct ImportCommand: AsyncParsableCommand {
             if clearDB && parsed.records.isEmpty {
                 throw Failure.failed("\(file.lastPathComponent) has no row to import (\(parsed.totalRows) read, \(parsed.errors.count) bad): the mirror was not cleared")
             }
-            let inventory = try context.openInventory()
+            let inventory = try context.openInventory(fillsAlone: true)
             if clearDB, !yes {
                 let current = try inventory.count(ListingQuery())
                 if parsed.records.count * 2 < current {

@@ -33,7 +33,9 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         try await Failure.reporting {
             let context = try AppContext.load()
-            let inventory = try context.openInventory()
+            // One sync and nothing else beside it: a first one may fill the mirror without the
+            // WAL. `--watch` polls orders and drains the outbox around its syncs, so it does not.
+            let inventory = try context.openInventory(fillsAlone: !watch)
             var (engine, options) = try SyncSetup.engine(context, inventory: inventory)
             options.enrichment = listingsOnly ? .none : (allDetails || watch ? .all : .budget)
             let progress = SyncProgress(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)

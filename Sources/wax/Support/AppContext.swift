@@ -36,11 +36,13 @@ struct AppContext {
         }
     }
 
-    func openInventory(staleWhileReloading: Bool = false) throws -> InventoryService {
+    /// `fillsAlone`: the command fills the mirror and does nothing else meanwhile (an empty
+    /// mirror is then written without the WAL, see `MirrorDatabase.open`).
+    func openInventory(staleWhileReloading: Bool = false, fillsAlone: Bool = false) throws -> InventoryService {
         let path = try databasePath()
         let inventory: InventoryService
         do {
-            inventory = try InventoryService.open(at: path, staleWhileReloading: staleWhileReloading)
+            inventory = try InventoryService.open(at: path, staleWhileReloading: staleWhileReloading, fillsAlone: fillsAlone)
         } catch {
             throw Failure.failed("\(error)")
         }
