@@ -90,9 +90,7 @@ enum FullTextIndex {
             clock.lap("rows")
             return result
         }
-        let indexes = try Row.fetchAll(db, sql: """
-            SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL
-            """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+        let indexes = try listingIndexes(db)
         // Index builds and the FTS rebuild each read the whole table: keep it in cache meanwhile.
         try db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.bulkCacheKiB)")
         defer { try? db.execute(sql: "PRAGMA cache_size = -\(MirrorDatabase.cacheKiB)") }
@@ -106,6 +104,14 @@ enum FullTextIndex {
         try createTriggers(db)
         clock.lap("full-text")
         return result
+    }
+
+    /// The secondary indexes of `listings` as the schema defines them (a bulk write drops and
+    /// builds them again).
+    static func listingIndexes(_ db: Database) throws -> [(name: String, sql: String)] {
+        try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL
+            """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
     }
 
     /// FTS5's own consistency check of both indexes against `listings` (throws if corrupt).

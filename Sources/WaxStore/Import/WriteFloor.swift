@@ -18,6 +18,40 @@ public enum WriteFloor {
         public var indexedRows = 0
     }
 
+    /// What SQLite alone takes to build a finished mirror's secondary indexes and full-text
+    /// indexes again: the floor of a bulk write's "indexes" and "full-text" phases, which run
+    /// these same statements inside the write's transaction.
+    public struct RebuildFigures: Sendable {
+        public var indexSeconds: Double
+        public var fullTextSeconds: Double
+    }
+
+    /// Builds the mirror at `mirror`'s indexes and full text again, timed, in a transaction
+    /// that is rolled back: the mirror is left as it was.
+    public static func rebuild(of mirror: URL) throws -> RebuildFigures {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(MirrorDatabase.bulkCacheKiB)")
+        }
+        let queue = try DatabaseQueue(path: mirror.path, configuration: configuration)
+        defer { try? queue.close() }
+        var figures = RebuildFigures(indexSeconds: 0, fullTextSeconds: 0)
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let indexes = try FullTextIndex.listingIndexes(db)
+                for index in indexes { try db.execute(sql: "DROP INDEX \(index.name)") }
+                let started = DispatchTime.now().uptimeNanoseconds
+                for index in indexes { try db.execute(sql: index.sql) }
+                let indexed = DispatchTime.now().uptimeNanoseconds
+                try FullTextIndex.rebuild(db)
+                let done = DispatchTime.now().uptimeNanoseconds
+                figures = RebuildFigures(indexSeconds: Double(indexed - started) / 1e9, fullTextSeconds: Double(done - indexed) / 1e9)
+                return .rollback
+            }
+        }
+        return figures
+    }
+
     /// Measures both floors for a CSV in a fresh database at `url` (removed afterwards), with
     /// the mirror's own settings (page and cache size) and the journal the write it is set
     /// against went through.
