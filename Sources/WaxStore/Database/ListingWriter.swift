@@ -13,6 +13,8 @@ final class ListingWriter {
     private let db: Database
     private let facets: FacetIDAllocator
     private var releaseLists: [Int64: ReleaseLists] = [:]
+    /// `releaseLists` as its listings' columns (`releaseColumns`); forgotten when a release is stored.
+    private var releaseColumnsByID: [Int64: ReleaseColumns] = [:]
     /// The next first-stored number (`seq`) a new row gets; read when first needed.
     private var nextSeqValue: Int64?
     /// Where each release the writer has met came from (nil: not in the mirror).
@@ -21,11 +23,16 @@ final class ListingWriter {
     /// No listing existed when the transaction began: storing a release has no listings to refresh
     /// until this writer adds them (and those read the release's genres as they are written).
     private var listingsWereEmpty: Bool
-    /// Derived keys of values that repeat across rows (artists, formats, bins): an import of
-    /// 100,000 rows computes each distinct one once.
-    private var folded: [String: String] = [:]
-    private var formatParts: [String: String?] = [:]
-    private var shelfKeys: [String: String?] = [:]
+    /// The derived columns of values that repeat across rows, each distinct one computed once
+    /// (an import of 100,000 rows has a tenth as many artists, a few hundred bins and formats),
+    /// and looked up once per row: a lookup per derived column (the key, then the facet id, of
+    /// the same text) was a tenth of a million-row import's rows.
+    private var titleKeys: [String: String] = [:]
+    private var artistColumns: [String: KeyAndFacet] = [:]
+    private var locationColumns: [String: KeyAndFacet] = [:]
+    private var formatIDs: [String: Int64?] = [:]
+    /// Past this many distinct values a cache stops growing (its memory, not its speed, bounds it).
+    private static let cacheLimit = 200_000
     let now: String
 
     private let listingBinder: SQLiteBinder
@@ -102,8 +109,11 @@ final class ListingWriter {
     func upsert(_ r: ListingRecord, removedAt: String? = nil, removedReason: RemovalReason? = nil, exportedAt: String? = nil,
                 updatedAt: String? = nil, seq: Int64? = nil) throws {
         listingsWereEmpty = false
-        let lists = try releaseLists(for: r.releaseID)
-        let row = Derived(genres: ListText.join(lists.genres), styles: ListText.join(lists.styles), barcodes: lists.barcodes,
+        let row = Derived(release: try releaseColumns(for: r.releaseID),
+                          artist: try cached(r.artist, in: &artistColumns) { KeyAndFacet(key: TextFold.fold($0), facetID: try facets.id(.artist, $0)) },
+                          titleKey: r.title.map { title in cached(title, in: &titleKeys) { TextFold.fold($0) } },
+                          location: try cached(r.location, in: &locationColumns) { KeyAndFacet(key: NaturalKey.of($0), facetID: try facets.id(.location, $0)) },
+                          formatID: try cached(r.format, in: &formatIDs) { try facets.id(.format, FormatParts.joined($0)) },
                           removedAt: removedAt, removedReason: removedReason?.text, exportedAt: exportedAt ?? r.legacy?.exportTimestamp,
                           updatedAt: updatedAt ?? now, seq: try seq ?? nextSeq())
         var b = listingBinder
@@ -119,9 +129,11 @@ final class ListingWriter {
 
     /// What a row holds besides its record.
     private struct Derived {
-        var genres: String?
-        var styles: String?
-        var barcodes: [String]
+        var release: ReleaseColumns
+        var artist: KeyAndFacet
+        var titleKey: String?
+        var location: KeyAndFacet
+        var formatID: Int64?
         var removedAt: String?
         var removedReason: String?
         var exportedAt: String?
@@ -129,10 +141,26 @@ final class ListingWriter {
         var seq: Int64
     }
 
+    /// A value's sort key and facet id.
+    private struct KeyAndFacet {
+        var key: String?
+        var facetID: Int64?
+    }
+
     /// What a listing takes from its release.
     private struct ReleaseLists {
         var genres: [String] = []
         var styles: [String] = []
+        var barcodes: [String] = []
+    }
+
+    /// The same as its listings' columns: joined, with their facet ids, computed for the
+    /// release's first listing and kept for the others.
+    private struct ReleaseColumns {
+        var genres: String?
+        var styles: String?
+        var genreID: Int64?
+        var styleID: Int64?
         var barcodes: [String] = []
     }
 
@@ -176,24 +204,24 @@ final class ListingWriter {
         case .communityHave: b.bind(r.communityHave)
         case .communityWant: b.bind(r.communityWant)
         case .sellerUsername: b.bind(r.sellerUsername)
-        case .genres: b.bind(row.genres)
-        case .styles: b.bind(row.styles)
+        case .genres: b.bind(row.release.genres)
+        case .styles: b.bind(row.release.styles)
         case .conditionRank: b.bind(ConditionGrade(discogs: r.condition)?.rawValue)
         case .postedAt: b.bind(r.postedAt.map { Int64($0.timeIntervalSince1970) })
-        case .artistKey: b.bind(fold(r.artist))
-        case .titleKey: b.bind(fold(r.title))
-        case .locationKey: b.bind(cached(r.location, in: &shelfKeys, NaturalKey.of))
-        case .artistFID: b.bind(try facets.id(.artist, r.artist))
+        case .artistKey: b.bind(row.artist.key)
+        case .titleKey: b.bind(row.titleKey)
+        case .locationKey: b.bind(row.location.key)
+        case .artistFID: b.bind(row.artist.facetID)
         case .labelFID: b.bind(try facets.id(.label, r.label))
-        case .formatFID: b.bind(try facets.id(.format, cached(r.format, in: &formatParts, FormatParts.joined)))
-        case .genreFID: b.bind(try facets.id(.genre, row.genres))
-        case .styleFID: b.bind(try facets.id(.style, row.styles))
-        case .locationFID: b.bind(try facets.id(.location, r.location))
+        case .formatFID: b.bind(row.formatID)
+        case .genreFID: b.bind(row.release.genreID)
+        case .styleFID: b.bind(row.release.styleID)
+        case .locationFID: b.bind(row.location.facetID)
         case .conditionFID: b.bind(try facets.id(.condition, r.condition))
         case .sleeveFID: b.bind(try facets.id(.sleeveCondition, r.sleeveCondition))
         case .statusFID: b.bind(try facets.id(.status, r.status.rawValue))
         case .contentHash: b.bind(ContentHash.of(r))
-        case .searchCodes: b.bind(SearchCodes.of(r, barcodes: row.barcodes))
+        case .searchCodes: b.bind(SearchCodes.of(r, barcodes: row.release.barcodes))
         case .firstSeenAt: b.bind(now)
         case .updatedAt: b.bind(row.updatedAt)
         case .removedAt: b.bind(row.removedAt)
@@ -246,6 +274,7 @@ final class ListingWriter {
         try b.run(db)
         if try source(ofRelease: release.releaseID) != .discogs { releaseSources[release.releaseID] = .some(release.source) }
         releaseLists[release.releaseID] = ReleaseLists(genres: release.genres, styles: release.styles, barcodes: release.barcodes)
+        releaseColumnsByID[release.releaseID] = nil
         if listingsWereEmpty { return }
         let genres = ListText.join(release.genres)
         let styles = ListText.join(release.styles)
@@ -267,20 +296,34 @@ final class ListingWriter {
         }
     }
 
-    private func cached(_ text: String?, in cache: inout [String: String?], _ derive: (String?) -> String?) -> String? {
-        guard let text else { return derive(nil) }
+    /// `derive(text)`, computed once per distinct text; `derive(nil)` for none.
+    private func cached<T>(_ text: String?, in cache: inout [String: T], _ derive: (String?) throws -> T) rethrows -> T {
+        guard let text else { return try derive(nil) }
         if let done = cache[text] { return done }
-        let result = derive(text)
-        if cache.count < 200_000 { cache[text] = result }
+        let result = try derive(text)
+        if cache.count < Self.cacheLimit { cache[text] = result }
         return result
     }
 
-    private func fold(_ text: String?) -> String? {
-        guard let text else { return nil }
-        if let done = folded[text] { return done }
-        let result = TextFold.fold(text)
-        if folded.count < 200_000 { folded[text] = result }
+    /// `derive(text)`, computed once per distinct text.
+    private func cached<T>(_ text: String, in cache: inout [String: T], _ derive: (String) throws -> T) rethrows -> T {
+        if let done = cache[text] { return done }
+        let result = try derive(text)
+        if cache.count < Self.cacheLimit { cache[text] = result }
         return result
+    }
+
+    /// A release's columns for its listings (none without one in the mirror), computed for its
+    /// first listing.
+    private func releaseColumns(for releaseID: Int64?) throws -> ReleaseColumns {
+        guard let releaseID else { return ReleaseColumns() }
+        if let done = releaseColumnsByID[releaseID] { return done }
+        let lists = try releaseLists(for: releaseID)
+        let genres = ListText.join(lists.genres), styles = ListText.join(lists.styles)
+        let columns = ReleaseColumns(genres: genres, styles: styles, genreID: try facets.id(.genre, genres),
+                                     styleID: try facets.id(.style, styles), barcodes: lists.barcodes)
+        releaseColumnsByID[releaseID] = columns
+        return columns
     }
 
     private func releaseLists(for releaseID: Int64?) throws -> ReleaseLists {
