@@ -94,6 +94,29 @@ import WaxTestSupport
         #expect(try inventory.database.integrityCheck().isEmpty)
     }
 
+    /// A wax that opens the mirror while another fills it is told so, not just that it is locked.
+    @Test func aWaxOpeningDuringAFillIsToldTheMirrorIsBeingFilled() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("mirror.db")
+        let inventory = try InventoryService.open(at: path, fillsAlone: true)
+        let opened = Mutex<(any Error)?>(nil)
+        let journal = try inventory.database.fill(changing: .listings) { db, used in
+            let writer = try ListingWriter(db, scale: .bulk)
+            for listing in Self.listings(1...500) { try writer.upsert(listing, seq: listing.listingID) }
+            do {
+                _ = try MirrorDatabase.open(at: path)
+            } catch {
+                opened.withLock { $0 = error }
+            }
+            return used
+        }
+        #expect(journal == .rollback)
+        let error = try #require(opened.withLock { $0 } as? StoreError)
+        #expect(error == .beingFilled(path: path.path))
+        #expect(error.description.contains("being filled by another wax"))
+        #expect(try inventory.count(ListingQuery()) == 500)
+    }
+
     struct Interrupted: Error {}
 
     @Test func aFillThatFailsLeavesTheMirrorEmptyAndInWAL() throws {

@@ -8,6 +8,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notADatabase(path: String)
     case readOnly(path: String)
     case busy(path: String)
+    /// Another wax is filling the empty mirror without the WAL (`EmptyMirrorFill`), which locks
+    /// everyone else out until it commits.
+    case beingFilled(path: String)
     case corrupt(path: String, detail: String)
     case other(path: String, detail: String)
     case notFound(listingID: Int64)
@@ -23,7 +26,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .SQLITE_FULL: self = .diskFull(path: path)
         case .SQLITE_NOTADB: self = .notADatabase(path: path)
         case .SQLITE_READONLY: self = .readOnly(path: path)
-        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            // wax writes through a rollback journal only while it fills an empty mirror: a
+            // journal beside the file is that fill, still under way.
+            self = FileManager.default.fileExists(atPath: path + "-journal") ? .beingFilled(path: path) : .busy(path: path)
         case .SQLITE_CORRUPT: self = .corrupt(path: path, detail: error.message ?? "")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             self = Self.filesystemIsReadOnly(path) ? .readOnly(path: path)
@@ -80,6 +86,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .readOnly(let path): "\(path) cannot be written (a read-only filesystem or file): nothing was written"
         case .readOnlyMirror(let path, let reason): "the mirror at \(path) is open for reading only (\(reason)): nothing was written"
         case .busy(let path): "\(path) stayed locked by another process for \(Int(MirrorDatabase.busyTimeout)) s: try again"
+        case .beingFilled(let path): "\(path) is being filled by another wax (an import or a first sync into the empty mirror): try again when it has finished"
         case .corrupt(let path, let detail): "\(path) is damaged (\(detail)): restore it or delete it and sync again"
         case .other(let path, let detail): "database error on \(path): \(detail)"
         case .notFound(let id): "no listing \(id) in the mirror"
