@@ -1,4 +1,5 @@
 import Foundation
+import WaxStore
 import WaxTestSupport
 
 /// Timings in milliseconds and their percentiles.
@@ -81,4 +82,14 @@ enum Measure {
     static func verdict(_ met: Bool) -> String { met ? "ok" : "OVER" }
 
     static func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}
+
+extension WriteJournal {
+    /// Which journal a write went through, as the benchmarks print it.
+    var benchmarkText: String {
+        switch self {
+        case .wal: "the WAL"
+        case .rollback: "the rollback journal (an empty mirror filled alone)"
+        }
+    }
 }

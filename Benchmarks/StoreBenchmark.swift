@@ -111,7 +111,7 @@ extension StoreBenchmark {
         guard parsed.errors.isEmpty else { throw BenchError("generated CSV had \(parsed.errors.count) bad rows: \(parsed.errors.prefix(3))") }
         let importGoal = count >= 1_000_000 ? "   target ≤ 30 s \(Measure.verdict(parseSeconds + applySeconds <= 30))" : ""
         print("import                \(Measure.fmt(parseSeconds + applySeconds)) s  (parse \(Measure.fmt(parseSeconds)) s, write \(Measure.fmt(applySeconds)) s)\(importGoal)")
-        print("  write through       \(outcome.journal == .wal ? "the WAL" : "the rollback journal (an empty mirror filled alone)")")
+        print("  write through       \(outcome.journal.benchmarkText)")
         print("  write phases        " + outcome.phases.map { "\($0.name) \(Measure.fmt($0.seconds))" }.joined(separator: ", "))
         if peakReset { print("  parse peak          +\(Measure.fmt(parsePeak, 0)) MB over the CSV's bytes (the rows, held for the write)") }
         try inventory.database.close()
@@ -122,7 +122,6 @@ extension StoreBenchmark {
 
 extension StoreBenchmark {
     /// The same rows through SQLite alone, in the same run: what an import cannot beat.
-    @discardableResult
     static func floors(csv: Data, in dir: URL, parseSeconds: Double, applySeconds: Double, phases: [ImportOutcome.Phase],
                        journal: WriteJournal) throws -> WriteFloor.Figures {
         let total = parseSeconds + applySeconds

@@ -147,7 +147,7 @@ enum SyncBenchmark {
                 // What writing the same rows (with Discogs' JSON for each) costs SQLite alone.
                 // Through the same journal as the apply.
                 let journal = summary.applied.journal
-                print("    written through \(journal == .wal ? "the WAL" : "the rollback journal (an empty mirror filled alone)")")
+                print("    written through \(journal.benchmarkText)")
                 let floor = try WriteFloor.measure(copyOf: home.file("apply.db"), at: home.file("floor.db"), journal: journal)
                 let bare = floor.bareInsertSeconds + floor.bareFullTextSeconds
                 print("    floor: bare insert \(Measure.fmt(floor.bareInsertSeconds)) s + bare FTS \(Measure.fmt(floor.bareFullTextSeconds)) s of the same \(floor.rows) rows → apply is \(Measure.fmt(applySeconds / bare, 1))× that")

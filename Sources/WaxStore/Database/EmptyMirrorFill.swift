@@ -28,7 +28,7 @@ enum EmptyMirrorFill {
     /// Leaves WAL for the rollback journal when the mirror holds no listing and no other
     /// connection has the file open; true when it did. Outside any transaction.
     static func enter(_ db: Database) throws -> Bool {
-        guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") == true else { return false }
+        guard try StoredListings.none(db) else { return false }
         guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
         // FULL syncs the journal before the file is written: the journal of an empty file is a
         // page or two, and a power cut mid-fill then rolls back to the empty mirror.

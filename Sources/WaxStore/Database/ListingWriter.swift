@@ -57,7 +57,7 @@ final class ListingWriter {
             let rows = try Row.fetchCursor(db, sql: "SELECT release_id, source FROM releases")
             while let row = try rows.next() { releaseSources[row[0]] = .some(ReleaseRecord.Source(rawValue: row[1] ?? "") ?? .discogs) }
         }
-        self.listingsWereEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") ?? false
+        self.listingsWereEmpty = try StoredListings.none(db)
         self.now = Timestamp.string(now)
     }
 

@@ -11,6 +11,11 @@ enum StoredListings {
         var hasRaw: Bool
     }
 
+    /// Whether the mirror has no listing at all, current or removed.
+    static func none(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM listings)") ?? false
+    }
+
     /// Every listing's content hash: comparing a snapshot with the mirror reads these, not rows.
     /// `withRaw` also says which rows have raw JSON (a CSV import keeps it; a sync brings its own).
     static func fingerprints(_ db: Database, withRaw: Bool) throws -> [Int64: Fingerprint] {
